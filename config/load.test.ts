@@ -1,0 +1,137 @@
+import { environments } from "./environments";
+import { ConfigError, loadEnvironments } from "./load";
+import type { EnvironmentInput } from "./schema";
+
+type Raw = Partial<Record<string, EnvironmentInput>>;
+const clone = (): Raw => structuredClone(environments) as Raw;
+
+function problemsOf(raw: Raw, options = {}): string[] {
+  try {
+    loadEnvironments(raw, options);
+  } catch (e) {
+    if (e instanceof ConfigError) return e.problems;
+    throw e;
+  }
+  throw new Error("expected the configuration to be refused");
+}
+
+describe("loadEnvironments", () => {
+  it("accepts the embedded default and fills defaults", () => {
+    const envs = loadEnvironments(clone());
+    expect(envs.map((e) => e.name)).toEqual(["dev", "stg", "prod"]);
+    expect(envs[0].aws.region).toBe("ap-northeast-1");
+    expect(envs[0].gcp.location).toBe("asia-northeast1");
+    expect(envs[0].aws.interfaceEndpoints).toContain("ssmmessages");
+    expect(envs[0].aws.timestream.enabled).toBe(true);
+  });
+
+  it("refuses an invalid CIDR naming environment and field", () => {
+    const raw = clone();
+    raw.stg!.aws.vpcCidr = "10.20.0.1/16";
+    expect(problemsOf(raw)).toEqual([
+      expect.stringMatching(/^stg\.aws\.vpcCidr: must be an IPv4 CIDR.*10\.20\.0\.1\/16/),
+    ]);
+  });
+
+  it("refuses overlapping VPC CIDRs between environments", () => {
+    const raw = clone();
+    raw.prod!.aws.vpcCidr = "10.10.128.0/17";
+    expect(problemsOf(raw)).toEqual([
+      expect.stringMatching(/^prod\.aws\.vpcCidr: .*overlaps dev\.aws\.vpcCidr/),
+    ]);
+  });
+
+  it("refuses a VPC prefix outside /16../24", () => {
+    const raw = clone();
+    raw.dev!.aws.vpcCidr = "10.0.0.0/8";
+    expect(problemsOf(raw).join("\n")).toMatch(/dev\.aws\.vpcCidr: prefix must be \/16 to \/24/);
+  });
+
+  it("refuses a prefix that makes bucket names break S3 rules", () => {
+    const raw = clone();
+    raw.dev!.prefix = "Data_Platform";
+    expect(problemsOf(raw)).toEqual([expect.stringMatching(/^dev\.prefix: must be 1-12 lowercase/)]);
+    const long = clone();
+    long.dev!.prefix = "xn--dp";
+    expect(problemsOf(long).join("\n")).toMatch(
+      /dev\.prefix: bucket name "xn--dp-dev-111111111111-raw" uses a reserved prefix/,
+    );
+    const state = clone();
+    state.stg!.state = { type: "s3", bucket: `tfstate-${"x".repeat(60)}` };
+    expect(problemsOf(state)).toEqual([
+      expect.stringMatching(/^stg\.state\.bucket: "tfstate-x+" is 68 characters/),
+    ]);
+  });
+
+  it("refuses unknown environments in config and in STACK_ENV", () => {
+    expect(problemsOf({ ...clone(), qa: clone().dev })).toEqual([
+      expect.stringMatching(/^qa: unknown environment/),
+    ]);
+    expect(problemsOf(clone(), { select: "dev,uat" })).toEqual([
+      expect.stringMatching(/^STACK_ENV: unknown environment "uat"/),
+    ]);
+  });
+
+  it("refuses missing and malformed ids", () => {
+    const raw = clone();
+    raw.dev!.aws.accountId = "12345";
+    delete (raw.stg!.gcp as { projectId?: string }).projectId;
+    const problems = problemsOf(raw);
+    expect(problems).toContainEqual(
+      expect.stringMatching(/^dev\.aws\.accountId: must be a 12-digit AWS account id \(got "12345"\)/),
+    );
+    expect(problems).toContainEqual(expect.stringMatching(/^stg\.gcp\.projectId: /));
+  });
+
+  it("refuses zones outside the region and repeated zones", () => {
+    const raw = clone();
+    raw.dev!.aws.availabilityZones = ["us-east-1a", "ap-northeast-1a", "ap-northeast-1a"];
+    const problems = problemsOf(raw);
+    expect(problems).toContainEqual(
+      expect.stringMatching(/^dev\.aws\.availabilityZones\.0: "us-east-1a" is not a zone/),
+    );
+    expect(problems).toContainEqual(
+      expect.stringMatching(/^dev\.aws\.availabilityZones\.2: .* listed twice/),
+    );
+  });
+
+  it("refuses gp3 volume settings beyond gp3 limits", () => {
+    const raw = clone();
+    raw.dev!.aws.agentHost.dataVolume = { sizeGiB: 10, iops: 6000 };
+    expect(problemsOf(raw)).toContainEqual(
+      expect.stringMatching(/^dev\.aws\.agentHost\.dataVolume\.iops: .*500 per GiB/),
+    );
+  });
+
+  it("keeps stg and prod off local state", () => {
+    const raw = clone();
+    raw.prod!.state = { type: "local" };
+    expect(problemsOf(raw)).toEqual([expect.stringMatching(/^prod\.state\.type: "local" is refused/)]);
+    expect(problemsOf(clone(), { select: "stg", stateOverride: "local" })).toEqual([
+      expect.stringMatching(/^stg\.state: STATE=local is refused/),
+    ]);
+    const dev = loadEnvironments(clone(), { select: "dev", stateOverride: "local" });
+    expect(dev.map((e) => [e.name, e.state.type])).toEqual([["dev", "local"]]);
+  });
+
+  it("requires a table name for DynamoDB locking", () => {
+    const raw = clone();
+    raw.dev!.state = { type: "s3", bucket: "dp-tfstate-x", lock: "dynamodb" };
+    expect(problemsOf(raw)).toEqual([expect.stringMatching(/^dev\.state\.dynamodbTable: required/)]);
+  });
+
+  it("never allows force_destroy of data in prod", () => {
+    const raw = clone();
+    raw.prod!.aws.dataLake = { forceDestroy: true };
+    expect(problemsOf(raw)).toEqual([
+      expect.stringMatching(/^prod\.aws\.dataLake\.forceDestroy: must be false/),
+    ]);
+  });
+
+  it("reports every problem at once", () => {
+    const raw = clone();
+    raw.dev!.aws.accountId = "x";
+    raw.stg!.aws.vpcCidr = "nope";
+    expect(problemsOf(raw)).toHaveLength(2);
+  });
+});

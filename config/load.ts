@@ -1,0 +1,190 @@
+/**
+ * Validates the raw configuration once and returns typed environments.
+ *
+ * Checks beyond the per-field schema (all collected, thrown once):
+ * - unknown environment names (in the config or in the STACK_ENV selection);
+ * - VPC CIDRs overlapping between environments (they must stay peerable), prefix /16../24;
+ * - availability zones outside the region, or repeated;
+ * - derived S3 bucket names breaking S3's naming rules (length, characters);
+ * - state: stg/prod never on local state; a DynamoDB lock needs a table name;
+ * - prod never allows force_destroy on data.
+ */
+import type { z } from "zod";
+import { overlaps, parseCidr } from "./cidr";
+import {
+  ENVIRONMENTS,
+  type EnvironmentConfig,
+  type EnvironmentInput,
+  type EnvironmentName,
+  environmentSchema,
+  type SourceConfig,
+  sourceSchema,
+} from "./schema";
+
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+  }
+}
+
+/** Data lake bucket suffixes; the full name is `<prefix>-<env>-<account>-<suffix>`. */
+export const BUCKET_SUFFIXES = ["raw", "curated", "athena-results", "access-logs", "iics-staging"] as const;
+export type BucketSuffix = (typeof BUCKET_SUFFIXES)[number];
+
+export function bucketName(env: Pick<EnvironmentConfig, "prefix" | "name" | "aws">, suffix: string): string {
+  return `${env.prefix}-${env.name}-${env.aws.accountId}-${suffix}`;
+}
+
+/** S3 bucket naming rules (general purpose buckets). Returns the reason a name is invalid. */
+export function bucketNameProblem(name: string): string | undefined {
+  if (name.length < 3 || name.length > 63) return `"${name}" is ${name.length} characters (S3 allows 3-63)`;
+  if (!/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(name)) {
+    return `"${name}" may hold only lowercase letters, digits, dots and hyphens, and start/end with a letter or digit`;
+  }
+  if (/\.\.|\.-|-\./.test(name)) return `"${name}" has adjacent dots or a dot next to a hyphen`;
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(name)) return `"${name}" is formatted as an IP address`;
+  if (/^xn--|^sthree-|-s3alias$|--ol-s3$/.test(name)) return `"${name}" uses a reserved prefix or suffix`;
+  return undefined;
+}
+
+function zodProblems(where: string, error: z.ZodError): string[] {
+  return error.issues.map((i) => {
+    const path = [where, ...i.path.map(String)].join(".");
+    const received = "input" in i && i.input !== undefined ? ` (got ${JSON.stringify(i.input)})` : "";
+    return `${path}: ${i.message}${received}`;
+  });
+}
+
+export interface LoadOptions {
+  /** Comma-separated environments to select (STACK_ENV). @default - every configured environment */
+  select?: string;
+  /** `local` forces local state (offline work); refused for stg and prod. */
+  stateOverride?: string;
+}
+
+export function loadEnvironments(
+  raw: Partial<Record<string, EnvironmentInput>>,
+  options: LoadOptions = {},
+): EnvironmentConfig[] {
+  const problems: string[] = [];
+  const envs: EnvironmentConfig[] = [];
+  for (const [name, input] of Object.entries(raw)) {
+    if (!(ENVIRONMENTS as readonly string[]).includes(name)) {
+      problems.push(`${name}: unknown environment (expected one of ${ENVIRONMENTS.join(", ")})`);
+      continue;
+    }
+    const parsed = environmentSchema.safeParse(input, { reportInput: true });
+    if (!parsed.success) {
+      problems.push(...zodProblems(name, parsed.error));
+      continue;
+    }
+    envs.push({ ...parsed.data, name: name as EnvironmentName });
+  }
+  for (const env of envs) problems.push(...crossFieldProblems(env));
+  problems.push(...overlapProblems(envs));
+
+  let selected = envs;
+  if (options.select?.trim()) {
+    const wanted = options.select
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean);
+    for (const w of wanted) {
+      if (!(ENVIRONMENTS as readonly string[]).includes(w)) {
+        problems.push(`STACK_ENV: unknown environment "${w}" (expected one of ${ENVIRONMENTS.join(", ")})`);
+      } else if (!raw[w]) {
+        problems.push(`STACK_ENV: environment "${w}" is not configured`);
+      }
+    }
+    selected = envs.filter((e) => wanted.includes(e.name));
+  }
+  if (options.stateOverride !== undefined && options.stateOverride !== "") {
+    if (options.stateOverride !== "local") {
+      problems.push(`STATE: unknown value "${options.stateOverride}" (only "local" is accepted)`);
+    }
+    for (const env of selected) {
+      if (env.name !== "dev") {
+        problems.push(
+          `${env.name}.state: STATE=local is refused for ${env.name}; stg and prod keep remote state`,
+        );
+      }
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return options.stateOverride === "local"
+    ? selected.map((e) => ({ ...e, state: { type: "local" as const } }))
+    : selected;
+}
+
+function crossFieldProblems(env: EnvironmentConfig): string[] {
+  const problems: string[] = [];
+  const n = env.name;
+  const c = parseCidr(env.aws.vpcCidr);
+  if (c && (c.bits < 16 || c.bits > 24)) {
+    problems.push(`${n}.aws.vpcCidr: prefix must be /16 to /24 (got "${env.aws.vpcCidr}")`);
+  }
+  const seen = new Set<string>();
+  env.aws.availabilityZones.forEach((az, i) => {
+    if (!new RegExp(`^${env.aws.region}[a-z]$`).test(az)) {
+      problems.push(`${n}.aws.availabilityZones.${i}: "${az}" is not a zone of ${env.aws.region}`);
+    }
+    if (seen.has(az)) problems.push(`${n}.aws.availabilityZones.${i}: "${az}" is listed twice`);
+    seen.add(az);
+  });
+  for (const suffix of BUCKET_SUFFIXES) {
+    const problem = bucketNameProblem(bucketName(env, suffix));
+    if (problem) problems.push(`${n}.prefix: bucket name ${problem}`);
+  }
+  const state = env.state;
+  if (state.type === "local" && n !== "dev") {
+    problems.push(`${n}.state.type: "local" is refused for ${n}; use s3, gcs or cloud`);
+  }
+  if (state.type === "s3") {
+    const problem = bucketNameProblem(state.bucket);
+    if (problem) problems.push(`${n}.state.bucket: ${problem}`);
+    if (state.lock === "dynamodb" && !state.dynamodbTable) {
+      problems.push(`${n}.state.dynamodbTable: required when state.lock is "dynamodb"`);
+    }
+  }
+  if (n === "prod" && env.aws.dataLake.forceDestroy) {
+    problems.push(
+      `prod.aws.dataLake.forceDestroy: must be false in prod (data is never destroyed with the stack)`,
+    );
+  }
+  return problems;
+}
+
+function overlapProblems(envs: EnvironmentConfig[]): string[] {
+  const problems: string[] = [];
+  for (let i = 0; i < envs.length; i++) {
+    for (let j = i + 1; j < envs.length; j++) {
+      const a = parseCidr(envs[i].aws.vpcCidr);
+      const b = parseCidr(envs[j].aws.vpcCidr);
+      if (a && b && overlaps(a, b)) {
+        problems.push(
+          `${envs[j].name}.aws.vpcCidr: "${envs[j].aws.vpcCidr}" overlaps ${envs[i].name}.aws.vpcCidr "${envs[i].aws.vpcCidr}"`,
+        );
+      }
+    }
+  }
+  return problems;
+}
+
+export function loadSources(raw: unknown[]): SourceConfig[] {
+  const problems: string[] = [];
+  const out: SourceConfig[] = [];
+  const ids = new Set<string>();
+  raw.forEach((input, i) => {
+    const parsed = sourceSchema.safeParse(input, { reportInput: true });
+    if (!parsed.success) {
+      problems.push(...zodProblems(`sources.${i}`, parsed.error));
+      return;
+    }
+    if (ids.has(parsed.data.id)) problems.push(`sources.${i}.id: "${parsed.data.id}" is used twice`);
+    ids.add(parsed.data.id);
+    out.push(parsed.data);
+  });
+  if (problems.length > 0) throw new ConfigError(problems);
+  return out;
+}

@@ -1,0 +1,166 @@
+/**
+ * The typed configuration of every environment, validated once, at the edge (synth time).
+ *
+ * Every error names the environment and the field (`prod.aws.vpcCidr: ...`) and the value received.
+ * Derived names (bucket names, stack names) are checked here too, so a bad prefix fails before
+ * Terraform ever sees it.
+ */
+import { z } from "zod";
+import { parseCidr } from "./cidr";
+
+export const ENVIRONMENTS = ["dev", "stg", "prod"] as const;
+export type EnvironmentName = (typeof ENVIRONMENTS)[number];
+
+const accountId = z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id");
+const awsRegion = z
+  .string()
+  .regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, "must be an AWS region such as ap-northeast-1");
+const gcpProjectId = z
+  .string()
+  .regex(
+    /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/,
+    "must be a GCP project id (6-30 chars, lowercase, digits, hyphens)",
+  );
+const prefix = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,11}$/, "must be 1-12 lowercase letters, digits or hyphens");
+const cidr = z
+  .string()
+  .refine((v) => parseCidr(v) !== undefined, "must be an IPv4 CIDR such as 10.10.0.0/16");
+
+/** A gp3 EBS volume. IOPS 3000-16000 and throughput 125-1000 MiB/s are gp3's limits. */
+const volume = z
+  .object({
+    sizeGiB: z.number().int().min(8).max(16384),
+    iops: z.number().int().min(3000).max(16000).default(3000),
+    throughputMiBps: z.number().int().min(125).max(1000).default(125),
+  })
+  .refine((v) => v.iops <= v.sizeGiB * 500, {
+    message: "iops may be at most 500 per GiB of sizeGiB (gp3 limit)",
+    path: ["iops"],
+  })
+  .refine((v) => v.throughputMiBps <= v.iops / 4, {
+    message: "throughputMiBps may be at most iops / 4 (gp3 limit)",
+    path: ["throughputMiBps"],
+  });
+
+export const DEFAULT_INTERFACE_ENDPOINTS = [
+  "ssm",
+  "ssmmessages",
+  "ec2messages",
+  "logs",
+  "sts",
+  "kms",
+  "secretsmanager",
+] as const;
+
+const s3State = z.object({
+  type: z.literal("s3"),
+  /** State bucket (created by the bootstrap stack). */
+  bucket: z.string(),
+  region: awsRegion.default("ap-northeast-1"),
+  /** `lockfile`: S3 native lock (Terraform >= 1.10). `dynamodb`: a DynamoDB lock table. */
+  lock: z.enum(["lockfile", "dynamodb"]).default("lockfile"),
+  dynamodbTable: z.string().optional(),
+  /** Customer KMS key (alias or ARN) the state objects are encrypted with. */
+  kmsKeyId: z.string().optional(),
+});
+const gcsState = z.object({ type: z.literal("gcs"), bucket: z.string(), prefix: z.string().default("") });
+const cloudState = z.object({
+  type: z.literal("cloud"),
+  organization: z.string().min(1),
+  hostname: z.string().default("app.terraform.io"),
+  /** Workspace name = `<workspacePrefix><stack name>`. */
+  workspacePrefix: z.string().default(""),
+});
+const localState = z.object({ type: z.literal("local") });
+export const stateSchema = z.discriminatedUnion("type", [s3State, gcsState, cloudState, localState]);
+export type StateConfig = z.infer<typeof stateSchema>;
+
+/** One ingestion source: where it lands in the raw bucket and how Athena reads it. */
+export const sourceSchema = z.object({
+  id: z.string().regex(/^[a-z][a-z0-9_]{1,62}$/, "must be lowercase letters, digits, underscores"),
+  /** First date data exists for (partition projection range start), YYYY-MM-DD. */
+  startDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be YYYY-MM-DD"),
+  /** Columns Athena exposes (Hive types). */
+  columns: z.array(z.object({ name: z.string().regex(/^[a-z_][a-z0-9_]*$/), type: z.string() })).min(1),
+});
+
+export const environmentSchema = z.object({
+  /** Naming prefix of every resource (`<prefix>-<env>-...`). @default "dp" */
+  prefix: prefix.default("dp"),
+  owner: z.string().min(1),
+  costCenter: z.string().min(1),
+  aws: z.object({
+    accountId,
+    region: awsRegion.default("ap-northeast-1"),
+    vpcCidr: cidr,
+    /** AZ names (not looked up: no data source runs at plan time). */
+    availabilityZones: z.array(z.string()).min(2).max(6),
+    /** `single`: one NAT (cheap, dev). `per-az`: one per AZ (prod). `none`: no egress. */
+    natGateways: z.enum(["none", "single", "per-az"]).default("single"),
+    interfaceEndpoints: z.array(z.string().regex(/^[a-z0-9.-]+$/)).default([...DEFAULT_INTERFACE_ENDPOINTS]),
+    flowLogRetentionDays: z.number().int().default(90),
+    logRetentionDays: z.number().int().default(365),
+    agentHost: z.object({
+      enabled: z.boolean().default(true),
+      instanceType: z
+        .string()
+        .regex(/^[a-z0-9]+\.[a-z0-9]+$/, "must be an EC2 instance type such as m6i.xlarge"),
+      /** RHEL 9 AMI id for the region (from config, never looked up). */
+      amiId: z.string().regex(/^ami-[0-9a-f]{8,17}$/, "must be an AMI id such as ami-0123456789abcdef0"),
+      rootVolume: volume,
+      dataVolume: volume,
+      idleSessionTimeoutMinutes: z.number().int().min(1).max(60).default(20),
+      runAsUser: z
+        .string()
+        .regex(/^[a-z_][a-z0-9_-]{0,31}$/)
+        .default("ssm-user"),
+    }),
+    dataLake: z
+      .object({
+        rawTransitionDays: z.number().int().min(30).default(90),
+        rawArchiveDays: z.number().int().min(90).default(365),
+        noncurrentVersionExpiryDays: z.number().int().min(1).default(90),
+        athenaResultsExpiryDays: z.number().int().min(1).default(30),
+        iicsStaging: z.boolean().default(false),
+        forceDestroy: z.boolean().default(false),
+      })
+      .prefault({}),
+    athena: z.object({
+      /** Per-query scan cutoff in bytes (min 10 MB, Athena's lower bound). */
+      bytesScannedCutoffPerQuery: z.number().int().min(10_485_760),
+    }),
+    timestream: z
+      .object({
+        /** Timestream for LiveAnalytics is closed to new AWS customers since 2025-06-20. */
+        enabled: z.boolean().default(true),
+        memoryRetentionHours: z.number().int().min(1).max(8766).default(24),
+        magneticRetentionDays: z.number().int().min(1).max(73000).default(365),
+      })
+      .prefault({}),
+    alarmEmails: z.array(z.email()).default([]),
+  }),
+  gcp: z.object({
+    projectId: gcpProjectId,
+    /** BigQuery / KMS location. @default "asia-northeast1" */
+    location: z
+      .string()
+      .regex(/^(US|EU|[a-z]+-[a-z]+\d)$/, "must be a BigQuery location such as asia-northeast1, US or EU")
+      .default("asia-northeast1"),
+    /** Google group with read access to the mart dataset. */
+    readerGroup: z.email().optional(),
+    /** Default expiration of tables in the staging dataset, in days. */
+    stagingTableExpirationDays: z.number().int().min(1).default(7),
+  }),
+  github: z.object({
+    /** `owner/name` of this repository: CI identities trust only it. */
+    repository: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, "must be owner/name"),
+  }),
+  state: stateSchema,
+});
+
+export type EnvironmentInput = z.input<typeof environmentSchema>;
+export type EnvironmentSettings = z.output<typeof environmentSchema>;
+export type EnvironmentConfig = EnvironmentSettings & { name: EnvironmentName };
+export type SourceConfig = z.output<typeof sourceSchema>;

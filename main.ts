@@ -1,0 +1,28 @@
+import { App } from "cdktf";
+import { loadAppConfig } from "./config";
+import { ConfigError } from "./config/load";
+import { AwsStack } from "./stacks/aws-stack";
+import { BootstrapStack } from "./stacks/bootstrap-stack";
+import { GcpStack } from "./stacks/gcp-stack";
+import { awsStackName, BOOTSTRAP_STACK, gcpStackName } from "./stacks/names";
+
+function main() {
+  const { environments, bootstrap } = loadAppConfig();
+  const app = new App({ outdir: process.env.CDKTF_OUTDIR ?? "cdktf.out" });
+  new BootstrapStack(app, BOOTSTRAP_STACK, bootstrap);
+  for (const env of environments) {
+    new AwsStack(app, awsStackName(env.prefix, env.name), { env });
+    new GcpStack(app, gcpStackName(env.prefix, env.name), { env });
+  }
+  app.synth();
+}
+
+try {
+  main();
+} catch (e) {
+  if (e instanceof ConfigError) {
+    console.error(e.message);
+    process.exit(1);
+  }
+  throw e;
+}

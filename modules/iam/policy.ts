@@ -1,0 +1,25 @@
+/** IAM policy document types and helpers (documents are built in TypeScript, no data source). */
+export interface PolicyStatement {
+  Sid?: string;
+  Effect: "Allow" | "Deny";
+  Principal?: Record<string, string | string[]> | "*";
+  Action: string | string[];
+  Resource?: string | string[];
+  Condition?: Record<string, Record<string, string | string[] | boolean>>;
+}
+
+export function policyDocument(statements: PolicyStatement[]): string {
+  return JSON.stringify({ Version: "2012-10-17", Statement: statements });
+}
+
+/** Trust policy letting an AWS service assume a role, scoped to this account (confused-deputy guard). */
+export function serviceTrust(service: string, accountId: string): string {
+  return policyDocument([
+    {
+      Effect: "Allow",
+      Principal: { Service: service },
+      Action: "sts:AssumeRole",
+      Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+    },
+  ]);
+}

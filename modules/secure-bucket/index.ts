@@ -1,0 +1,222 @@
+/**
+ * An S3 bucket that is secure unless a prop says otherwise: all four public access blocks,
+ * BucketOwnerEnforced (ACLs off), default encryption (SSE-KMS with the given key, else SSE-S3),
+ * a TLS-only bucket policy, versioning, server access logging and lifecycle rules.
+ *
+ * | kmsKey | versioned | typical use                              |
+ * |--------|-----------|------------------------------------------|
+ * | set    | true      | data buckets (raw, curated, state)       |
+ * | unset  | true      | access-log bucket (log delivery: SSE-S3) |
+ */
+import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import {
+  S3BucketLifecycleConfiguration,
+  type S3BucketLifecycleConfigurationRule,
+} from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
+import { S3BucketLoggingA } from "@cdktf/provider-aws/lib/s3-bucket-logging";
+import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
+import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
+import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
+import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
+import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
+import { Construct } from "constructs";
+import { bucketNameProblem } from "../../config/load";
+import type { PolicyStatement } from "../iam/policy";
+import { policyDocument } from "../iam/policy";
+import type { IGrantable } from "../iam/service-role";
+import type { KmsKey } from "../kms-key";
+import { BUCKET_DELETE_OBJECT, BUCKET_LIST, BUCKET_READ_OBJECT, BUCKET_WRITE_OBJECT } from "./perms";
+
+export interface SecureBucketProps {
+  /** Globally unique bucket name (validated against S3's naming rules). */
+  readonly bucketName: string;
+  /** Customer key for SSE-KMS. @default - SSE-S3 (AES256), for buckets that receive S3 server access logs */
+  readonly kmsKey?: KmsKey;
+  /** Keep every object version. @default true */
+  readonly versioned?: boolean;
+  /** Bucket that receives this bucket's server access logs (under `<bucketName>/`). @default - none (only the log bucket itself) */
+  readonly accessLogsBucket?: SecureBucket;
+  /** Days a noncurrent version is kept. @default 90 */
+  readonly noncurrentVersionExpiryDays?: number;
+  /** Days until current objects expire. @default - never */
+  readonly expirationDays?: number;
+  /** Storage class transitions of current objects. @default [] */
+  readonly transitions?: Array<{
+    days: number;
+    storageClass: "STANDARD_IA" | "INTELLIGENT_TIERING" | "GLACIER_IR" | "GLACIER";
+  }>;
+  /** Delete all objects when the bucket is destroyed. Refused in prod by config. @default false */
+  readonly forceDestroy?: boolean;
+  /** Accept S3 server access logs from buckets of `sourceAccountId`. @default false */
+  readonly receivesAccessLogs?: boolean;
+  readonly accountId: string;
+}
+
+export class SecureBucket extends Construct {
+  readonly bucket: S3Bucket;
+  readonly bucketName: string;
+  readonly arn: string;
+  private readonly kmsKey?: KmsKey;
+
+  constructor(scope: Construct, id: string, props: SecureBucketProps) {
+    super(scope, id);
+    const problem = bucketNameProblem(props.bucketName);
+    if (problem) throw new Error(`SecureBucket ${id}: bucketName ${problem}`);
+    if (props.receivesAccessLogs && props.kmsKey) {
+      throw new Error(
+        `SecureBucket ${id}: kmsKey must be unset when receivesAccessLogs (log delivery needs SSE-S3)`,
+      );
+    }
+    this.kmsKey = props.kmsKey;
+    this.bucket = new S3Bucket(this, "bucket", {
+      bucket: props.bucketName,
+      forceDestroy: props.forceDestroy ?? false,
+    });
+    this.bucketName = this.bucket.bucket;
+    this.arn = this.bucket.arn;
+    const bucket = this.bucket.id;
+
+    const pab = new S3BucketPublicAccessBlock(this, "public-access-block", {
+      bucket,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
+    new S3BucketOwnershipControls(this, "ownership", {
+      bucket,
+      rule: { objectOwnership: "BucketOwnerEnforced" },
+    });
+    new S3BucketServerSideEncryptionConfigurationA(this, "encryption", {
+      bucket,
+      rule: [
+        props.kmsKey
+          ? {
+              applyServerSideEncryptionByDefault: {
+                sseAlgorithm: "aws:kms",
+                kmsMasterKeyId: props.kmsKey.arn,
+              },
+              bucketKeyEnabled: true,
+            }
+          : { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } },
+      ],
+    });
+    const versioned = props.versioned ?? true;
+    new S3BucketVersioningA(this, "versioning", {
+      bucket,
+      versioningConfiguration: { status: versioned ? "Enabled" : "Suspended" },
+    });
+    if (props.accessLogsBucket) {
+      new S3BucketLoggingA(this, "logging", {
+        bucket,
+        targetBucket: props.accessLogsBucket.bucket.id,
+        targetPrefix: `${props.bucketName}/`,
+      });
+    }
+
+    const statements: PolicyStatement[] = [
+      {
+        Sid: "DenyInsecureTransport",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "s3:*",
+        Resource: [this.arn, `${this.arn}/*`],
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+      },
+      {
+        Sid: "DenyOutdatedTls",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "s3:*",
+        Resource: [this.arn, `${this.arn}/*`],
+        Condition: { NumericLessThan: { "s3:TlsVersion": "1.2" } },
+      },
+    ];
+    if (props.receivesAccessLogs) {
+      statements.push({
+        Sid: "AllowServerAccessLogDelivery",
+        Effect: "Allow",
+        Principal: { Service: "logging.s3.amazonaws.com" },
+        Action: "s3:PutObject",
+        Resource: `${this.arn}/*`,
+        Condition: { StringEquals: { "aws:SourceAccount": props.accountId } },
+      });
+    }
+    new S3BucketPolicy(this, "policy", { bucket, policy: policyDocument(statements), dependsOn: [pab] });
+
+    const rules: S3BucketLifecycleConfigurationRule[] = [
+      {
+        id: "abort-incomplete-multipart-uploads",
+        status: "Enabled",
+        filter: [{}],
+        abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
+      },
+      {
+        id: "expire-noncurrent-versions",
+        status: versioned ? "Enabled" : "Disabled",
+        filter: [{}],
+        noncurrentVersionExpiration: [{ noncurrentDays: props.noncurrentVersionExpiryDays ?? 90 }],
+      },
+    ];
+    if (props.transitions && props.transitions.length > 0) {
+      rules.push({
+        id: "transition-current-versions",
+        status: "Enabled",
+        filter: [{}],
+        transition: props.transitions.map((t) => ({ days: t.days, storageClass: t.storageClass })),
+      });
+    }
+    if (props.expirationDays !== undefined) {
+      rules.push({
+        id: "expire-current-versions",
+        status: "Enabled",
+        filter: [{}],
+        expiration: [{ days: props.expirationDays }],
+      });
+    }
+    new S3BucketLifecycleConfiguration(this, "lifecycle", { bucket, rule: rules });
+  }
+
+  private objectsArn(prefix?: string): string {
+    return prefix ? `${this.arn}/${prefix.replace(/\/?$/, "/")}*` : `${this.arn}/*`;
+  }
+
+  private listStatement(prefix?: string): PolicyStatement {
+    return {
+      Effect: "Allow",
+      Action: [...BUCKET_LIST],
+      Resource: this.arn,
+      ...(prefix ? { Condition: { StringLike: { "s3:prefix": [`${prefix.replace(/\/?$/, "/")}*`] } } } : {}),
+    };
+  }
+
+  /** Read objects (under `prefix`), and decrypt with the bucket's key. */
+  grantRead(grantee: IGrantable, prefix?: string): void {
+    grantee.addToPolicy(this.listStatement(prefix), {
+      Effect: "Allow",
+      Action: [...BUCKET_READ_OBJECT],
+      Resource: this.objectsArn(prefix),
+    });
+    this.kmsKey?.grantDecrypt(grantee);
+  }
+
+  /** Read, write and delete objects (under `prefix`), and use the bucket's key. */
+  grantReadWrite(grantee: IGrantable, prefix?: string): void {
+    grantee.addToPolicy(this.listStatement(prefix), {
+      Effect: "Allow",
+      Action: [...BUCKET_READ_OBJECT, ...BUCKET_WRITE_OBJECT, ...BUCKET_DELETE_OBJECT],
+      Resource: this.objectsArn(prefix),
+    });
+    this.kmsKey?.grantEncryptDecrypt(grantee);
+  }
+
+  /** Write objects only (under `prefix`), e.g. for log delivery. */
+  grantPut(grantee: IGrantable, prefix?: string): void {
+    grantee.addToPolicy({
+      Effect: "Allow",
+      Action: "s3:PutObject",
+      Resource: this.objectsArn(prefix),
+    });
+    this.kmsKey?.grantEncryptDecrypt(grantee);
+  }
+}

@@ -1,0 +1,92 @@
+/** Runs Terraform for scripts and tests: offline provider mirror when present, clear errors. */
+import { spawnSync } from "node:child_process";
+import { existsSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+/** The machine's offline provider mirror (hashicorp/aws only). */
+export const PLUGIN_MIRROR = process.env.TF_PLUGIN_MIRROR ?? "/opt/tf-plugins";
+
+export class TerraformError extends Error {
+  override readonly name = "TerraformError";
+  constructor(
+    message: string,
+    readonly output = "",
+  ) {
+    super(message);
+  }
+}
+
+export function terraformBinary(): string {
+  const bin = process.env.TERRAFORM_BIN ?? "terraform";
+  const r = spawnSync(bin, ["version", "-json"], { encoding: "utf8" });
+  if (r.error || r.status !== 0) {
+    throw new TerraformError(
+      `Terraform was not found ("${bin}"). Install Terraform >= 1.10 (https://developer.hashicorp.com/terraform/install) ` +
+        "or set TERRAFORM_BIN to its path.",
+    );
+  }
+  return bin;
+}
+
+export interface RunOptions {
+  readonly cwd: string;
+  readonly env?: NodeJS.ProcessEnv;
+  /** Exit codes that are not failures (plan -detailed-exitcode returns 2 for changes). @default [0] */
+  readonly okCodes?: number[];
+}
+
+export function terraform(
+  args: string[],
+  options: RunOptions,
+): { stdout: string; stderr: string; status: number } {
+  const r = spawnSync(terraformBinary(), args, {
+    cwd: options.cwd,
+    encoding: "utf8",
+    maxBuffer: 512 * 1024 * 1024,
+    env: { ...process.env, TF_IN_AUTOMATION: "1", TF_INPUT: "0", CHECKPOINT_DISABLE: "1", ...options.env },
+  });
+  const status = r.status ?? -1;
+  if (!(options.okCodes ?? [0]).includes(status)) {
+    throw new TerraformError(
+      `terraform ${args[0]} failed in ${options.cwd} (exit ${status}):\n${r.stderr || r.stdout}`,
+      r.stdout + r.stderr,
+    );
+  }
+  return { stdout: r.stdout, stderr: r.stderr, status };
+}
+
+/** `terraform init` through the offline mirror when it exists, else the registry. */
+export function init(cwd: string, opts: { backend?: boolean; env?: NodeJS.ProcessEnv } = {}) {
+  const args = ["init", "-input=false", "-no-color"];
+  if (opts.backend === false) args.push("-backend=false");
+  if (existsSync(PLUGIN_MIRROR)) args.push(`-plugin-dir=${PLUGIN_MIRROR}`);
+  return terraform(args, { cwd, env: opts.env });
+}
+
+/** Dummy credentials: with the offline override the AWS provider plans without any account. */
+export const OFFLINE_AWS_ENV: NodeJS.ProcessEnv = {
+  AWS_ACCESS_KEY_ID: "offline-preview-key-id",
+  AWS_SECRET_ACCESS_KEY: "offline-preview-not-a-secret",
+  AWS_SESSION_TOKEN: "",
+  AWS_PROFILE: "",
+  AWS_EC2_METADATA_DISABLED: "true",
+};
+
+/**
+ * Writes a Terraform override file that tells the AWS provider to skip every call made only to
+ * check credentials. The synthesized stack stays untouched (it is the contract); the override
+ * file lives beside it and is removed by the next synth.
+ */
+export function writeOfflineOverride(stackDir: string): string {
+  const file = join(stackDir, "offline_override.tf.json");
+  const flags = {
+    skip_credentials_validation: true,
+    skip_requesting_account_id: true,
+    skip_metadata_api_check: true,
+    skip_region_validation: true,
+    // The account id is unknown offline; the check runs again on a real plan.
+    allowed_account_ids: null,
+  };
+  writeFileSync(file, `${JSON.stringify({ provider: { aws: [flags] } }, null, 2)}\n`);
+  return file;
+}

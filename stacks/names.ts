@@ -1,0 +1,4 @@
+/** Stack names: `<prefix>-<cloud>-<env>`, plus `bootstrap`. */
+export const awsStackName = (prefix: string, env: string) => `${prefix}-aws-${env}`;
+export const gcpStackName = (prefix: string, env: string) => `${prefix}-gcp-${env}`;
+export const BOOTSTRAP_STACK = "bootstrap";

@@ -1,0 +1,122 @@
+/**
+ * The S3 backend with DynamoDB locking, as our stacks configure it, against real local protocol
+ * servers: state lands in the bucket at <env>/<stack>.tfstate, and a second concurrent run is
+ * refused with a lock error. (s3rver ignores conditional writes, so the S3-lockfile lock cannot be
+ * proven here; the DynamoDB lock is the same Terraform code path for "acquire or refuse".)
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { CreateTableCommand, DynamoDBClient, ScanCommand } from "@aws-sdk/client-dynamodb";
+import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { TerraformStack, Testing } from "cdktf";
+import { terraform, terraformBinary } from "../scripts/lib/terraform";
+import { configureBackend } from "../stacks/backend";
+import { LOCAL_CREDENTIALS, type LocalAws, startLocalAws } from "./helpers/local-aws";
+
+jest.setTimeout(120_000);
+
+const BUCKET = "dp-tfstate-test";
+const TABLE = "dp-tfstate-lock";
+let aws: LocalAws;
+
+beforeAll(async () => {
+  terraformBinary();
+  aws = await startLocalAws([BUCKET]);
+  const ddb = new DynamoDBClient({
+    endpoint: aws.dynamodbEndpoint,
+    region: "ap-northeast-1",
+    credentials: LOCAL_CREDENTIALS,
+  });
+  await ddb.send(
+    new CreateTableCommand({
+      TableName: TABLE,
+      BillingMode: "PAY_PER_REQUEST",
+      KeySchema: [{ AttributeName: "LockID", KeyType: "HASH" }],
+      AttributeDefinitions: [{ AttributeName: "LockID", AttributeType: "S" }],
+    }),
+  );
+});
+afterAll(() => aws?.stop());
+
+function tinyStack(sleepSeconds: number): string {
+  const app = Testing.app();
+  const stack = new TerraformStack(app, "dp-tiny-dev");
+  const backend = configureBackend(stack, "dp-tiny-dev", "dev", {
+    type: "s3",
+    bucket: BUCKET,
+    region: "ap-northeast-1",
+    lock: "dynamodb",
+    dynamodbTable: TABLE,
+  });
+  // Local servers instead of AWS: the only difference from a real stack's backend.
+  backend.addOverride("endpoints", { s3: aws.s3Endpoint, dynamodb: aws.dynamodbEndpoint });
+  for (const flag of [
+    "use_path_style",
+    "skip_credentials_validation",
+    "skip_requesting_account_id",
+    "skip_metadata_api_check",
+    "skip_region_validation",
+    "skip_s3_checksum",
+  ]) {
+    backend.addOverride(flag, true);
+  }
+  stack.addOverride("resource.terraform_data.slow", {
+    input: "v1",
+    provisioner: [{ "local-exec": { command: `sleep ${sleepSeconds}` } }],
+  });
+  const dir = mkdtempSync(join(tmpdir(), "dp-tiny-"));
+  writeFileSync(join(dir, "cdk.tf.json"), Testing.synth(stack));
+  return dir;
+}
+
+it("stores state in the bucket at <env>/<stack>.tfstate", async () => {
+  const dir = tinyStack(0);
+  terraform(["init", "-input=false", "-no-color"], { cwd: dir, env: aws.env });
+  terraform(["apply", "-auto-approve", "-input=false", "-no-color"], { cwd: dir, env: aws.env });
+  const s3 = new S3Client({
+    endpoint: aws.s3Endpoint,
+    forcePathStyle: true,
+    region: "ap-northeast-1",
+    credentials: LOCAL_CREDENTIALS,
+  });
+  const obj = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: "dev/dp-tiny-dev.tfstate" }));
+  const state = JSON.parse(await obj.Body!.transformToString());
+  expect(state.resources.map((r: { type: string }) => r.type)).toEqual(["terraform_data"]);
+});
+
+it("refuses a second concurrent run with a lock error", async () => {
+  const dir = tinyStack(8);
+  terraform(["init", "-input=false", "-no-color", "-reconfigure"], { cwd: dir, env: aws.env });
+  const first = spawn(
+    terraformBinary(),
+    ["apply", "-auto-approve", "-input=false", "-no-color", "-replace=terraform_data.slow"],
+    {
+      cwd: dir,
+      env: { ...process.env, ...aws.env },
+    },
+  );
+  const firstDone = new Promise<number>((resolve) => first.on("close", (code) => resolve(code ?? -1)));
+  const ddb = new DynamoDBClient({
+    endpoint: aws.dynamodbEndpoint,
+    region: "ap-northeast-1",
+    credentials: LOCAL_CREDENTIALS,
+  });
+  // Wait until the first run holds the lock (an item whose LockID is the state path, with Info).
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const items = (await ddb.send(new ScanCommand({ TableName: TABLE }))).Items ?? [];
+    if (items.some((i) => i.LockID?.S === `${BUCKET}/dev/dp-tiny-dev.tfstate` && i.Info)) break;
+    if (Date.now() > deadline) throw new Error("the first run never took the lock");
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const second = terraform(["plan", "-input=false", "-no-color", "-lock-timeout=0s"], {
+    cwd: dir,
+    env: aws.env,
+    okCodes: [0, 1],
+  });
+  expect(second.status).toBe(1);
+  expect(second.stderr).toMatch(/Error acquiring the state lock/);
+  expect(await firstDone).toBe(0);
+});
