@@ -1,6 +1,7 @@
 import { App } from "cdktf";
 import { loadAppConfig } from "./config";
 import { ConfigError } from "./config/load";
+import { sources } from "./config/sources";
 import { AwsStack } from "./stacks/aws-stack";
 import { BootstrapStack } from "./stacks/bootstrap-stack";
 import { GcpStack } from "./stacks/gcp-stack";
@@ -11,7 +12,7 @@ function main() {
   const app = new App({ outdir: process.env.CDKTF_OUTDIR ?? "cdktf.out" });
   new BootstrapStack(app, BOOTSTRAP_STACK, bootstrap);
   for (const env of environments) {
-    new AwsStack(app, awsStackName(env.prefix, env.name), { env });
+    new AwsStack(app, awsStackName(env.prefix, env.name), { env, sources });
     new GcpStack(app, gcpStackName(env.prefix, env.name), { env });
   }
   app.synth();

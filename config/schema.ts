@@ -6,6 +6,7 @@
  * Terraform ever sees it.
  */
 import { z } from "zod";
+import { sourceSettingsSchema } from "../functions/saas-ingest/core/settings";
 import { parseCidr } from "./cidr";
 
 export const ENVIRONMENTS = ["dev", "stg", "prod"] as const;
@@ -84,6 +85,8 @@ export const sourceSchema = z.object({
   startDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be YYYY-MM-DD"),
   /** Columns Athena exposes (Hive types). */
   columns: z.array(z.object({ name: z.string().regex(/^[a-z_][a-z0-9_]*$/), type: z.string() })).min(1),
+  /** The settings item the ingestion Lambda reads (written to the settings table by Terraform). */
+  settings: sourceSettingsSchema,
 });
 
 export const environmentSchema = z.object({

@@ -1,34 +1,145 @@
 /** `<prefix>-aws-<env>`: the AWS side of one environment, composed from modules. */
 import { TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
-import type { EnvironmentConfig } from "../config/schema";
+import { bucketName } from "../config/load";
+import type { EnvironmentConfig, SourceConfig } from "../config/schema";
+import { AgentHost } from "../modules/agent-host";
+import { Athena } from "../modules/athena";
+import { Catalog } from "../modules/catalog";
+import { DataLake } from "../modules/data-lake";
 import { KmsKey } from "../modules/kms-key";
+import { Monitoring } from "../modules/monitoring";
+import { Network } from "../modules/network";
+import { SettingsTable } from "../modules/settings-table";
+import { Timestream } from "../modules/timestream";
 import { configureBackend } from "./backend";
 import { awsProvider } from "./providers";
 
 export interface AwsStackProps {
   readonly env: EnvironmentConfig;
+  /** Ingestion sources: settings items, Glue raw tables. @default [] */
+  readonly sources?: SourceConfig[];
 }
 
 export class AwsStack extends TerraformStack {
   readonly key: KmsKey;
+  readonly network: Network;
+  readonly lake: DataLake;
+  readonly catalog: Catalog;
+  readonly athena: Athena;
+  readonly settings: SettingsTable;
+  readonly monitoring: Monitoring;
+  readonly timestream?: Timestream;
+  readonly agentHost?: AgentHost;
 
   constructor(scope: Construct, id: string, props: AwsStackProps) {
     super(scope, id);
     const { env } = props;
+    const sources = props.sources ?? [];
+    const aws = env.aws;
+    const name = `${env.prefix}-${env.name}`;
+    const isProd = env.name === "prod";
     configureBackend(this, id, env.name, env.state);
-    awsProvider(this, env.aws.region, env.aws.accountId, {
+    awsProvider(this, aws.region, aws.accountId, {
       project: env.prefix,
       environment: env.name,
       owner: env.owner,
       costCenter: env.costCenter,
     });
+
     this.key = new KmsKey(this, "platform-key", {
-      alias: `${env.prefix}-${env.name}-platform`,
+      alias: `${name}-platform`,
       description: `Data platform key (${env.name})`,
-      accountId: env.aws.accountId,
-      region: env.aws.region,
+      accountId: aws.accountId,
+      region: aws.region,
       services: ["logs", "sns", "cloudwatch", "events", "sqs"],
     });
+    this.monitoring = new Monitoring(this, "monitoring", {
+      name,
+      key: this.key,
+      region: aws.region,
+      alarmEmails: aws.alarmEmails,
+    });
+    this.network = new Network(this, "network", {
+      name,
+      accountId: aws.accountId,
+      region: aws.region,
+      cidr: aws.vpcCidr,
+      availabilityZones: aws.availabilityZones,
+      natGateways: aws.natGateways,
+      interfaceEndpoints: aws.interfaceEndpoints,
+      logKey: this.key,
+      flowLogRetentionDays: aws.flowLogRetentionDays,
+    });
+    this.lake = new DataLake(this, "data-lake", {
+      bucketName: (suffix) => bucketName(env, suffix),
+      accountId: aws.accountId,
+      key: this.key,
+      rawTransitionDays: aws.dataLake.rawTransitionDays,
+      rawArchiveDays: aws.dataLake.rawArchiveDays,
+      noncurrentVersionExpiryDays: aws.dataLake.noncurrentVersionExpiryDays,
+      athenaResultsExpiryDays: aws.dataLake.athenaResultsExpiryDays,
+      iicsStaging: aws.dataLake.iicsStaging,
+      forceDestroy: !isProd && aws.dataLake.forceDestroy,
+    });
+    this.catalog = new Catalog(this, "catalog", {
+      namePrefix: name.replace(/-/g, "_"),
+      accountId: aws.accountId,
+      key: this.key,
+      rawBucketName: this.lake.raw.bucketName,
+      sources: sources.map((s) => ({
+        id: s.id,
+        prefix: s.settings.target.prefix,
+        startDate: s.startDate,
+        columns: s.columns,
+      })),
+    });
+    this.athena = new Athena(this, "athena", {
+      name,
+      resultsBucket: this.lake.athenaResults,
+      key: this.key,
+      bytesScannedCutoffPerQuery: aws.athena.bytesScannedCutoffPerQuery,
+      forceDestroy: !isProd,
+    });
+    if (aws.timestream.enabled) {
+      this.timestream = new Timestream(this, "timestream", {
+        databaseName: `${name}-metrics`,
+        key: this.key,
+        memoryRetentionHours: aws.timestream.memoryRetentionHours,
+        magneticRetentionDays: aws.timestream.magneticRetentionDays,
+      });
+    }
+    this.settings = new SettingsTable(this, "settings", {
+      tableName: `${name}-settings`,
+      key: this.key,
+      deletionProtection: isProd,
+      configItems: Object.fromEntries(sources.map((s) => [`source#${s.id}`, s.settings])),
+    });
+
+    if (aws.agentHost.enabled) {
+      const host = aws.agentHost;
+      this.agentHost = new AgentHost(this, "iics-agent", {
+        name,
+        accountId: aws.accountId,
+        region: aws.region,
+        vpcId: this.network.vpc.id,
+        subnetId: this.network.privateSubnetIds[0],
+        availabilityZone: aws.availabilityZones[0],
+        instanceType: host.instanceType,
+        amiId: host.amiId,
+        rootVolume: host.rootVolume,
+        dataVolume: host.dataVolume,
+        key: this.key,
+        sessionLogBucket: this.lake.accessLogs,
+        idleSessionTimeoutMinutes: host.idleSessionTimeoutMinutes,
+        runAsUser: host.runAsUser,
+        logRetentionDays: aws.logRetentionDays,
+        monitoring: this.monitoring,
+      });
+      // The Secure Agent reads and writes the lake (IICS mappings), nothing else.
+      this.lake.raw.grantRead(this.agentHost.role);
+      this.lake.curated.grantReadWrite(this.agentHost.role);
+      if (this.lake.iicsStaging) this.lake.iicsStaging.grantReadWrite(this.agentHost.role);
+    }
   }
 }

@@ -12,14 +12,17 @@ export function policyDocument(statements: PolicyStatement[]): string {
   return JSON.stringify({ Version: "2012-10-17", Statement: statements });
 }
 
-/** Trust policy letting an AWS service assume a role, scoped to this account (confused-deputy guard). */
-export function serviceTrust(service: string, accountId: string): string {
+/**
+ * Trust policy letting an AWS service assume a role, scoped to `accountId` when given
+ * (confused-deputy guard). EC2 sends no `aws:SourceAccount` for instance profiles: pass none.
+ */
+export function serviceTrust(service: string, accountId?: string): string {
   return policyDocument([
     {
       Effect: "Allow",
       Principal: { Service: service },
       Action: "sts:AssumeRole",
-      Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+      ...(accountId ? { Condition: { StringEquals: { "aws:SourceAccount": accountId } } } : {}),
     },
   ]);
 }

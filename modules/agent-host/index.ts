@@ -1,0 +1,279 @@
+/**
+ * The IICS Secure Agent host: EC2 in a private subnet reached only through SSM Session Manager.
+ * No public IP, no key pair, no inbound rule; egress HTTPS only (Informatica Cloud, VPC endpoints);
+ * IMDSv2 required with hop limit 1; detailed monitoring; EBS-optimized; encrypted gp3 root and
+ * data volumes sized from config. Sessions are logged (KMS-encrypted CloudWatch log group and S3),
+ * idle sessions time out, and sessions run as a non-root user.
+ */
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { EbsVolume } from "@cdktf/provider-aws/lib/ebs-volume";
+import { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile";
+import { Instance } from "@cdktf/provider-aws/lib/instance";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { SsmDocument } from "@cdktf/provider-aws/lib/ssm-document";
+import { VolumeAttachment } from "@cdktf/provider-aws/lib/volume-attachment";
+import { TerraformOutput } from "cdktf";
+import { Construct } from "constructs";
+import { serviceTrust } from "../iam/policy";
+import { ServiceRole } from "../iam/service-role";
+import type { KmsKey } from "../kms-key";
+import type { Monitoring } from "../monitoring";
+import type { SecureBucket } from "../secure-bucket";
+import { agentHostUserData } from "./user-data";
+
+export interface Gp3Volume {
+  readonly sizeGiB: number;
+  /** @default 3000 */
+  readonly iops?: number;
+  /** @default 125 */
+  readonly throughputMiBps?: number;
+}
+
+export interface AgentHostProps {
+  readonly name: string;
+  readonly accountId: string;
+  readonly region: string;
+  readonly vpcId: string;
+  readonly subnetId: string;
+  readonly availabilityZone: string;
+  readonly instanceType: string;
+  /** RHEL 9 AMI id (from config; never looked up). */
+  readonly amiId: string;
+  readonly rootVolume: Gp3Volume;
+  readonly dataVolume: Gp3Volume;
+  readonly key: KmsKey;
+  /** Bucket for session transcripts (under `ssm-sessions/`). */
+  readonly sessionLogBucket: SecureBucket;
+  /** @default 20 */
+  readonly idleSessionTimeoutMinutes?: number;
+  /** @default "ssm-user" */
+  readonly runAsUser?: string;
+  /** @default 365 */
+  readonly logRetentionDays?: number;
+  readonly monitoring?: Monitoring;
+}
+
+export const AGENT_DATA_MOUNT = "/opt/infaagent";
+
+export class AgentHost extends Construct {
+  readonly instance: Instance;
+  readonly role: ServiceRole;
+  readonly securityGroup: SecurityGroup;
+
+  constructor(scope: Construct, id: string, props: AgentHostProps) {
+    super(scope, id);
+    const runAsUser = props.runAsUser ?? "ssm-user";
+    this.securityGroup = new SecurityGroup(this, "sg", {
+      name: `${props.name}-iics-agent`,
+      description: "IICS Secure Agent: no inbound, HTTPS out only",
+      vpcId: props.vpcId,
+      ingress: [],
+      egress: [
+        {
+          description: "HTTPS to Informatica Cloud and AWS endpoints",
+          protocol: "tcp",
+          fromPort: 443,
+          toPort: 443,
+          cidrBlocks: ["0.0.0.0/0"],
+        },
+      ],
+      tags: { Name: `${props.name}-iics-agent` },
+    });
+
+    this.role = new ServiceRole(this, "role", {
+      name: `${props.name}-iics-agent`,
+      service: "ec2.amazonaws.com",
+      accountId: props.accountId,
+      // EC2 does not send aws:SourceAccount on AssumeRole for instance profiles.
+      assumeRolePolicy: serviceTrust("ec2.amazonaws.com"),
+      managedPolicyArns: [
+        "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
+        "arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy",
+      ],
+    });
+    const profile = new IamInstanceProfile(this, "profile", {
+      name: `${props.name}-iics-agent`,
+      role: this.role.name,
+    });
+
+    const sessionLogs = new CloudwatchLogGroup(this, "session-logs", {
+      name: `/${props.name}/ssm/sessions`,
+      retentionInDays: props.logRetentionDays ?? 365,
+      kmsKeyId: props.key.arn,
+    });
+    const hostLogs = new CloudwatchLogGroup(this, "host-logs", {
+      name: `/${props.name}/iics-agent`,
+      retentionInDays: props.logRetentionDays ?? 365,
+      kmsKeyId: props.key.arn,
+    });
+    this.role.addToPolicy({
+      Effect: "Allow",
+      Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+      Resource: [`${sessionLogs.arn}:*`, `${hostLogs.arn}:*`],
+    });
+    this.role.addToPolicy({
+      Effect: "Allow",
+      Action: ["logs:DescribeLogGroups"],
+      Resource: `arn:aws:logs:${props.region}:${props.accountId}:log-group:*`,
+    });
+    props.sessionLogBucket.grantPut(this.role, "ssm-sessions");
+    this.role.addToPolicy({
+      Effect: "Allow",
+      Action: ["s3:GetEncryptionConfiguration"],
+      Resource: props.sessionLogBucket.arn,
+    });
+    props.key.grantEncryptDecrypt(this.role);
+
+    new SsmDocument(this, "session-preferences", {
+      // The name Session Manager reads its account/region preferences from.
+      name: "SSM-SessionManagerRunShell",
+      documentType: "Session",
+      documentFormat: "JSON",
+      content: JSON.stringify({
+        schemaVersion: "1.0",
+        description: "Session Manager preferences (managed by Terraform)",
+        sessionType: "Standard_Stream",
+        inputs: {
+          s3BucketName: props.sessionLogBucket.bucketName,
+          s3KeyPrefix: "ssm-sessions/",
+          s3EncryptionEnabled: true,
+          cloudWatchLogGroupName: sessionLogs.name,
+          cloudWatchEncryptionEnabled: true,
+          cloudWatchStreamingEnabled: true,
+          kmsKeyId: props.key.arn,
+          runAsEnabled: true,
+          runAsDefaultUser: runAsUser,
+          idleSessionTimeout: String(props.idleSessionTimeoutMinutes ?? 20),
+          maxSessionDuration: "480",
+          shellProfile: { linux: "cd ~ && exec bash -l" },
+        },
+      }),
+    });
+
+    this.instance = new Instance(this, "instance", {
+      ami: props.amiId,
+      instanceType: props.instanceType,
+      subnetId: props.subnetId,
+      vpcSecurityGroupIds: [this.securityGroup.id],
+      iamInstanceProfile: profile.name,
+      associatePublicIpAddress: false,
+      monitoring: true,
+      ebsOptimized: true,
+      disableApiTermination: false,
+      metadataOptions: {
+        httpEndpoint: "enabled",
+        httpTokens: "required",
+        httpPutResponseHopLimit: 1,
+        instanceMetadataTags: "disabled",
+      },
+      rootBlockDevice: {
+        volumeType: "gp3",
+        volumeSize: props.rootVolume.sizeGiB,
+        iops: props.rootVolume.iops ?? 3000,
+        throughput: props.rootVolume.throughputMiBps ?? 125,
+        encrypted: true,
+        kmsKeyId: props.key.arn,
+        deleteOnTermination: true,
+      },
+      userData: agentHostUserData({
+        region: props.region,
+        dataDevice: "/dev/sdf",
+        dataMountPoint: AGENT_DATA_MOUNT,
+        runAsUser,
+        logGroupName: `/${props.name}/iics-agent`,
+      }),
+      tags: { Name: `${props.name}-iics-agent` },
+    });
+    const data = new EbsVolume(this, "data", {
+      availabilityZone: props.availabilityZone,
+      type: "gp3",
+      size: props.dataVolume.sizeGiB,
+      iops: props.dataVolume.iops ?? 3000,
+      throughput: props.dataVolume.throughputMiBps ?? 125,
+      encrypted: true,
+      kmsKeyId: props.key.arn,
+      tags: { Name: `${props.name}-iics-agent-data` },
+    });
+    new VolumeAttachment(this, "data-attachment", {
+      deviceName: "/dev/sdf",
+      volumeId: data.id,
+      instanceId: this.instance.id,
+    });
+
+    if (props.monitoring) this.addAlarms(props.monitoring, props.name);
+
+    new TerraformOutput(this, "instance_id", {
+      value: this.instance.id,
+      description: "Secure Agent host instance id (i-...)",
+    });
+    new TerraformOutput(this, "start_session", {
+      value: `aws ssm start-session --target ${this.instance.id} --region ${props.region}`,
+      description: "Command that opens a shell on the Secure Agent host through Session Manager",
+    });
+  }
+
+  private addAlarms(m: Monitoring, name: string) {
+    const dims = { InstanceId: this.instance.id };
+    const common = {
+      period: 300,
+      evaluationPeriods: 2,
+      dimensions: dims,
+      comparisonOperator: "GreaterThanOrEqualToThreshold",
+    };
+    m.addAlarm("host-status-check", {
+      ...common,
+      alarmName: `${name}-iics-agent-status-check`,
+      alarmDescription: "Secure Agent host failed an EC2 status check",
+      namespace: "AWS/EC2",
+      metricName: "StatusCheckFailed",
+      statistic: "Maximum",
+      period: 60,
+      threshold: 1,
+      treatMissingData: "breaching",
+    });
+    m.addAlarm("host-cpu", {
+      ...common,
+      alarmName: `${name}-iics-agent-cpu`,
+      alarmDescription: "Secure Agent host CPU above 85% for 10 minutes",
+      namespace: "AWS/EC2",
+      metricName: "CPUUtilization",
+      statistic: "Average",
+      threshold: 85,
+    });
+    m.addAlarm("host-memory", {
+      ...common,
+      alarmName: `${name}-iics-agent-memory`,
+      alarmDescription: "Secure Agent host memory above 90% (CloudWatch agent)",
+      namespace: "CWAgent",
+      metricName: "mem_used_percent",
+      statistic: "Average",
+      threshold: 90,
+    });
+    for (const path of ["/", AGENT_DATA_MOUNT]) {
+      m.addAlarm(`host-disk-${path === "/" ? "root" : "data"}`, {
+        ...common,
+        alarmName: `${name}-iics-agent-disk-${path === "/" ? "root" : "data"}`,
+        alarmDescription: `Secure Agent host disk ${path} above 85% (CloudWatch agent)`,
+        namespace: "CWAgent",
+        metricName: "disk_used_percent",
+        statistic: "Maximum",
+        dimensions: { ...dims, path },
+        threshold: 85,
+      });
+    }
+    m.addWidget(
+      "Secure Agent host CPU %",
+      [["AWS/EC2", "CPUUtilization", "InstanceId", this.instance.id]],
+      "Average",
+    );
+    m.addWidget(
+      "Secure Agent host memory / disk %",
+      [
+        ["CWAgent", "mem_used_percent", "InstanceId", this.instance.id],
+        ["CWAgent", "disk_used_percent", "InstanceId", this.instance.id, "path", "/"],
+        ["CWAgent", "disk_used_percent", "InstanceId", this.instance.id, "path", AGENT_DATA_MOUNT],
+      ],
+      "Maximum",
+    );
+  }
+}

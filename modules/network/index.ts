@@ -1,0 +1,206 @@
+/**
+ * VPC across the configured AZs: private subnets for workloads, public subnets + NAT only when
+ * egress is wanted, gateway endpoints (S3, DynamoDB), interface endpoints with private DNS,
+ * flow logs to an encrypted log group, and the default security group closed.
+ *
+ * | natGateways | public subnets | NAT gateways | private egress         |
+ * |-------------|----------------|--------------|------------------------|
+ * | none        | no             | 0            | VPC endpoints only     |
+ * | single      | one per AZ     | 1 (first AZ) | all AZs through one NAT|
+ * | per-az      | one per AZ     | one per AZ   | each AZ its own NAT    |
+ */
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { DefaultSecurityGroup } from "@cdktf/provider-aws/lib/default-security-group";
+import { Eip } from "@cdktf/provider-aws/lib/eip";
+import { FlowLog } from "@cdktf/provider-aws/lib/flow-log";
+import { InternetGateway } from "@cdktf/provider-aws/lib/internet-gateway";
+import { NatGateway } from "@cdktf/provider-aws/lib/nat-gateway";
+import { RouteTable } from "@cdktf/provider-aws/lib/route-table";
+import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-association";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { Subnet } from "@cdktf/provider-aws/lib/subnet";
+import { Vpc } from "@cdktf/provider-aws/lib/vpc";
+import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
+import { TerraformOutput } from "cdktf";
+import { Construct } from "constructs";
+import { cidrSubnet } from "../../config/cidr";
+import { ServiceRole } from "../iam/service-role";
+import type { KmsKey } from "../kms-key";
+
+export interface NetworkProps {
+  /** Name prefix, e.g. `dp-dev`. */
+  readonly name: string;
+  readonly accountId: string;
+  readonly region: string;
+  readonly cidr: string;
+  /** AZ names (no lookup). */
+  readonly availabilityZones: string[];
+  /** @default "single" */
+  readonly natGateways?: "none" | "single" | "per-az";
+  /** Interface endpoint service short names (`ssm`, `logs`, ...). @default [] */
+  readonly interfaceEndpoints?: string[];
+  /** Key for the flow log group. */
+  readonly logKey: KmsKey;
+  /** @default 90 */
+  readonly flowLogRetentionDays?: number;
+}
+
+export class Network extends Construct {
+  readonly vpc: Vpc;
+  readonly privateSubnetIds: string[];
+  readonly publicSubnetIds: string[];
+  readonly privateRouteTableIds: string[];
+  readonly endpointSecurityGroup: SecurityGroup;
+  readonly s3EndpointId: string;
+
+  constructor(scope: Construct, id: string, props: NetworkProps) {
+    super(scope, id);
+    const azs = props.availabilityZones;
+    const nat = props.natGateways ?? "single";
+    this.vpc = new Vpc(this, "vpc", {
+      cidrBlock: props.cidr,
+      enableDnsHostnames: true,
+      enableDnsSupport: true,
+      tags: { Name: props.name },
+    });
+    // Closed: no ingress, no egress rules on the default security group (FSBP EC2.2).
+    new DefaultSecurityGroup(this, "default-sg", { vpcId: this.vpc.id, ingress: [], egress: [] });
+
+    // /20 subnets: private from index 0, public from index 8 (room for 8 AZs each).
+    const privateSubnets = azs.map(
+      (az, i) =>
+        new Subnet(this, `private-${az}`, {
+          vpcId: this.vpc.id,
+          availabilityZone: az,
+          cidrBlock: cidrSubnet(props.cidr, 4, i),
+          mapPublicIpOnLaunch: false,
+          tags: { Name: `${props.name}-private-${az}`, tier: "private" },
+        }),
+    );
+    this.privateSubnetIds = privateSubnets.map((s) => s.id);
+
+    let natIds: string[] = [];
+    const publicSubnets: Subnet[] = [];
+    if (nat !== "none") {
+      const igw = new InternetGateway(this, "igw", { vpcId: this.vpc.id, tags: { Name: props.name } });
+      const publicRt = new RouteTable(this, "public-rt", {
+        vpcId: this.vpc.id,
+        route: [{ cidrBlock: "0.0.0.0/0", gatewayId: igw.id }],
+        tags: { Name: `${props.name}-public` },
+      });
+      azs.forEach((az, i) => {
+        const subnet = new Subnet(this, `public-${az}`, {
+          vpcId: this.vpc.id,
+          availabilityZone: az,
+          cidrBlock: cidrSubnet(props.cidr, 4, 8 + i),
+          // Public subnets hold only NAT gateways (which have their own EIP); nothing gets a public IP.
+          mapPublicIpOnLaunch: false,
+          tags: { Name: `${props.name}-public-${az}`, tier: "public" },
+        });
+        new RouteTableAssociation(this, `public-rta-${az}`, {
+          subnetId: subnet.id,
+          routeTableId: publicRt.id,
+        });
+        publicSubnets.push(subnet);
+      });
+      const natAzs = nat === "per-az" ? azs : azs.slice(0, 1);
+      natIds = natAzs.map((az, i) => {
+        const eip = new Eip(this, `nat-eip-${az}`, {
+          domain: "vpc",
+          tags: { Name: `${props.name}-nat-${az}` },
+        });
+        return new NatGateway(this, `nat-${az}`, {
+          allocationId: eip.id,
+          subnetId: publicSubnets[i].id,
+          tags: { Name: `${props.name}-${az}` },
+          dependsOn: [igw],
+        }).id;
+      });
+    }
+    this.publicSubnetIds = publicSubnets.map((s) => s.id);
+
+    const privateRts = azs.map((az, i) => {
+      const natId = natIds.length === 0 ? undefined : natIds[Math.min(i, natIds.length - 1)];
+      const rt = new RouteTable(this, `private-rt-${az}`, {
+        vpcId: this.vpc.id,
+        route: natId ? [{ cidrBlock: "0.0.0.0/0", natGatewayId: natId }] : [],
+        tags: { Name: `${props.name}-private-${az}` },
+      });
+      new RouteTableAssociation(this, `private-rta-${az}`, {
+        subnetId: privateSubnets[i].id,
+        routeTableId: rt.id,
+      });
+      return rt;
+    });
+    this.privateRouteTableIds = privateRts.map((rt) => rt.id);
+
+    const gateway = (svc: string) =>
+      new VpcEndpoint(this, `gw-${svc}`, {
+        vpcId: this.vpc.id,
+        serviceName: `com.amazonaws.${props.region}.${svc}`,
+        vpcEndpointType: "Gateway",
+        routeTableIds: this.privateRouteTableIds,
+        tags: { Name: `${props.name}-${svc}` },
+      });
+    this.s3EndpointId = gateway("s3").id;
+    gateway("dynamodb");
+
+    this.endpointSecurityGroup = new SecurityGroup(this, "endpoints-sg", {
+      name: `${props.name}-vpc-endpoints`,
+      description: "HTTPS from inside the VPC to interface endpoints",
+      vpcId: this.vpc.id,
+      ingress: [
+        {
+          description: "HTTPS from the VPC",
+          protocol: "tcp",
+          fromPort: 443,
+          toPort: 443,
+          cidrBlocks: [props.cidr],
+        },
+      ],
+      egress: [],
+      tags: { Name: `${props.name}-vpc-endpoints` },
+    });
+    for (const svc of props.interfaceEndpoints ?? []) {
+      new VpcEndpoint(this, `if-${svc}`, {
+        vpcId: this.vpc.id,
+        serviceName: `com.amazonaws.${props.region}.${svc}`,
+        vpcEndpointType: "Interface",
+        privateDnsEnabled: true,
+        subnetIds: this.privateSubnetIds,
+        securityGroupIds: [this.endpointSecurityGroup.id],
+        tags: { Name: `${props.name}-${svc}` },
+      });
+    }
+
+    const logGroup = new CloudwatchLogGroup(this, "flow-logs", {
+      name: `/${props.name}/vpc/flow-logs`,
+      retentionInDays: props.flowLogRetentionDays ?? 90,
+      kmsKeyId: props.logKey.arn,
+    });
+    const role = new ServiceRole(this, "flow-logs-role", {
+      name: `${props.name}-vpc-flow-logs`,
+      service: "vpc-flow-logs.amazonaws.com",
+      accountId: props.accountId,
+    });
+    role.addToPolicy({
+      Effect: "Allow",
+      Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+      Resource: `${logGroup.arn}:*`,
+    });
+    new FlowLog(this, "flow-log", {
+      vpcId: this.vpc.id,
+      trafficType: "ALL",
+      logDestinationType: "cloud-watch-logs",
+      logDestination: logGroup.arn,
+      iamRoleArn: role.arn,
+      maxAggregationInterval: 60,
+    });
+
+    new TerraformOutput(this, "vpc_id", { value: this.vpc.id, description: "VPC id (vpc-...)" });
+    new TerraformOutput(this, "private_subnet_ids", {
+      value: this.privateSubnetIds,
+      description: "Private subnet ids, one per AZ",
+    });
+  }
+}

@@ -1,0 +1,104 @@
+import { awsTestStack, statements, synthesize } from "../../test/helpers/stack";
+import { ServiceRole } from "../iam/service-role";
+import { SecureBucket } from ".";
+
+function build(extra: Partial<ConstructorParameters<typeof SecureBucket>[2]> = {}) {
+  const { stack, key } = awsTestStack();
+  const logs = new SecureBucket(stack, "logs", {
+    bucketName: "t-logs",
+    accountId: "111111111111",
+    receivesAccessLogs: true,
+  });
+  const bucket = new SecureBucket(stack, "data", {
+    bucketName: "t-data",
+    accountId: "111111111111",
+    kmsKey: key,
+    accessLogsBucket: logs,
+    ...extra,
+  });
+  return { stack, key, bucket, logs };
+}
+
+describe("SecureBucket", () => {
+  it("blocks all public access, disables ACLs, and encrypts with the customer key", () => {
+    const s = synthesize(build().stack);
+    for (const pab of Object.values(s.of("aws_s3_bucket_public_access_block"))) {
+      expect(pab).toMatchObject({
+        block_public_acls: true,
+        block_public_policy: true,
+        ignore_public_acls: true,
+        restrict_public_buckets: true,
+      });
+    }
+    expect(
+      Object.values(s.of("aws_s3_bucket_ownership_controls")).map((o) => o.rule.object_ownership),
+    ).toEqual(["BucketOwnerEnforced", "BucketOwnerEnforced"]);
+    const sse = s.one("aws_s3_bucket_server_side_encryption_configuration", "data").rule[0];
+    expect(sse.apply_server_side_encryption_by_default.sse_algorithm).toBe("aws:kms");
+    expect(sse.apply_server_side_encryption_by_default.kms_master_key_id).toMatch(/aws_kms_key\.key.*\.arn/);
+    expect(
+      s.one("aws_s3_bucket_server_side_encryption_configuration", "logs").rule[0]
+        .apply_server_side_encryption_by_default.sse_algorithm,
+    ).toBe("AES256");
+  });
+
+  it("denies non-TLS and TLS < 1.2 access, and lets only S3 log delivery of this account write logs", () => {
+    const s = synthesize(build().stack);
+    const data = statements(s.one("aws_s3_bucket_policy", "data").policy);
+    expect(data.map((st) => st.Sid)).toEqual(["DenyInsecureTransport", "DenyOutdatedTls"]);
+    const logs = statements(s.one("aws_s3_bucket_policy", "logs").policy);
+    expect(logs[2]).toMatchObject({
+      Principal: { Service: "logging.s3.amazonaws.com" },
+      Condition: { StringEquals: { "aws:SourceAccount": "111111111111" } },
+    });
+  });
+
+  it("versions, logs to the log bucket under its own prefix, and has lifecycle rules", () => {
+    const s = synthesize(
+      build({ transitions: [{ days: 90, storageClass: "STANDARD_IA" }], expirationDays: 400 }).stack,
+    );
+    expect(s.one("aws_s3_bucket_versioning", "data").versioning_configuration.status).toBe("Enabled");
+    expect(s.one("aws_s3_bucket_logging", "data").target_prefix).toBe("t-data/");
+    const rules = s.one("aws_s3_bucket_lifecycle_configuration", "data").rule.map((r: any) => r.id);
+    expect(rules).toEqual([
+      "abort-incomplete-multipart-uploads",
+      "expire-noncurrent-versions",
+      "transition-current-versions",
+      "expire-current-versions",
+    ]);
+    expect(s.one("aws_s3_bucket", "data").force_destroy).toBe(false);
+  });
+
+  it("grants scoped object access plus the key, never a wildcard bucket", () => {
+    const { stack, bucket } = build();
+    const role = new ServiceRole(stack, "fn", {
+      name: "fn",
+      service: "lambda.amazonaws.com",
+      accountId: "111111111111",
+    });
+    bucket.grantReadWrite(role, "saas/orders");
+    const st = statements(synthesize(stack).one("aws_iam_role_policy", "fn").policy);
+    expect(st[0]).toMatchObject({
+      Action: ["s3:ListBucket", "s3:GetBucketLocation"],
+      Condition: { StringLike: { "s3:prefix": ["saas/orders/*"] } },
+    });
+    expect(st[1].Resource).toMatch(/\/saas\/orders\/\*$/);
+    expect(st[2].Action).toContain("kms:GenerateDataKey*");
+  });
+
+  it("refuses an invalid bucket name and a KMS key on a log bucket", () => {
+    const { stack, key } = awsTestStack();
+    expect(() => new SecureBucket(stack, "bad", { bucketName: "Bad_Name", accountId: "1" })).toThrow(
+      /SecureBucket bad: bucketName "Bad_Name" may hold only/,
+    );
+    expect(
+      () =>
+        new SecureBucket(stack, "l", {
+          bucketName: "ok-name",
+          accountId: "1",
+          receivesAccessLogs: true,
+          kmsKey: key,
+        }),
+    ).toThrow(/kmsKey must be unset when receivesAccessLogs/);
+  });
+});
