@@ -25,6 +25,9 @@ const gcpProjectId = z
 const prefix = z
   .string()
   .regex(/^[a-z][a-z0-9-]{0,11}$/, "must be 1-12 lowercase letters, digits or hyphens");
+const datasetId = z
+  .string()
+  .regex(/^[A-Za-z0-9_]{1,1024}$/, "must be a BigQuery dataset id (letters, digits, underscores)");
 const cidr = z
   .string()
   .refine((v) => parseCidr(v) !== undefined, "must be an IPv4 CIDR such as 10.10.0.0/16");
@@ -155,6 +158,16 @@ export const environmentSchema = z.object({
     readerGroup: z.email().optional(),
     /** Default expiration of tables in the staging dataset, in days. */
     stagingTableExpirationDays: z.number().int().min(1).default(7),
+    /** BigQuery dataset ids per layer (letters, digits, underscores; at most 1024). */
+    datasets: z
+      .object({
+        staging: datasetId.default("iics_staging"),
+        dwh: datasetId.default("dwh"),
+        mart: datasetId.default("mart"),
+      })
+      .prefault({}),
+    /** Rotation period of the CMEK key, in days. @default 90 */
+    kmsRotationDays: z.number().int().min(1).max(36500).default(90),
   }),
   github: z.object({
     /** `owner/name` of this repository: CI identities trust only it. */

@@ -2,7 +2,11 @@
 import { TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config/schema";
+import { BigQuery } from "../modules/bigquery";
+import { GcpIdentity } from "../modules/gcp-identity";
+import { GcpServices } from "../modules/gcp-services";
 import { configureBackend } from "./backend";
+import { ingestRoleName } from "./names";
 import { googleProvider } from "./providers";
 
 export interface GcpStackProps {
@@ -10,9 +14,13 @@ export interface GcpStackProps {
 }
 
 export class GcpStack extends TerraformStack {
+  readonly bigquery: BigQuery;
+  readonly identity: GcpIdentity;
+
   constructor(scope: Construct, id: string, props: GcpStackProps) {
     super(scope, id);
     const { env } = props;
+    const name = `${env.prefix}-${env.name}`;
     configureBackend(this, id, env.name, env.state);
     googleProvider(this, env.gcp.projectId, env.gcp.location, {
       project: env.prefix,
@@ -20,5 +28,48 @@ export class GcpStack extends TerraformStack {
       owner: env.owner,
       costCenter: env.costCenter,
     });
+    const apis = new GcpServices(this, "apis", { projectId: env.gcp.projectId });
+    this.bigquery = new BigQuery(this, "bigquery", {
+      projectId: env.gcp.projectId,
+      location: env.gcp.location,
+      name,
+      environment: env.name,
+      datasetIds: env.gcp.datasets,
+      stagingTableExpirationDays: env.gcp.stagingTableExpirationDays,
+      rotationDays: env.gcp.kmsRotationDays,
+      deleteContentsOnDestroy: env.name !== "prod",
+      dependsOn: apis.services,
+    });
+    this.identity = new GcpIdentity(this, "identity", {
+      projectId: env.gcp.projectId,
+      name,
+      environment: env.name,
+      githubRepository: env.github.repository,
+      awsAccountId: env.aws.accountId,
+      awsFunctionsRoleName: ingestRoleName(env.prefix, env.name),
+      dependsOn: apis.services,
+    });
+    // IICS writes its target datasets only; analysts read the mart.
+    this.bigquery.grantDataset(
+      "iics-staging",
+      "staging",
+      "roles/bigquery.dataEditor",
+      this.identity.iics.member,
+    );
+    this.bigquery.grantDataset("iics-dwh", "dwh", "roles/bigquery.dataEditor", this.identity.iics.member);
+    this.bigquery.grantDataset(
+      "functions-mart",
+      "mart",
+      "roles/bigquery.dataViewer",
+      this.identity.awsFunctions.member,
+    );
+    if (env.gcp.readerGroup) {
+      this.bigquery.grantDataset(
+        "readers-mart",
+        "mart",
+        "roles/bigquery.dataViewer",
+        `group:${env.gcp.readerGroup}`,
+      );
+    }
   }
 }

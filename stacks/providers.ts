@@ -29,7 +29,7 @@ export function awsProvider(scope: Construct, region: string, accountId: string,
   });
 }
 
-/** GCP labels: lowercase letters, digits, `_` and `-` only. */
+/** GCP labels: lowercase letters, digits, `_` and `-` only; keys use `_` (cdktf rewrites `-` in provider label keys). */
 export function gcpLabel(value: string): string {
   return value
     .toLowerCase()
@@ -49,9 +49,9 @@ export function googleProvider(
     defaultLabels: {
       project: gcpLabel(o.project),
       environment: gcpLabel(o.environment),
-      "managed-by": "cdktf",
+      managed_by: "cdktf",
       owner: gcpLabel(o.owner),
-      "cost-center": gcpLabel(o.costCenter),
+      cost_center: gcpLabel(o.costCenter),
     },
   });
 }

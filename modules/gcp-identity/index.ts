@@ -1,0 +1,155 @@
+/**
+ * Keyless identities of one GCP environment:
+ * - a Workload Identity Federation pool with two providers:
+ *   - `github`: GitHub Actions OIDC, accepted only for this repository (`attribute_condition`);
+ *     plan service account impersonable by any workflow of the repository, apply service account
+ *     only by jobs running in the environment's protected GitHub environment;
+ *   - `aws`: the environment's AWS account, accepted only for the role the AWS-side functions run
+ *     as, which may impersonate the `aws-functions` service account;
+ * - service accounts for IICS, the AWS functions and CI. No service-account keys are created.
+ */
+import { IamWorkloadIdentityPool } from "@cdktf/provider-google/lib/iam-workload-identity-pool";
+import { IamWorkloadIdentityPoolProvider } from "@cdktf/provider-google/lib/iam-workload-identity-pool-provider";
+import { ProjectIamMember } from "@cdktf/provider-google/lib/project-iam-member";
+import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
+import { ServiceAccountIamMember } from "@cdktf/provider-google/lib/service-account-iam-member";
+import { type ITerraformDependable, TerraformOutput } from "cdktf";
+import { Construct } from "constructs";
+
+/** Predefined (never primitive) roles of the CI service accounts, project-wide by necessity. */
+export const CI_PLAN_ROLES = [
+  "roles/iam.securityReviewer",
+  "roles/bigquery.metadataViewer",
+  "roles/cloudkms.viewer",
+  "roles/serviceusage.serviceUsageViewer",
+  "roles/iam.workloadIdentityPoolViewer",
+] as const;
+export const CI_APPLY_ROLES = [
+  "roles/bigquery.admin",
+  "roles/cloudkms.admin",
+  "roles/iam.serviceAccountAdmin",
+  "roles/iam.workloadIdentityPoolAdmin",
+  "roles/resourcemanager.projectIamAdmin",
+  "roles/serviceusage.serviceUsageAdmin",
+] as const;
+
+export interface GcpIdentityProps {
+  readonly projectId: string;
+  /** e.g. `dp-dev`; pool id is `<name>-pool`. */
+  readonly name: string;
+  readonly environment: string;
+  /** `owner/name` of the repository CI runs in. */
+  readonly githubRepository: string;
+  /** GitHub environment whose jobs may apply. @default environment */
+  readonly githubApplyEnvironment?: string;
+  readonly awsAccountId: string;
+  /** IAM role name the AWS-side functions run as. */
+  readonly awsFunctionsRoleName: string;
+  readonly dependsOn?: ITerraformDependable[];
+}
+
+export class GcpIdentity extends Construct {
+  readonly pool: IamWorkloadIdentityPool;
+  readonly githubProvider: IamWorkloadIdentityPoolProvider;
+  readonly awsProvider: IamWorkloadIdentityPoolProvider;
+  readonly iics: ServiceAccount;
+  readonly awsFunctions: ServiceAccount;
+  readonly ciPlan: ServiceAccount;
+  readonly ciApply: ServiceAccount;
+
+  constructor(scope: Construct, id: string, props: GcpIdentityProps) {
+    super(scope, id);
+    const project = props.projectId;
+    const sa = (sid: string, accountId: string, displayName: string) =>
+      new ServiceAccount(this, sid, { project, accountId, displayName, dependsOn: props.dependsOn });
+    this.iics = sa("iics", "iics-loader", "IICS loads into BigQuery");
+    this.awsFunctions = sa("aws-functions", "aws-functions", "AWS Lambda functions (via WIF, keyless)");
+    this.ciPlan = sa("ci-plan", "ci-plan", "GitHub Actions: terraform plan (read-only)");
+    this.ciApply = sa("ci-apply", "ci-apply", "GitHub Actions: terraform apply");
+
+    this.pool = new IamWorkloadIdentityPool(this, "pool", {
+      project,
+      workloadIdentityPoolId: `${props.name}-pool`.slice(0, 32),
+      displayName: `${props.name} federation`.slice(0, 32),
+      description: "Keyless access for GitHub Actions and AWS functions",
+      dependsOn: props.dependsOn,
+    });
+    const poolId = this.pool.workloadIdentityPoolId;
+
+    this.githubProvider = new IamWorkloadIdentityPoolProvider(this, "github", {
+      project,
+      workloadIdentityPoolId: poolId,
+      workloadIdentityPoolProviderId: "github",
+      displayName: "GitHub Actions",
+      attributeMapping: {
+        "google.subject": "assertion.sub",
+        "attribute.repository": "assertion.repository",
+        "attribute.ref": "assertion.ref",
+        "attribute.environment": "assertion.environment",
+        "attribute.event_name": "assertion.event_name",
+      },
+      // Only tokens minted for this repository are accepted at all.
+      attributeCondition: `assertion.repository == '${props.githubRepository}'`,
+      oidc: { issuerUri: "https://token.actions.githubusercontent.com" },
+    });
+    const awsRoleArn = `arn:aws:sts::${props.awsAccountId}:assumed-role/${props.awsFunctionsRoleName}`;
+    this.awsProvider = new IamWorkloadIdentityPoolProvider(this, "aws", {
+      project,
+      workloadIdentityPoolId: poolId,
+      workloadIdentityPoolProviderId: "aws",
+      displayName: "AWS functions",
+      attributeMapping: {
+        "google.subject": "assertion.arn",
+        "attribute.aws_account": "assertion.account",
+        "attribute.aws_role":
+          "assertion.arn.contains('assumed-role') ? assertion.arn.extract('{account_arn}assumed-role/') + 'assumed-role/' + assertion.arn.extract('assumed-role/{role_name}/') : assertion.arn",
+      },
+      attributeCondition: `attribute.aws_role == '${awsRoleArn}'`,
+      aws: { accountId: props.awsAccountId },
+    });
+
+    const principalSet = (attr: string, value: string) =>
+      `principalSet://iam.googleapis.com/${this.pool.name}/attribute.${attr}/${value}`;
+    const impersonate = (sid: string, account: ServiceAccount, member: string) =>
+      new ServiceAccountIamMember(this, sid, {
+        serviceAccountId: account.name,
+        role: "roles/iam.workloadIdentityUser",
+        member,
+      });
+    impersonate("ci-plan-wif", this.ciPlan, principalSet("repository", props.githubRepository));
+    impersonate(
+      "ci-apply-wif",
+      this.ciApply,
+      principalSet("environment", props.githubApplyEnvironment ?? props.environment),
+    );
+    impersonate("aws-functions-wif", this.awsFunctions, principalSet("aws_role", awsRoleArn));
+
+    const projectRole = (sid: string, role: string, account: ServiceAccount) =>
+      new ProjectIamMember(this, sid, { project, role, member: account.member });
+    projectRole("iics-job-user", "roles/bigquery.jobUser", this.iics);
+    projectRole("aws-functions-job-user", "roles/bigquery.jobUser", this.awsFunctions);
+    for (const role of CI_PLAN_ROLES) projectRole(`ci-plan-${role.split("/")[1]}`, role, this.ciPlan);
+    for (const role of CI_APPLY_ROLES) projectRole(`ci-apply-${role.split("/")[1]}`, role, this.ciApply);
+
+    const out = (oid: string, value: string, description: string) =>
+      new TerraformOutput(this, oid, { value, description });
+    out(
+      "iics_service_account",
+      this.iics.email,
+      "IICS service account email (create its key outside Terraform, see README)",
+    );
+    out(
+      "aws_functions_service_account",
+      this.awsFunctions.email,
+      "Service account AWS functions impersonate",
+    );
+    out(
+      "github_wif_provider",
+      this.githubProvider.name,
+      "WIF provider resource name for google-github-actions/auth",
+    );
+    out("aws_wif_provider", this.awsProvider.name, "WIF provider resource name for AWS functions");
+    out("ci_plan_service_account", this.ciPlan.email, "Service account CI plans as");
+    out("ci_apply_service_account", this.ciApply.email, "Service account CI applies as");
+  }
+}
