@@ -4,6 +4,7 @@
  * the typed source files before Terraform writes them as table items).
  */
 import { z } from "zod";
+import { IngestError } from "./errors";
 
 const nonEmpty = z.string().min(1, "must not be empty");
 const stringMap = z.record(z.string(), z.string());
@@ -67,8 +68,7 @@ export const sourceSettingsSchema = z.object({
 export type SourceSettings = z.output<typeof sourceSettingsSchema>;
 export type SourceSettingsInput = z.input<typeof sourceSettingsSchema>;
 
-export class InvalidSettingsError extends Error {
-  override readonly name = "InvalidSettingsError";
+export class InvalidSettingsError extends IngestError {
   constructor(
     readonly sourceId: string,
     readonly problems: string[],

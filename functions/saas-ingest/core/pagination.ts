@@ -1,0 +1,75 @@
+/**
+ * Pagination styles, as pure functions: given the request just made and its response, return the
+ * next URL or undefined when the source has no more pages.
+ *
+ * | type   | next page                                        | stops when                    |
+ * |--------|--------------------------------------------------|-------------------------------|
+ * | none   | —                                                | after the first page          |
+ * | cursor | `param=<value at cursorPath>`                    | cursor null, absent or ""     |
+ * | page   | `param=<n+1>` (first page `start`, default 1)    | a page with no records        |
+ * | offset | `param=<offset+limit>`, `limitParam=limit`       | a page shorter than `limit`   |
+ * | link   | the `Link: <url>; rel="next"` header (RFC 8288)  | no next link                  |
+ */
+import { getPath } from "./json-path";
+import type { SourceSettings } from "./settings";
+
+type Pagination = SourceSettings["pagination"];
+
+export function withParams(url: string, params: Record<string, string>): string {
+  const u = new URL(url);
+  for (const [k, v] of Object.entries(params)) u.searchParams.set(k, v);
+  return u.toString();
+}
+
+/** Query parameters the first request carries for this pagination style. */
+export function firstPageParams(p: Pagination): Record<string, string> {
+  if (p.type === "page") return { [p.param]: String(p.start) };
+  if (p.type === "offset") return { [p.param]: "0", [p.limitParam]: String(p.limit) };
+  return {};
+}
+
+/** Parses an RFC 8288 Link header and returns the target of rel="next", resolved against `base`. */
+export function nextLink(header: string | null, base: string): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(/,(?=\s*<)/)) {
+    const m = /^\s*<([^>]*)>(.*)$/.exec(part);
+    if (!m) continue;
+    const rel = /;\s*rel\s*=\s*(?:"([^"]*)"|([^\s;,]+))/i.exec(m[2]);
+    const rels = (rel?.[1] ?? rel?.[2] ?? "").toLowerCase().split(/\s+/);
+    if (rels.includes("next")) return new URL(m[1], base).toString();
+  }
+  return undefined;
+}
+
+export function nextPage(
+  p: Pagination,
+  currentUrl: string,
+  body: unknown,
+  headers: Headers,
+  recordCount: number,
+): string | undefined {
+  switch (p.type) {
+    case "none":
+      return undefined;
+    case "cursor": {
+      const cursor = getPath(body, p.cursorPath);
+      if (cursor === null || cursor === undefined || cursor === "") return undefined;
+      return withParams(currentUrl, { [p.param]: String(cursor) });
+    }
+    case "page": {
+      if (recordCount === 0) return undefined;
+      const current = Number(new URL(currentUrl).searchParams.get(p.param) ?? p.start);
+      return withParams(currentUrl, { [p.param]: String(current + 1) });
+    }
+    case "offset": {
+      if (recordCount < p.limit) return undefined;
+      const current = Number(new URL(currentUrl).searchParams.get(p.param) ?? 0);
+      return withParams(currentUrl, {
+        [p.param]: String(current + p.limit),
+        [p.limitParam]: String(p.limit),
+      });
+    }
+    case "link":
+      return nextLink(headers.get("link"), currentUrl);
+  }
+}

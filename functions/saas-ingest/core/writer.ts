@@ -1,0 +1,108 @@
+/**
+ * Streams JSON Lines into gzip files, rotating by uncompressed size, each uploaded as it is
+ * written (multipart through the ObjectStore). Memory stays flat: nothing is buffered beyond the
+ * current page and the stream buffers. Each file's SHA-256 is computed on the bytes uploaded.
+ */
+import { createHash } from "node:crypto";
+import { once } from "node:events";
+import { Transform } from "node:stream";
+import { constants, createGzip, type Gzip } from "node:zlib";
+import type { ObjectStore, UploadResult } from "./ports";
+
+export interface WrittenFile {
+  key: string;
+  records: number;
+  /** Compressed size. */
+  bytes: number;
+  uncompressedBytes: number;
+  sha256: string;
+}
+
+interface OpenFile {
+  key: string;
+  gzip: Gzip;
+  records: number;
+  uncompressed: number;
+  compressed: number;
+  hash: ReturnType<typeof createHash>;
+  upload: Promise<UploadResult>;
+}
+
+export class RotatingGzipWriter {
+  private current?: OpenFile;
+  private readonly done: WrittenFile[] = [];
+  private readonly started: string[] = [];
+  private index = 0;
+
+  constructor(
+    private readonly store: ObjectStore,
+    private readonly keyFor: (index: number) => string,
+    /** Rotate after this many uncompressed bytes. */
+    private readonly maxBytes: number,
+    private readonly gzipLevel = 6,
+  ) {}
+
+  /** Writes already-serialized lines (each ending in "\n") holding `records` records. */
+  async write(lines: string, records: number): Promise<void> {
+    if (records === 0) return;
+    const f = this.current ?? this.open();
+    f.records += records;
+    f.uncompressed += Buffer.byteLength(lines);
+    if (!f.gzip.write(lines)) await once(f.gzip, "drain");
+    if (f.uncompressed >= this.maxBytes) await this.finish();
+  }
+
+  private open(): OpenFile {
+    const key = this.keyFor(this.index++);
+    const gzip = createGzip({ level: this.gzipLevel, strategy: constants.Z_DEFAULT_STRATEGY });
+    const hash = createHash("sha256");
+    const f = { key, gzip, records: 0, uncompressed: 0, compressed: 0, hash } as OpenFile;
+    const tap = new Transform({
+      transform(chunk: Buffer, _enc, cb) {
+        hash.update(chunk);
+        f.compressed += chunk.length;
+        cb(null, chunk);
+      },
+    });
+    gzip.on("error", (e) => tap.destroy(e));
+    gzip.pipe(tap);
+    this.started.push(key);
+    f.upload = this.store.upload(key, tap, "application/gzip");
+    // Surface upload failures at the next await instead of as unhandled rejections.
+    f.upload.catch(() => undefined);
+    this.current = f;
+    return f;
+  }
+
+  private async finish(): Promise<void> {
+    const f = this.current;
+    if (!f) return;
+    this.current = undefined;
+    f.gzip.end();
+    await f.upload;
+    this.done.push({
+      key: f.key,
+      records: f.records,
+      bytes: f.compressed,
+      uncompressedBytes: f.uncompressed,
+      sha256: f.hash.digest("hex"),
+    });
+  }
+
+  /** Finishes the open file and returns every file written. */
+  async close(): Promise<WrittenFile[]> {
+    await this.finish();
+    return [...this.done];
+  }
+
+  /** Stops writing and deletes whatever was uploaded (best effort). */
+  async abort(): Promise<void> {
+    const f = this.current;
+    this.current = undefined;
+    if (f) {
+      f.gzip.destroy(new Error("aborted"));
+      await f.upload.catch(() => undefined);
+    }
+    await this.store.delete(this.started).catch(() => undefined);
+  }
+}

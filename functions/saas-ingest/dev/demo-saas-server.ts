@@ -1,0 +1,191 @@
+/**
+ * A scripted SaaS API on loopback for tests, the local runner and the benchmark. One data set of
+ * `total` records, served in every pagination style, with faults injected on demand.
+ *
+ * | path     | pagination                       | body                                   |
+ * |----------|----------------------------------|----------------------------------------|
+ * | /none    | none                             | { data: [...] } (first pageSize)       |
+ * | /cursor  | ?cursor=<n>, meta.next_cursor    | { data: [...], meta: { next_cursor } } |
+ * | /page    | ?page=<n> from 1, empty page end | { items: [...] }                       |
+ * | /offset  | ?offset=&limit=, short page end  | [...]                                  |
+ * | /link    | Link: <...>; rel="next"          | [...]                                  |
+ *
+ * `?updated_since=<iso>` keeps records with updated_at >= since (inclusive, like many APIs).
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export type FaultKind = "500" | "503" | "429" | "truncated" | "reset" | "401" | "400";
+export interface Fault {
+  /** Path the fault applies to; any when unset. */
+  path?: string;
+  /** 0-based index of the page (by cursor/page/offset position) it applies to; any when unset. */
+  page?: number;
+  kind: FaultKind;
+  /** How many matching requests fail. Infinity for a permanent failure. */
+  times: number;
+  /** For 429: Retry-After seconds. */
+  retryAfterSeconds?: number;
+}
+
+export interface DemoServerOptions {
+  total: number;
+  pageSize: number;
+  /** Required `authorization: Bearer <token>` (or `x-api-key: <token>`). @default - none */
+  token?: string;
+  /** Timestamp of record 0; record i is i seconds later. */
+  epochMs?: number;
+}
+
+export function demoRecord(i: number, epochMs = Date.UTC(2025, 0, 1)) {
+  return {
+    id: `r${i}`,
+    updated_at: new Date(epochMs + i * 1000).toISOString(),
+    amount: (i * 37) % 1000,
+    currency: i % 3 === 0 ? "JPY" : "USD",
+    customer_id: `c${i % 997}`,
+  };
+}
+
+export class DemoSaasServer {
+  readonly faults: Fault[] = [];
+  readonly requests: Array<{
+    path: string;
+    query: Record<string, string>;
+    headers: IncomingMessage["headers"];
+  }> = [];
+  private server?: Server;
+  url = "";
+  private readonly cache = new Map<string, string>();
+
+  constructor(public options: DemoServerOptions) {}
+
+  async start(port = 0): Promise<string> {
+    this.server = createServer((req, res) => this.handle(req, res));
+    this.server.keepAliveTimeout = 5000;
+    await new Promise<void>((r) => this.server!.listen(port, "127.0.0.1", r));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this.url;
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise((r) => this.server?.close(r));
+  }
+
+  /** Changes the data set (e.g. new records arrived for an incremental run). */
+  setTotal(total: number) {
+    this.options.total = total;
+    this.cache.clear();
+  }
+
+  private firstIndex(since: string | null): number {
+    if (!since) return 0;
+    const t = Date.parse(since);
+    const epoch = this.options.epochMs ?? Date.UTC(2025, 0, 1);
+    return Math.max(0, Math.ceil((t - epoch) / 1000));
+  }
+
+  private slice(from: number, count: number): string {
+    const key = `${from}:${count}`;
+    let s = this.cache.get(key);
+    if (s === undefined) {
+      const items = [];
+      for (let i = from; i < Math.min(this.options.total, from + count); i++)
+        items.push(demoRecord(i, this.options.epochMs));
+      s = JSON.stringify(items);
+      if (this.cache.size < 1000) this.cache.set(key, s);
+    }
+    return s;
+  }
+
+  private handle(req: IncomingMessage, res: ServerResponse) {
+    const u = new URL(req.url ?? "/", this.url);
+    const q = Object.fromEntries(u.searchParams);
+    this.requests.push({ path: u.pathname, query: q, headers: req.headers });
+    const { pageSize, token } = this.options;
+    if (token && req.headers.authorization !== `Bearer ${token}` && req.headers["x-api-key"] !== token) {
+      res.writeHead(401, { "content-type": "application/json" }).end('{"error":"unauthorized"}');
+      return;
+    }
+    const base = this.firstIndex(u.searchParams.get("updated_since"));
+    let pos: number; // 0-based page index
+    let from: number;
+    let count = pageSize;
+    switch (u.pathname) {
+      case "/none":
+      case "/link":
+        pos = Number(q.p ?? 0);
+        from = base + pos * pageSize;
+        break;
+      case "/cursor":
+        from = Number(q.cursor ?? base);
+        pos = Math.floor((from - base) / pageSize);
+        break;
+      case "/page":
+        pos = Number(q.page ?? 1) - 1;
+        from = base + pos * pageSize;
+        break;
+      case "/offset":
+        count = Number(q.limit ?? pageSize);
+        from = base + Number(q.offset ?? 0);
+        pos = Math.floor(Number(q.offset ?? 0) / count);
+        break;
+      default:
+        res.writeHead(404).end();
+        return;
+    }
+    const fault = this.faults.find(
+      (f) =>
+        f.times > 0 &&
+        (f.path === undefined || f.path === u.pathname) &&
+        (f.page === undefined || f.page === pos),
+    );
+    if (fault) {
+      fault.times--;
+      switch (fault.kind) {
+        case "reset":
+          req.socket.destroy();
+          return;
+        case "truncated":
+          res.writeHead(200, { "content-type": "application/json" }).end(`{"data":[{"id":"r${from}","upd`);
+          return;
+        case "429":
+          res.writeHead(429, { "retry-after": String(fault.retryAfterSeconds ?? 1) }).end("slow down");
+          return;
+        default:
+          res
+            .writeHead(Number(fault.kind), { "content-type": "application/json" })
+            .end(`{"error":"injected ${fault.kind}"}`);
+          return;
+      }
+    }
+    const items = this.slice(from, count);
+    const end = from + count >= this.options.total;
+    const headers: Record<string, string> = { "content-type": "application/json" };
+    let body: string;
+    switch (u.pathname) {
+      case "/none":
+        body = `{"data":${items}}`;
+        break;
+      case "/cursor":
+        body = `{"data":${items},"meta":{"next_cursor":${end ? "null" : JSON.stringify(String(from + count))}}}`;
+        break;
+      case "/page":
+        body = `{"items":${items}}`;
+        break;
+      case "/link": {
+        if (!end) {
+          const next = new URL(u);
+          next.searchParams.set("p", String(pos + 1));
+          headers.link = `<${next.pathname}${next.search}>; rel="next", <${u.pathname}?p=0>; rel="first"`;
+        }
+        body = items;
+        break;
+      }
+      default:
+        body = items;
+    }
+    res.writeHead(200, headers).end(body);
+  }
+}
