@@ -145,6 +145,22 @@ export const environmentSchema = z.object({
         magneticRetentionDays: z.number().int().min(1).max(73000).default(365),
       })
       .prefault({}),
+    /** The SaaS ingestion Lambda (functions/saas-ingest). */
+    ingest: z
+      .object({
+        enabled: z.boolean().default(true),
+        memoryMb: z.number().int().min(128).max(10240).default(512),
+        timeoutSeconds: z.number().int().min(30).max(900).default(900),
+        /** Concurrent executions reserved (and capped) for the function. */
+        reservedConcurrency: z.number().int().min(1).max(1000).default(5),
+        /** V8 old-space cap: keeps RSS flat with volume (the bench measures with the default). */
+        heapMb: z.number().int().min(64).max(8192).default(128),
+      })
+      .refine((v) => v.heapMb <= v.memoryMb * 0.75, {
+        message: "heapMb may be at most 75% of memoryMb",
+        path: ["heapMb"],
+      })
+      .prefault({}),
     alarmEmails: z.array(z.email()).default([]),
   }),
   gcp: z.object({

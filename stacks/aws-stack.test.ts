@@ -290,3 +290,92 @@ describe("AwsStack catalog, Athena, Timestream, settings", () => {
     expect(s.json.provider.aws[0].allowed_account_ids).toEqual(["333333333333"]);
   });
 });
+
+describe("AwsStack ingestion function", () => {
+  const s = stackOf("prod");
+  const fn = s.one("aws_lambda_function");
+
+  it("runs the bundled handler on nodejs22.x arm64 with config sizing, tracing, reserved concurrency and encrypted env", () => {
+    expect(fn).toMatchObject({
+      runtime: "nodejs22.x",
+      architectures: ["arm64"],
+      handler: "index.handler",
+      memory_size: 512,
+      timeout: 900,
+      reserved_concurrent_executions: 5,
+      tracing_config: { mode: "Active" },
+      function_name: "dp-prod-saas-ingest",
+    });
+    expect(fn.kms_key_arn).toMatch(/aws_kms_key/);
+    expect(fn.filename).toMatch(/assets\/.*\.zip$/);
+    expect(Object.keys(fn.environment.variables).sort()).toEqual(
+      expect.arrayContaining([
+        "CONFIG_TABLE_NAME",
+        "RAW_BUCKET_NAME",
+        "TIMESTREAM_DATABASE_NAME",
+        "TIMESTREAM_TABLE_NAME",
+      ]),
+    );
+    const lg = s.one("aws_cloudwatch_log_group", "saas-ingest");
+    expect(lg).toMatchObject({ name: "/aws/lambda/dp-prod-saas-ingest", retention_in_days: 365 });
+    expect(lg.kms_key_id).toMatch(/aws_kms_key/);
+  });
+
+  it("sends failed async invocations to an encrypted queue", () => {
+    expect(
+      s.one("aws_lambda_function_event_invoke_config").destination_config.on_failure.destination,
+    ).toMatch(/aws_sqs_queue/);
+    expect(s.one("aws_sqs_queue").kms_master_key_id).toMatch(/aws_kms_key/);
+  });
+
+  it("uses a least-privilege role named for the GCP federation: source prefixes, staging, its secrets, the table", () => {
+    const role = s.one("aws_iam_role", "saas-ingest_role");
+    expect(role.name).toBe("dp-prod-saas-ingest");
+    const st = statements(s.one("aws_iam_role_policy", "saas-ingest_role").policy).map((x: any) => ({
+      a: [x.Action].flat(),
+      r: [x.Resource].flat(),
+    }));
+    const objectResources = st.filter((x: any) => x.a.includes("s3:PutObject")).flatMap((x: any) => x.r);
+    expect(objectResources.map((r: string) => r.replace(/^\$\{[^}]+\}/, "<raw>"))).toEqual([
+      "<raw>/saas/demo_orders/*",
+      "<raw>/saas/demo_customers/*",
+      "<raw>/_staging/*",
+    ]);
+    const secrets = st.find((x: any) => x.a.includes("secretsmanager:GetSecretValue"));
+    expect(secrets.r).toEqual([
+      "arn:aws:secretsmanager:ap-northeast-1:333333333333:secret:dp/saas/demo-api-token-*",
+      "arn:aws:secretsmanager:ap-northeast-1:333333333333:secret:dp/saas/demo-api-key-*",
+    ]);
+    expect(
+      st
+        .filter((x: any) => x.r.includes("*"))
+        .flatMap((x: any) => x.a)
+        .sort(),
+    ).toEqual(["timestream:DescribeEndpoints", "xray:PutTelemetryRecords", "xray:PutTraceSegments"]);
+  });
+
+  it("schedules each enabled source in Asia/Tokyo and alarms on errors, throttles, queued failures and missed runs", () => {
+    const schedules = Object.values(s.of("aws_scheduler_schedule"));
+    expect(
+      schedules
+        .map((x) => [
+          x.schedule_expression,
+          x.schedule_expression_timezone,
+          JSON.parse(x.target.input).sourceId,
+        ])
+      ["cron(0 3 * * ? *)", "Asia/Tokyo", "demo_orders"],
+      ["cron(30 3 * * ? *)", "Asia/Tokyo", "demo_customers"],
+      ["cron(30 3 * * ? *)", "Asia/Tokyo", "demo_customers"],
+      ["cron(0 3 * * ? *)", "Asia/Tokyo", "demo_orders"],
+    ]);
+    const names = Object.values(s.of("aws_cloudwatch_metric_alarm")).map((a) => a.alarm_name);
+    expect(names).toEqual(
+      expect.arrayContaining([
+        "dp-prod-saas-ingest-errors",
+        "dp-prod-saas-ingest-throttles",
+        "dp-prod-saas-ingest-failures-queued",
+        "dp-prod-saas-ingest-demo_orders-missed-run",
+      ]),
+    );
+  });
+});

@@ -3,16 +3,19 @@ import { TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { bucketName } from "../config/load";
 import type { EnvironmentConfig, SourceConfig } from "../config/schema";
+import { bundleFunction } from "../functions/build";
 import { AgentHost } from "../modules/agent-host";
 import { Athena } from "../modules/athena";
 import { Catalog } from "../modules/catalog";
 import { DataLake } from "../modules/data-lake";
+import { IngestFunction } from "../modules/ingest-function";
 import { KmsKey } from "../modules/kms-key";
 import { Monitoring } from "../modules/monitoring";
 import { Network } from "../modules/network";
 import { SettingsTable } from "../modules/settings-table";
 import { Timestream } from "../modules/timestream";
 import { configureBackend } from "./backend";
+import { ingestRoleName } from "./names";
 import { awsProvider } from "./providers";
 
 export interface AwsStackProps {
@@ -31,6 +34,7 @@ export class AwsStack extends TerraformStack {
   readonly monitoring: Monitoring;
   readonly timestream?: Timestream;
   readonly agentHost?: AgentHost;
+  readonly ingest?: IngestFunction;
 
   constructor(scope: Construct, id: string, props: AwsStackProps) {
     super(scope, id);
@@ -115,6 +119,27 @@ export class AwsStack extends TerraformStack {
       deletionProtection: isProd,
       configItems: Object.fromEntries(sources.map((s) => [`source#${s.id}`, s.settings])),
     });
+
+    if (aws.ingest.enabled) {
+      this.ingest = new IngestFunction(this, "saas-ingest", {
+        functionName: `${name}-saas-ingest`,
+        roleName: ingestRoleName(env.prefix, env.name),
+        accountId: aws.accountId,
+        region: aws.region,
+        bundleDir: bundleFunction("saas-ingest").dir,
+        key: this.key,
+        settings: this.settings,
+        rawBucket: this.lake.raw,
+        sources,
+        timestream: this.timestream,
+        monitoring: this.monitoring,
+        memoryMb: aws.ingest.memoryMb,
+        timeoutSeconds: aws.ingest.timeoutSeconds,
+        reservedConcurrency: aws.ingest.reservedConcurrency,
+        heapMb: aws.ingest.heapMb,
+        logRetentionDays: aws.logRetentionDays,
+      });
+    }
 
     if (aws.agentHost.enabled) {
       const host = aws.agentHost;
