@@ -41,20 +41,20 @@ function requiredEnv(name: string): string {
 }
 
 // Clients live across invocations (connection reuse).
-let clients: { s3: S3Client; ddb: DynamoDBClient } | undefined;
+let clients: { s3: S3Client; ddb: DynamoDBClient; secrets: SecretsManagerResolver } | undefined;
 function sdkClients() {
   clients ??= {
     s3: new S3Client({ forcePathStyle: process.env.S3_FORCE_PATH_STYLE === "true" }),
     ddb: new DynamoDBClient({}),
+    secrets: new SecretsManagerResolver(),
   };
   return clients;
 }
-let secrets: SecretsManagerResolver | undefined;
 
 export async function handler(event: IngestEvent, context: LambdaContextLike): Promise<RunSummary> {
   const table = requiredEnv("CONFIG_TABLE_NAME");
   const bucket = requiredEnv("RAW_BUCKET_NAME");
-  const { s3, ddb } = sdkClients();
+  const { s3, ddb, secrets } = sdkClients();
   // Leave 5 s to clean up after the last request.
   const deadline = Date.now() + context.getRemainingTimeInMillis() - 5_000;
   const sinks: MetricsSink[] = [new EmfMetricsSink()];
@@ -67,7 +67,7 @@ export async function handler(event: IngestEvent, context: LambdaContextLike): P
   return runIngestion(event, {
     settings: new DynamoDbSettingsStore(table, ddb),
     objects: new S3ObjectStore(bucket, s3),
-    secrets: (secrets ??= new SecretsManagerResolver()),
+    secrets,
     http: new HttpClient({
       maxAttempts: intEnv("HTTP_MAX_ATTEMPTS", 5, 1),
       baseDelayMs: intEnv("HTTP_RETRY_BASE_DELAY_MS", 1000, 0),
