@@ -2,6 +2,7 @@ import { App } from "cdktf";
 import { loadAppConfig } from "./config";
 import { ConfigError } from "./config/load";
 import { sources } from "./config/sources";
+import { enforcePolicy } from "./policy/report";
 import { AwsStack } from "./stacks/aws-stack";
 import { BootstrapStack } from "./stacks/bootstrap-stack";
 import { GcpStack } from "./stacks/gcp-stack";
@@ -16,6 +17,8 @@ function main() {
     new GcpStack(app, gcpStackName(env.prefix, env.name), { env });
   }
   app.synth();
+  // Synth-time security policy: always writes <outdir>/policy-report.json; fails on violations.
+  if (!enforcePolicy(app.outdir)) process.exit(1);
 }
 
 try {

@@ -2,6 +2,7 @@
  * Terraform itself checks what we synthesize: `validate` on every AWS stack (and bootstrap)
  * through the offline provider mirror, and an offline `plan` of the dev AWS stack.
  */
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { countChanges, type PlanJson } from "../scripts/lib/plan-json";
 import {
@@ -22,7 +23,11 @@ describe("terraform on the synthesized AWS stacks", () => {
   });
 
   it("synthesizes bootstrap plus dp-aws-* and dp-gcp-* for all three environments", () => {
-    const { stacks } = synthApp();
+    const { stacks, outdir } = synthApp();
+    // The policy pack ran and every environment is clean.
+    const report = JSON.parse(readFileSync(join(outdir, "policy-report.json"), "utf8"));
+    expect(report.rules.length).toBeGreaterThanOrEqual(30);
+    expect(report.violations).toEqual([]);
     expect(stacks.sort()).toEqual(
       [
         "bootstrap",
