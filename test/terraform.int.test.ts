@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { countChanges, type PlanJson } from "../scripts/lib/plan-json";
+import { renderSummary } from "../scripts/lib/plan-summary";
 import {
   init,
   OFFLINE_AWS_ENV,
@@ -80,6 +81,10 @@ describe("terraform on the synthesized AWS stacks", () => {
     const counts = countChanges(plan);
     expect(counts.add).toBeGreaterThan(0);
     expect(counts).toMatchObject({ change: 0, destroy: 0 });
+    // The PR comment renderer reads real plan JSON.
+    const md = renderSummary([{ label: "dp-aws-dev", plan }]);
+    expect(md).toContain(`| \`dp-aws-dev\` | ${counts.add} | 0 | 0 | 0 | 0 | 📝 changes |`);
+    expect(md).toContain("aws_instance.iics-agent_instance_");
     // Nothing in the offline plan reads from AWS.
     expect((plan.resource_changes ?? []).filter((rc) => rc.mode === "data")).toEqual([]);
   });
