@@ -9,11 +9,19 @@ import { GcpStack } from "./stacks/gcp-stack";
 import { awsStackName, BOOTSTRAP_STACK, gcpStackName } from "./stacks/names";
 
 function main() {
-  const { environments, bootstrap } = loadAppConfig();
+  const { environments, allEnvironments, bootstrap } = loadAppConfig();
   const app = new App({ outdir: process.env.CDKTF_OUTDIR ?? "cdktf.out" });
-  new BootstrapStack(app, BOOTSTRAP_STACK, bootstrap);
+  new BootstrapStack(app, BOOTSTRAP_STACK, {
+    ...bootstrap,
+    ciEnvironments: allEnvironments.map((e) => ({
+      prefix: e.prefix,
+      name: e.name,
+      accountId: e.aws.accountId,
+    })),
+  });
+  const stateStore = { accountId: bootstrap.accountId, kmsAlias: `alias/${bootstrap.prefix}-tfstate` };
   for (const env of environments) {
-    new AwsStack(app, awsStackName(env.prefix, env.name), { env, sources });
+    new AwsStack(app, awsStackName(env.prefix, env.name), { env, sources, stateStore });
     new GcpStack(app, gcpStackName(env.prefix, env.name), { env });
   }
   app.synth();

@@ -7,5 +7,10 @@ export { bootstrap };
 export function loadAppConfig(
   options: LoadOptions = { select: process.env.STACK_ENV, stateOverride: process.env.STATE },
 ) {
-  return { environments: loadEnvironments(environments, options), bootstrap };
+  return {
+    environments: loadEnvironments(environments, options),
+    /** Every configured environment (bootstrap grants each one's CI roles its state). */
+    allEnvironments: loadEnvironments(environments),
+    bootstrap,
+  };
 }

@@ -7,6 +7,7 @@ import { bundleFunction } from "../functions/build";
 import { AgentHost } from "../modules/agent-host";
 import { Athena } from "../modules/athena";
 import { Catalog } from "../modules/catalog";
+import { CiIdentity } from "../modules/ci-identity";
 import { DataLake } from "../modules/data-lake";
 import { IngestFunction } from "../modules/ingest-function";
 import { KmsKey } from "../modules/kms-key";
@@ -22,6 +23,8 @@ export interface AwsStackProps {
   readonly env: EnvironmentConfig;
   /** Ingestion sources: settings items, Glue raw tables. @default [] */
   readonly sources?: SourceConfig[];
+  /** Account and key alias of the S3 state store (CI roles get their state). @default - no state grants */
+  readonly stateStore?: { accountId: string; kmsAlias: string };
 }
 
 export class AwsStack extends TerraformStack {
@@ -35,6 +38,7 @@ export class AwsStack extends TerraformStack {
   readonly timestream?: Timestream;
   readonly agentHost?: AgentHost;
   readonly ingest?: IngestFunction;
+  readonly ci: CiIdentity;
 
   constructor(scope: Construct, id: string, props: AwsStackProps) {
     super(scope, id);
@@ -140,6 +144,17 @@ export class AwsStack extends TerraformStack {
         logRetentionDays: aws.logRetentionDays,
       });
     }
+
+    this.ci = new CiIdentity(this, "ci", {
+      name,
+      environment: env.name,
+      accountId: aws.accountId,
+      repository: env.github.repository,
+      state:
+        env.state.type === "s3" && props.stateStore
+          ? { bucket: env.state.bucket, region: env.state.region, ...props.stateStore }
+          : undefined,
+    });
 
     if (aws.agentHost.enabled) {
       const host = aws.agentHost;

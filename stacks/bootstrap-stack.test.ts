@@ -8,7 +8,13 @@ import { Testing } from "cdktf";
 import { bootstrap } from "../config/environments";
 import { BootstrapStack } from "./bootstrap-stack";
 
-const synth = () => Testing.synth(new BootstrapStack(Testing.app(), "bootstrap", bootstrap));
+const synth = () =>
+  Testing.synth(
+    new BootstrapStack(Testing.app(), "bootstrap", {
+      ...bootstrap,
+      ciEnvironments: [{ prefix: "dp", name: "prod", accountId: "333333333333" }],
+    }),
+  );
 
 describe("BootstrapStack", () => {
   const out = synth();
@@ -52,6 +58,19 @@ describe("BootstrapStack", () => {
         expect.objectContaining({ Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": "false" } } }),
       );
     }
+  });
+
+  it("lets each environment's CI roles reach only their own state, valid before the roles exist", () => {
+    const policies = Object.values(json.resource.aws_s3_bucket_policy) as { policy: string }[];
+    const st = policies
+      .flatMap((p) => JSON.parse(p.policy).Statement)
+      .filter((x: any) => x.Sid?.startsWith("Ci"));
+    expect(st.map((x: any) => x.Sid)).toEqual(["CiListprod", "CiReadprod", "CiLockprod", "CiWriteprod"]);
+    expect(st.every((x: any) => x.Principal.AWS === "arn:aws:iam::333333333333:root")).toBe(true);
+    expect(st.find((x: any) => x.Sid === "CiLockprod").Condition.ArnEquals["aws:PrincipalArn"]).toEqual([
+      "arn:aws:iam::333333333333:role/dp-prod-ci-plan",
+    ]);
+    expect(st.find((x: any) => x.Sid === "CiWriteprod").Resource).toMatch(/\/prod\/\*$/);
   });
 
   it("creates a DynamoDB lock table keyed by LockID when asked", () => {

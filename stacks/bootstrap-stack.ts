@@ -13,6 +13,8 @@ export interface BootstrapStackProps {
   readonly noncurrentVersionExpiryDays: number;
   readonly owner: string;
   readonly costCenter: string;
+  /** Environments whose CI roles may use their own state. @default [] */
+  readonly ciEnvironments?: ReadonlyArray<{ prefix: string; name: string; accountId: string }>;
 }
 
 export class BootstrapStack extends TerraformStack {
@@ -35,6 +37,7 @@ export class BootstrapStack extends TerraformStack {
       prefix: props.prefix,
       dynamodbLockTable: props.dynamodbLockTable,
       noncurrentVersionExpiryDays: props.noncurrentVersionExpiryDays,
+      ciEnvironments: props.ciEnvironments,
     });
   }
 }

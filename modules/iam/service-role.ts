@@ -29,6 +29,8 @@ export interface IGrantable {
 
 export class ServiceRole extends Construct implements IGrantable {
   readonly role: IamRole;
+  /** One attachment per managed policy ARN, in the order given. */
+  readonly managedAttachments: IamRolePolicyAttachment[];
   private readonly statements: PolicyStatement[] = [];
 
   constructor(scope: Construct, id: string, props: ServiceRoleProps) {
@@ -37,9 +39,9 @@ export class ServiceRole extends Construct implements IGrantable {
       name: props.name,
       assumeRolePolicy: props.assumeRolePolicy ?? serviceTrust(props.service, props.accountId),
     });
-    (props.managedPolicyArns ?? []).forEach((arn, i) => {
-      new IamRolePolicyAttachment(this, `managed-${i}`, { role: this.role.name, policyArn: arn });
-    });
+    this.managedAttachments = (props.managedPolicyArns ?? []).map(
+      (arn, i) => new IamRolePolicyAttachment(this, `managed-${i}`, { role: this.role.name, policyArn: arn }),
+    );
     new IamRolePolicy(this, "grants", {
       role: this.role.id,
       name: "grants",

@@ -17,6 +17,8 @@ export interface KmsKeyProps {
   readonly region: string;
   /** Service principals allowed to use the key for this account, e.g. `logs` -> logs.<region>.amazonaws.com. @default [] */
   readonly services?: Array<"logs" | "sns" | "cloudwatch" | "events" | "s3" | "sqs" | "delivery.logs">;
+  /** More key policy statements (e.g. cross-account use by CI roles). @default [] */
+  readonly extraStatements?: PolicyStatement[];
   /** Days before a deleted key is gone. @default 30 */
   readonly deletionWindowInDays?: number;
 }
@@ -55,6 +57,7 @@ export class KmsKey extends Construct {
             : { StringEquals: { "aws:SourceAccount": props.accountId } },
       });
     }
+    statements.push(...(props.extraStatements ?? []));
     this.key = new AwsKmsKey(this, "key", {
       description: props.description,
       enableKeyRotation: true,

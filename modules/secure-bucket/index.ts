@@ -50,6 +50,8 @@ export interface SecureBucketProps {
   /** Accept S3 server access logs from buckets of `sourceAccountId`. @default false */
   readonly receivesAccessLogs?: boolean;
   readonly accountId: string;
+  /** More bucket policy statements (e.g. cross-account access for CI roles). @default [] */
+  readonly extraPolicyStatements?: PolicyStatement[];
 }
 
 export class SecureBucket extends Construct {
@@ -142,6 +144,7 @@ export class SecureBucket extends Construct {
         Condition: { StringEquals: { "aws:SourceAccount": props.accountId } },
       });
     }
+    statements.push(...(props.extraPolicyStatements ?? []));
     new S3BucketPolicy(this, "policy", { bucket, policy: policyDocument(statements), dependsOn: [pab] });
 
     const rules: S3BucketLifecycleConfigurationRule[] = [

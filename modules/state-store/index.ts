@@ -6,6 +6,7 @@
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
+import { stateAccessForCi, stateKeyAccessForCi } from "../ci-identity";
 import { KmsKey } from "../kms-key";
 import { SecureBucket } from "../secure-bucket";
 
@@ -18,6 +19,8 @@ export interface StateStoreProps {
   readonly dynamodbLockTable?: boolean;
   /** Days a superseded state version is kept. @default 90 */
   readonly noncurrentVersionExpiryDays?: number;
+  /** Environment accounts whose CI roles (`<prefix>-<env>-ci-plan|apply`) reach their own state. @default [] */
+  readonly ciEnvironments?: ReadonlyArray<{ prefix: string; name: string; accountId: string }>;
 }
 
 export class StateStore extends Construct {
@@ -32,6 +35,9 @@ export class StateStore extends Construct {
       description: "Encrypts Terraform state",
       accountId: props.accountId,
       region: props.region,
+      extraStatements: (props.ciEnvironments ?? []).map((e) =>
+        stateKeyAccessForCi(e.prefix, e.name, e.accountId),
+      ),
     });
     const logs = new SecureBucket(this, "access-logs", {
       bucketName: `${props.bucketName}-logs`.slice(0, 63),
@@ -45,6 +51,9 @@ export class StateStore extends Construct {
       accountId: props.accountId,
       accessLogsBucket: logs,
       noncurrentVersionExpiryDays: props.noncurrentVersionExpiryDays ?? 90,
+      extraPolicyStatements: (props.ciEnvironments ?? []).flatMap((e) =>
+        stateAccessForCi(e.prefix, e.name, e.accountId, `arn:aws:s3:::${props.bucketName}`),
+      ),
     });
     new TerraformOutput(this, "state_bucket", {
       value: this.bucket.bucketName,
