@@ -7,7 +7,12 @@
 import { execFileSync } from "node:child_process";
 import { resolve } from "node:path";
 import { bundleFunction } from "../functions/build";
-import { createSettingsTable, listKeys, putSourceConfig } from "../functions/saas-ingest/dev/local";
+import {
+  createSettingsTable,
+  listKeys,
+  localHandlerEnv,
+  putSourceConfig,
+} from "../functions/saas-ingest/dev/local";
 import { startChildServer } from "./lib/child-server";
 import type { LocalEndpoints } from "./local-aws";
 
@@ -34,18 +39,18 @@ async function main() {
     ROOT,
   );
   try {
-    Object.assign(process.env, {
-      AWS_ACCESS_KEY_ID: "S3RVER",
-      AWS_SECRET_ACCESS_KEY: "S3RVER",
-      AWS_REGION: "ap-northeast-1",
-      AWS_ENDPOINT_URL_S3: aws.info.s3,
-      AWS_ENDPOINT_URL_DYNAMODB: aws.info.dynamodb,
-      S3_FORCE_PATH_STYLE: "true",
-      CONFIG_TABLE_NAME: "bench-settings",
-      RAW_BUCKET_NAME: "bench-raw",
-      POWERTOOLS_LOG_LEVEL: "WARN",
-      POWERTOOLS_METRICS_DISABLED: "true",
-    });
+    Object.assign(
+      process.env,
+      localHandlerEnv({
+        s3: aws.info.s3,
+        dynamodb: aws.info.dynamodb,
+        table: "bench-settings",
+        bucket: "bench-raw",
+      }),
+      {
+        POWERTOOLS_LOG_LEVEL: "WARN",
+      },
+    );
     await createSettingsTable(aws.info.dynamodb, "bench-settings");
     await putSourceConfig(aws.info.dynamodb, "bench-settings", "bench", {
       enabled: true,

@@ -15,6 +15,7 @@ import {
   getBytes,
   getSourceState,
   listKeys,
+  localHandlerEnv,
   putSourceConfig,
 } from "../functions/saas-ingest/dev/local";
 import { SecretsStub } from "../functions/saas-ingest/dev/secrets-stub";
@@ -48,18 +49,10 @@ async function main() {
   const secrets = new SecretsStub();
   await secrets.start();
   try {
-    Object.assign(process.env, {
-      AWS_ACCESS_KEY_ID: "S3RVER",
-      AWS_SECRET_ACCESS_KEY: "S3RVER",
-      AWS_REGION: "ap-northeast-1",
-      AWS_ENDPOINT_URL_S3: servers.endpoints.s3,
-      AWS_ENDPOINT_URL_DYNAMODB: servers.endpoints.dynamodb,
-      AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
-      S3_FORCE_PATH_STYLE: "true",
-      CONFIG_TABLE_NAME: TABLE,
-      RAW_BUCKET_NAME: BUCKET,
-      POWERTOOLS_METRICS_DISABLED: "true",
-    });
+    Object.assign(
+      process.env,
+      localHandlerEnv({ ...servers.endpoints, secretsManager: secrets.url, table: TABLE, bucket: BUCKET }),
+    );
     await createSettingsTable(servers.endpoints.dynamodb, TABLE);
     const s = source.settings;
     if (s.auth.type !== "none") secrets.secrets.set(s.auth.secretId, token);

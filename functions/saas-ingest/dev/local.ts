@@ -5,7 +5,33 @@ import { GetObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/clien
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 
 const region = "ap-northeast-1";
-const credentials = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" };
+/** s3rver's default credentials (dynalite accepts any). */
+export const LOCAL_CREDENTIALS = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" };
+const credentials = LOCAL_CREDENTIALS;
+
+/** Environment that points the handler (and the SDK) at local servers. */
+export function localHandlerEnv(o: {
+  s3: string;
+  dynamodb: string;
+  secretsManager?: string;
+  table: string;
+  bucket: string;
+}): Record<string, string> {
+  return {
+    AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+    AWS_SESSION_TOKEN: "",
+    AWS_REGION: region,
+    AWS_EC2_METADATA_DISABLED: "true",
+    AWS_ENDPOINT_URL_S3: o.s3,
+    AWS_ENDPOINT_URL_DYNAMODB: o.dynamodb,
+    ...(o.secretsManager ? { AWS_ENDPOINT_URL_SECRETS_MANAGER: o.secretsManager } : {}),
+    S3_FORCE_PATH_STYLE: "true",
+    CONFIG_TABLE_NAME: o.table,
+    RAW_BUCKET_NAME: o.bucket,
+    POWERTOOLS_METRICS_DISABLED: "true",
+  };
+}
 
 export const ddbClient = (endpoint: string) => new DynamoDBClient({ endpoint, region, credentials });
 export const s3Client = (endpoint: string) =>

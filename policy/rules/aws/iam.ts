@@ -5,6 +5,22 @@ import type { Json, Rule } from "../../types";
 const POLICY_TYPES = ["aws_iam_role_policy", "aws_iam_policy", "aws_iam_user_policy", "aws_iam_group_policy"];
 const allows = (b: Json) => statementsOf(b.policy).filter((s) => s.Effect === "Allow");
 const policy = (statements: Json[]) => JSON.stringify({ Version: "2012-10-17", Statement: statements });
+/** A role trusting GitHub's OIDC provider under `condition` (rule examples). */
+const githubRole = (condition: Json) =>
+  stackOf({
+    aws_iam_role: {
+      r: {
+        assume_role_policy: policy([
+          {
+            Effect: "Allow",
+            Principal: { Federated: "arn:aws:iam::1:oidc-provider/token.actions.githubusercontent.com" },
+            Action: "sts:AssumeRoleWithWebIdentity",
+            Condition: condition,
+          },
+        ]),
+      },
+    },
+  });
 
 export const iamRules: Rule[] = [
   perResource(
@@ -89,41 +105,11 @@ export const iamRules: Rule[] = [
         "Roles trusting GitHub's OIDC provider restrict `sub` to this repository (and `aud` to STS)",
       fix: 'Condition StringLike token.actions.githubusercontent.com:sub = "repo:<owner>/<name>:..." and StringEquals aud = sts.amazonaws.com',
       examples: {
-        compliant: stackOf({
-          aws_iam_role: {
-            r: {
-              assume_role_policy: policy([
-                {
-                  Effect: "Allow",
-                  Principal: {
-                    Federated: "arn:aws:iam::1:oidc-provider/token.actions.githubusercontent.com",
-                  },
-                  Action: "sts:AssumeRoleWithWebIdentity",
-                  Condition: {
-                    StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" },
-                    StringLike: { "token.actions.githubusercontent.com:sub": "repo:o/r:pull_request" },
-                  },
-                },
-              ]),
-            },
-          },
+        compliant: githubRole({
+          StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" },
+          StringLike: { "token.actions.githubusercontent.com:sub": "repo:o/r:pull_request" },
         }),
-        nonCompliant: stackOf({
-          aws_iam_role: {
-            r: {
-              assume_role_policy: policy([
-                {
-                  Effect: "Allow",
-                  Principal: {
-                    Federated: "arn:aws:iam::1:oidc-provider/token.actions.githubusercontent.com",
-                  },
-                  Action: "sts:AssumeRoleWithWebIdentity",
-                  Condition: { StringLike: { "token.actions.githubusercontent.com:sub": "*" } },
-                },
-              ]),
-            },
-          },
-        }),
+        nonCompliant: githubRole({ StringLike: { "token.actions.githubusercontent.com:sub": "*" } }),
       },
     },
     ["aws_iam_role"],
