@@ -9,6 +9,7 @@ import { GcpStack } from "./stacks/gcp-stack";
 import { awsStackName, BOOTSTRAP_STACK, gcpStackName } from "./stacks/names";
 
 function main() {
+  const started = performance.now();
   const { environments, allEnvironments, bootstrap } = loadAppConfig();
   const app = new App({ outdir: process.env.CDKTF_OUTDIR ?? "cdktf.out" });
   new BootstrapStack(app, BOOTSTRAP_STACK, {
@@ -25,6 +26,8 @@ function main() {
     new GcpStack(app, gcpStackName(env.prefix, env.name), { env });
   }
   app.synth();
+  const stacks = app.node.children.map((c) => c.node.id);
+  console.log(`synthesized ${stacks.join(", ")} to ${app.outdir} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   // Synth-time security policy: always writes <outdir>/policy-report.json; fails on violations.
   if (!enforcePolicy(app.outdir)) process.exit(1);
 }

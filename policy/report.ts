@@ -20,7 +20,10 @@ export function checkOutdir(outdir: string): PolicyReport {
 /** Checks the outdir; prints every unsuppressed violation (rule, stack, path, fix). True when clean. */
 export function enforcePolicy(outdir: string, print: (text: string) => void = console.error): boolean {
   const report = checkOutdir(outdir);
-  if (report.violations.length === 0) return true;
+  if (report.violations.length === 0) {
+    console.log(`policy: ${report.rules.length} rules, 0 violations, ${report.suppressions.length} reasoned suppression(s) -> ${outdir}/policy-report.json`);
+    return true;
+  }
   print(
     `Policy: ${report.violations.length} unsuppressed violation(s) (report: ${outdir}/policy-report.json):\n${formatViolations(report.violations)}`,
   );
