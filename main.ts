@@ -27,7 +27,9 @@ function main() {
   }
   app.synth();
   const stacks = app.node.children.map((c) => c.node.id);
-  console.log(`synthesized ${stacks.join(", ")} to ${app.outdir} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  console.log(
+    `synthesized ${stacks.join(", ")} to ${app.outdir} in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
   // Synth-time security policy: always writes <outdir>/policy-report.json; fails on violations.
   if (!enforcePolicy(app.outdir)) process.exit(1);
 }

@@ -21,7 +21,9 @@ export function checkOutdir(outdir: string): PolicyReport {
 export function enforcePolicy(outdir: string, print: (text: string) => void = console.error): boolean {
   const report = checkOutdir(outdir);
   if (report.violations.length === 0) {
-    console.log(`policy: ${report.rules.length} rules, 0 violations, ${report.suppressions.length} reasoned suppression(s) -> ${outdir}/policy-report.json`);
+    console.log(
+      `policy: ${report.rules.length} rules, 0 violations, ${report.suppressions.length} reasoned suppression(s) -> ${outdir}/policy-report.json`,
+    );
     return true;
   }
   print(

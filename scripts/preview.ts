@@ -4,8 +4,8 @@
  * init (through /opt/tf-plugins when present), validate, plan; prints the plan's summary.
  */
 import { spawnSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { awsStackName } from "../stacks/names";
 import { countChanges, type PlanJson } from "./lib/plan-json";
 import { init, OFFLINE_AWS_ENV, TerraformError, terraform, writeOfflineOverride } from "./lib/terraform";
@@ -16,7 +16,7 @@ function arg(name: string): string | undefined {
 }
 
 function main(): number {
-  const envName = arg("env") ?? process.env.STACK_ENV ?? "dev";
+  const envName = arg("env") || process.env.STACK_ENV || "dev";
   const outdir = process.env.CDKTF_OUTDIR ?? "cdktf.out";
   const t0 = Date.now();
   const synth = spawnSync(process.execPath, ["--import", "tsx", "main.ts"], {
@@ -51,7 +51,7 @@ function main(): number {
 }
 
 function readPrefix(outdir: string, envName: string): string {
-  const manifest = require(join(process.cwd(), outdir, "manifest.json")) as {
+  const manifest = JSON.parse(readFileSync(resolve(outdir, "manifest.json"), "utf8")) as {
     stacks: Record<string, unknown>;
   };
   const name = Object.keys(manifest.stacks).find((s) => s.endsWith(`-aws-${envName}`));

@@ -2,18 +2,14 @@
  * Terraform itself checks what we synthesize: `validate` on every AWS stack (and bootstrap)
  * through the offline provider mirror, and an offline `plan` of the dev AWS stack.
  */
-import { readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { countChanges, type PlanJson } from "../scripts/lib/plan-json";
 import { renderSummary } from "../scripts/lib/plan-summary";
-import {
-  init,
-  OFFLINE_AWS_ENV,
-  terraform,
-  terraformBinary,
-  writeOfflineOverride,
-} from "../scripts/lib/terraform";
-import { synthApp } from "./helpers/synth";
+import { init, terraform, terraformBinary } from "../scripts/lib/terraform";
+import { ROOT, synthApp } from "./helpers/synth";
 
 jest.setTimeout(600_000);
 
@@ -66,20 +62,28 @@ describe("terraform on the synthesized AWS stacks", () => {
     }
   });
 
-  it("plans the dev AWS stack offline on local state", () => {
-    const { outdir } = synthApp({ STACK_ENV: "dev", STATE: "local" });
-    const dir = join(outdir, "stacks", "dp-aws-dev");
-    writeOfflineOverride(dir);
-    init(dir, { env: OFFLINE_AWS_ENV });
-    terraform(["plan", "-input=false", "-no-color", "-lock=false", "-out=tfplan"], {
-      cwd: dir,
-      env: OFFLINE_AWS_ENV,
+  it("npm run preview (the main job) plans the dev AWS stack offline on local state, without credentials", () => {
+    const outdir = mkdtempSync(join(tmpdir(), "dp-preview-"));
+    const env: NodeJS.ProcessEnv = { ...process.env, CDKTF_OUTDIR: outdir, STACK_ENV: "" };
+    for (const k of Object.keys(env)) if (k.startsWith("AWS_")) delete env[k];
+    const run = spawnSync(process.execPath, ["--import", "tsx", "scripts/preview.ts"], {
+      cwd: ROOT,
+      env,
+      encoding: "utf8",
     });
-    const plan = JSON.parse(
-      terraform(["show", "-json", "tfplan"], { cwd: dir, env: OFFLINE_AWS_ENV }).stdout,
-    ) as PlanJson;
+    expect({ status: run.status, stderr: run.status === 0 ? "" : run.stderr }).toEqual({
+      status: 0,
+      stderr: "",
+    });
+    expect(run.stdout).toMatch(/dp-aws-dev: Plan: \d+ to add, 0 to change, 0 to destroy\./);
+    const dir = join(outdir, "stacks", "dp-aws-dev");
+    expect(JSON.parse(readFileSync(join(dir, "cdk.tf.json"), "utf8")).terraform.backend).toHaveProperty(
+      "local",
+    );
+    const plan = JSON.parse(readFileSync(join(dir, "plan.json"), "utf8")) as PlanJson;
     const counts = countChanges(plan);
-    expect(counts.add).toBeGreaterThan(0);
+    expect(counts.add).toBeGreaterThan(100);
+    expect(run.stdout).toContain(`Plan: ${counts.add} to add`);
     expect(counts).toMatchObject({ change: 0, destroy: 0 });
     // The PR comment renderer reads real plan JSON.
     const md = renderSummary([{ label: "dp-aws-dev", plan }]);
