@@ -4,7 +4,6 @@
  * current page and the stream buffers. Each file's SHA-256 is computed on the bytes uploaded.
  */
 import { createHash } from "node:crypto";
-import { once } from "node:events";
 import { Transform } from "node:stream";
 import { constants, createGzip, type Gzip } from "node:zlib";
 import type { ObjectStore, UploadResult } from "./ports";
@@ -26,6 +25,23 @@ interface OpenFile {
   compressed: number;
   hash: ReturnType<typeof createHash>;
   upload: Promise<UploadResult>;
+  tap?: Transform;
+  /** First error of the gzip stream, the tap or the upload. */
+  failed?: Error;
+}
+
+/** Resolves when the gzip stream can take more, rejects when the file failed meanwhile. */
+function drained(f: OpenFile): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const done = () => {
+      f.gzip.off("drain", done);
+      f.gzip.off("close", done);
+      if (f.failed) reject(f.failed);
+      else resolve();
+    };
+    f.gzip.once("drain", done);
+    f.gzip.once("close", done);
+  });
 }
 
 export class RotatingGzipWriter {
@@ -46,9 +62,11 @@ export class RotatingGzipWriter {
   async write(lines: string, records: number): Promise<void> {
     if (records === 0) return;
     const f = this.current ?? this.open();
+    if (f.failed) throw f.failed;
     f.records += records;
     f.uncompressed += Buffer.byteLength(lines);
-    if (!f.gzip.write(lines)) await once(f.gzip, "drain");
+    if (!f.gzip.write(lines)) await drained(f);
+    if (f.failed) throw f.failed;
     if (f.uncompressed >= this.maxBytes) await this.finish();
   }
 
@@ -64,12 +82,22 @@ export class RotatingGzipWriter {
         cb(null, chunk);
       },
     });
-    gzip.on("error", (e) => tap.destroy(e));
+    const fail = (e: unknown) => {
+      f.failed ??= e instanceof Error ? e : new Error(String(e));
+    };
+    f.tap = tap;
+    gzip.on("error", fail);
+    tap.on("error", fail);
     gzip.pipe(tap);
     this.started.push(key);
     f.upload = this.store.upload(key, tap, "application/gzip");
-    // Surface upload failures at the next await instead of as unhandled rejections.
-    f.upload.catch(() => undefined);
+    // A failed upload closes the streams, so a write waiting for "drain" rejects instead of hanging
+    // until the Lambda times out; the failure surfaces at the next write, close or abort.
+    f.upload.catch((e) => {
+      fail(e);
+      gzip.destroy();
+      tap.destroy();
+    });
     this.current = f;
     return f;
   }
@@ -100,7 +128,9 @@ export class RotatingGzipWriter {
     const f = this.current;
     this.current = undefined;
     if (f) {
-      f.gzip.destroy(new Error("aborted"));
+      f.failed ??= new Error("aborted");
+      f.gzip.destroy();
+      f.tap?.destroy();
       await f.upload.catch(() => undefined);
     }
     await this.store.delete(this.started).catch(() => undefined);

@@ -1,0 +1,61 @@
+import type { Readable } from "node:stream";
+import { gunzipSync } from "node:zlib";
+import type { ObjectStore } from "./ports";
+import { RotatingGzipWriter } from "./writer";
+
+/** In-memory ObjectStore; `failUpload` makes uploads reject without reading their body. */
+function memoryStore(failUpload = false) {
+  const objects = new Map<string, Buffer>();
+  const store: ObjectStore = {
+    async upload(key, body: Readable) {
+      if (failUpload) throw new Error("S3 is down");
+      const chunks: Buffer[] = [];
+      for await (const c of body) chunks.push(c as Buffer);
+      objects.set(key, Buffer.concat(chunks));
+      return { key, bytes: objects.get(key)!.length };
+    },
+    async copy(a, b) {
+      objects.set(b, objects.get(a)!);
+    },
+    async put(key, body) {
+      objects.set(key, Buffer.from(body));
+    },
+    async delete(keys) {
+      for (const k of keys) objects.delete(k);
+    },
+    async exists(key) {
+      return objects.has(key);
+    },
+  };
+  return { store, objects };
+}
+
+const line = (i: number) => `${JSON.stringify({ id: i, pad: "x".repeat(200) })}\n`;
+
+describe("RotatingGzipWriter", () => {
+  it("rotates by uncompressed size and reports records, sizes and checksums per file", async () => {
+    const { store, objects } = memoryStore();
+    const w = new RotatingGzipWriter(store, (i) => `f${i}.jsonl.gz`, 10_000);
+    for (let p = 0; p < 10; p++)
+      await w.write(Array.from({ length: 20 }, (_, i) => line(p * 20 + i)).join(""), 20);
+    const files = await w.close();
+    expect(files.length).toBeGreaterThan(2);
+    expect(files.reduce((a, f) => a + f.records, 0)).toBe(200);
+    const all = files.flatMap((f) => gunzipSync(objects.get(f.key)!).toString().split("\n").filter(Boolean));
+    expect(all.map((l) => JSON.parse(l).id)).toEqual(Array.from({ length: 200 }, (_, i) => i));
+  });
+
+  it("rejects (never hangs) when the upload fails mid-write, and abort removes what was started", async () => {
+    const { store, objects } = memoryStore(true);
+    const w = new RotatingGzipWriter(store, (i) => `f${i}.jsonl.gz`, 1e9, 0);
+    const big = Array.from({ length: 5000 }, (_, i) => line(i)).join("");
+    await expect(
+      (async () => {
+        for (let i = 0; i < 50; i++) await w.write(big, 5000);
+        await w.close();
+      })(),
+    ).rejects.toThrow("S3 is down");
+    await w.abort();
+    expect([...objects.keys()]).toEqual([]);
+  });
+});
