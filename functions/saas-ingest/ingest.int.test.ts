@@ -319,6 +319,53 @@ describe("incremental", () => {
   });
 });
 
+describe("snapshot sources", () => {
+  it("replace the same day's files; a failure after the copy is finished by the next run, never rolled back", async () => {
+    const { id, prefix } = await source(STYLES.cursor);
+    const first = await handler({ sourceId: id, runDate: RUN_DATE }, context());
+    expectExactlyOnce(await readVisibleRecords(aws.s3Endpoint, BUCKET, prefix), 1050);
+    const real = new S3ObjectStore(BUCKET, s3Client(aws.s3Endpoint));
+    const failingDelete = Object.assign(Object.create(real), {
+      delete: async (keys: string[]) => {
+        if (keys.some((k) => k.includes(first.runId))) throw new Error("S3 DeleteObjects failed");
+        return real.delete(keys);
+      },
+    });
+    const http = new HttpClient({
+      maxAttempts: 1,
+      baseDelayMs: 1,
+      maxDelayMs: 1,
+      timeoutMs: 5000,
+      fetch,
+      sleep: async () => {},
+      now: Date.now,
+      random: Math.random,
+      deadline: () => Date.now() + 60_000,
+    });
+    const silent = { info() {}, warn() {}, error() {} };
+    await expect(
+      runIngestion(
+        { sourceId: id, runDate: RUN_DATE },
+        {
+          settings: new DynamoDbSettingsStore(TABLE, ddbClient(aws.dynamodbEndpoint)),
+          objects: failingDelete,
+          secrets: { get: async () => "" },
+          http,
+          log: silent,
+          now: Date.now,
+          deadline: () => Date.now() + 60_000,
+        },
+      ),
+    ).rejects.toThrow("S3 DeleteObjects failed");
+    // The new snapshot is visible and recorded as pending; nothing of the previous one was lost.
+    expect((await getSourceState(aws.dynamodbEndpoint, TABLE, id))?.pending).toBeDefined();
+    expect(await readVisibleRecords(aws.s3Endpoint, BUCKET, prefix)).toHaveLength(2100);
+    const third = await handler({ sourceId: id, runDate: RUN_DATE }, context());
+    expect(third.recoveredRunId).toBeDefined();
+    expectExactlyOnce(await readVisibleRecords(aws.s3Endpoint, BUCKET, prefix), 1050);
+  });
+});
+
 describe("bad input", () => {
   const expectNothingWritten = async (id: string) => {
     expect(await listKeys(aws.s3Endpoint, BUCKET, `saas/${id}`)).toEqual([]);

@@ -9,6 +9,8 @@
  *   in-process, the copied files are deleted again (nothing visible). If the process dies mid-copy,
  *   the next run finishes the recorded moves (same target keys, so idempotent) before it does
  *   anything else, and commits their watermark: every record lands exactly once.
+ * - Once every file is copied, a later failure (manifest, removing a snapshot's previous files,
+ *   the state write) is not rolled back either: `pending` stays, and the next run finishes it.
  * - The watermark advances only in the same state write that marks the publish done.
  * - A lease in the state item keeps two runs of one source from interleaving (async Lambda
  *   invocations can be delivered twice).
@@ -122,7 +124,8 @@ export async function runIngestion(event: IngestEvent, deps: RunDeps): Promise<R
   if (state.pending) {
     recoveredRunId = state.pending.runId;
     log.warn("finishing the publish of an interrupted run", { sourceId, interruptedRunId: recoveredRunId });
-    await applyPublish(deps.objects, state.pending);
+    await copyFiles(deps.objects, state.pending);
+    await finishPublish(deps.objects, state.pending);
     state = await commit(deps, sourceId, state, state.pending, true);
   }
 
@@ -133,6 +136,8 @@ export async function runIngestion(event: IngestEvent, deps: RunDeps): Promise<R
   );
   let pages = 0;
   let records = 0;
+  /** True once every file is visible: a failure then leaves the publish for the next run to finish. */
+  let copied = false;
   let httpBytes = 0;
   let tracker: IncrementalTracker | undefined;
   try {
@@ -192,11 +197,16 @@ export async function runIngestion(event: IngestEvent, deps: RunDeps): Promise<R
     });
     state = await writeState(deps, sourceId, state, { ...state, pending });
     try {
-      await applyPublish(deps.objects, pending);
+      await copyFiles(deps.objects, pending);
     } catch (e) {
+      // Not every file is visible yet: take back what was copied (nothing visible, nothing committed).
       await rollBack(deps, sourceId, state, pending);
       throw e;
     }
+    // Every file is visible from here on: a failure leaves `pending` for the next run to finish
+    // (roll forward), never a rollback that could take away a snapshot's previous files.
+    copied = true;
+    await finishPublish(deps.objects, pending);
     await commit(deps, sourceId, state, pending, false);
     const summary: RunSummary = {
       sourceId,
@@ -222,13 +232,18 @@ export async function runIngestion(event: IngestEvent, deps: RunDeps): Promise<R
   } catch (e) {
     await writer.abort();
     await releaseLease(deps, sourceId, runId).catch(() => undefined);
-    log.error("run failed; nothing was published and the state was not advanced", {
-      sourceId,
-      runId,
-      error: (e as Error).message,
-      pages,
-      records,
-    });
+    log.error(
+      copied
+        ? "run failed after its files were published; the next run finishes the publish and commits the state"
+        : "run failed; nothing was published and the state was not advanced",
+      {
+        sourceId,
+        runId,
+        error: (e as Error).message,
+        pages,
+        records,
+      },
+    );
     await deps.metrics
       ?.publish({
         sourceId,
@@ -295,13 +310,18 @@ function planPublish(
   return { runId, runDate, moves, manifestKey, manifest, replaces, next };
 }
 
-async function applyPublish(objects: ObjectStore, p: PendingPublish): Promise<void> {
+/** Copies staged files to their final keys; idempotent, so a later run can finish it. */
+async function copyFiles(objects: ObjectStore, p: PendingPublish): Promise<void> {
   for (const m of p.moves) {
     // Idempotent: a move finished before a crash has no staged file left, and its target exists.
     if (await objects.exists(m.from)) await objects.copy(m.from, m.to);
     else if (!(await objects.exists(m.to)))
       throw new IngestError(`publish: neither ${m.from} nor ${m.to} exists; cannot finish run ${p.runId}`);
   }
+}
+
+/** Writes the manifest, removes the files a snapshot replaces, and the staged copies; idempotent. */
+async function finishPublish(objects: ObjectStore, p: PendingPublish): Promise<void> {
   await objects.put(p.manifestKey, p.manifest, "application/json");
   if (p.replaces.length) await objects.delete(p.replaces.filter((k) => !p.moves.some((m) => m.to === k)));
   await objects.delete(p.moves.map((m) => m.from));
