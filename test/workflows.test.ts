@@ -35,7 +35,9 @@ describe("GitHub workflows", () => {
 
   it("apply: dev -> stg -> prod, each in its GitHub environment, never cancelled, applying the saved plan", () => {
     const apply = read("workflows/apply.yml");
-    expect(apply).toMatch(/stg:\n {4}needs: dev/);
+    expect(apply).toMatch(
+      /stg:\n {4}needs: dev\n(.*\n){1,4} {6}group: apply-stg\n {6}cancel-in-progress: false/,
+    );
     expect(apply).toMatch(/prod:\n {4}needs: stg/);
     const env = read("workflows/apply-env.yml");
     expect(env).toContain("environment: ${{ inputs.env }}");
