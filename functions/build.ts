@@ -33,6 +33,8 @@ export function bundleFunction(name: string): Bundle {
     sourcemap: true,
     sourcesContent: false,
     platform: "node",
+    // ESM builds first: the AWS SDK tree-shakes far better from them.
+    mainFields: ["module", "main"],
     target: "node22",
     format: "cjs",
     legalComments: "none",

@@ -2,7 +2,12 @@
  * The ingestion handler end to end against real local servers: s3rver (S3), dynalite (DynamoDB),
  * a Secrets Manager protocol stub, and a scripted SaaS API with injected faults.
  */
+import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
+import { copyFileSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
 import { type LocalAws, startLocalAws } from "../../test/helpers/local-aws";
 import { DynamoDbSettingsStore } from "./adapters/dynamodb-settings";
 import { S3ObjectStore } from "./adapters/s3-objects";
@@ -364,6 +369,25 @@ describe("snapshot sources", () => {
     expect(third.recoveredRunId).toBeDefined();
     expectExactlyOnce(await readVisibleRecords(aws.s3Endpoint, BUCKET, prefix), 1050);
   });
+});
+
+it("the esbuild bundle the Lambda runs behaves like the source (secrets, S3, DynamoDB), in a plain node process", async () => {
+  const { bundleFunction } = await import("../build");
+  // Outside the repository, as in the Lambda: no node_modules to fall back on.
+  const entry = join(mkdtempSync(join(tmpdir(), "bundle-")), "index.js");
+  copyFileSync(join(bundleFunction("saas-ingest").dir, "index.js"), entry);
+  secrets.secrets.set("test/bundle", "bundle-token");
+  saas.options.token = "bundle-token";
+  const { id, prefix } = await source({
+    ...STYLES.offset,
+    auth: { type: "bearer", secretId: "test/bundle" },
+  });
+  const script = `require(${JSON.stringify(entry)}).handler({ sourceId: ${JSON.stringify(id)}, runDate: "${RUN_DATE}" }, { getRemainingTimeInMillis: () => 300000 })
+    .then((r) => process.stdout.write(JSON.stringify(r)), (e) => { console.error(e); process.exit(1); })`;
+  // Async: the demo API and the secrets stub live in this process.
+  const { stdout } = await promisify(execFile)(process.execPath, ["-e", script], { env: process.env });
+  expect(JSON.parse(stdout).records).toBe(1050);
+  expectExactlyOnce(await readVisibleRecords(aws.s3Endpoint, BUCKET, prefix), 1050);
 });
 
 describe("bad input", () => {
