@@ -16,8 +16,13 @@ export class TerraformError extends Error {
   }
 }
 
+const MIN_VERSION = [1, 10];
+let checked: string | undefined;
+
+/** The Terraform binary, checked once per process to exist and be >= 1.10 (S3 lockfile locking). */
 export function terraformBinary(): string {
   const bin = process.env.TERRAFORM_BIN ?? "terraform";
+  if (checked === bin) return bin;
   const r = spawnSync(bin, ["version", "-json"], { encoding: "utf8" });
   if (r.error || r.status !== 0) {
     throw new TerraformError(
@@ -25,6 +30,14 @@ export function terraformBinary(): string {
         "or set TERRAFORM_BIN to its path.",
     );
   }
+  const version = String(JSON.parse(r.stdout).terraform_version ?? "0.0.0");
+  const [major, minor] = version.split(".").map(Number);
+  if (major < MIN_VERSION[0] || (major === MIN_VERSION[0] && minor < MIN_VERSION[1])) {
+    throw new TerraformError(
+      `Terraform ${version} is too old: install Terraform >= 1.10 (S3 lockfile locking needs it).`,
+    );
+  }
+  checked = bin;
   return bin;
 }
 
