@@ -3,12 +3,18 @@
  * through the offline provider mirror, and an offline `plan` of the dev AWS stack.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { countChanges, type PlanJson } from "../scripts/lib/plan-json";
 import { renderSummary } from "../scripts/lib/plan-summary";
-import { init, terraform, terraformBinary } from "../scripts/lib/terraform";
+import {
+  init,
+  OFFLINE_AWS_ENV,
+  terraform,
+  terraformBinary,
+  writeOfflineOverride,
+} from "../scripts/lib/terraform";
 import { ROOT, synthApp } from "./helpers/synth";
 
 jest.setTimeout(600_000);
@@ -59,6 +65,31 @@ describe("terraform on the synthesized AWS stacks", () => {
         valid: true,
         diagnostics: [],
       });
+    }
+  });
+
+  it("plans stg and prod offline too (their S3 backend swapped for local state by an override file, never in their code)", () => {
+    const { outdir } = synthApp({ STACK_ENV: "stg,prod" });
+    for (const stack of ["dp-aws-stg", "dp-aws-prod"]) {
+      const dir = join(outdir, "stacks", stack);
+      expect(
+        Object.keys(JSON.parse(readFileSync(join(dir, "cdk.tf.json"), "utf8")).terraform.backend),
+      ).toEqual(["s3"]);
+      writeFileSync(
+        join(dir, "local_backend_override.tf.json"),
+        JSON.stringify({ terraform: { backend: { local: {} } } }),
+      );
+      writeOfflineOverride(dir);
+      init(dir, { env: OFFLINE_AWS_ENV });
+      terraform(["plan", "-input=false", "-no-color", "-lock=false", "-out=tfplan"], {
+        cwd: dir,
+        env: OFFLINE_AWS_ENV,
+      });
+      const plan = JSON.parse(
+        terraform(["show", "-json", "tfplan"], { cwd: dir, env: OFFLINE_AWS_ENV }).stdout,
+      ) as PlanJson;
+      expect({ stack, ...countChanges(plan) }).toMatchObject({ stack, change: 0, destroy: 0 });
+      expect(countChanges(plan).add).toBeGreaterThan(100);
     }
   });
 
