@@ -12,7 +12,8 @@ import { type LocalAws, startLocalAws } from "../../test/helpers/local-aws";
 import { DynamoDbSettingsStore } from "./adapters/dynamodb-settings";
 import { S3ObjectStore } from "./adapters/s3-objects";
 import { HttpClient } from "./core/http";
-import { runIngestion } from "./core/run";
+import type { ObjectStore } from "./core/ports";
+import { type RunDeps, runIngestion } from "./core/run";
 import { DemoSaasServer, demoRecord } from "./dev/demo-saas-server";
 import {
   createSettingsTable,
@@ -84,6 +85,31 @@ async function source(settings: Record<string, unknown>) {
     },
   });
   return { id, prefix };
+}
+
+/** Core dependencies against the local servers with `objects` in place of S3 (for injected faults). */
+function coreDeps(objects: ObjectStore, deadline: number, extra: Partial<RunDeps> = {}): RunDeps {
+  const http = new HttpClient({
+    maxAttempts: 1,
+    baseDelayMs: 1,
+    maxDelayMs: 1,
+    timeoutMs: 5000,
+    fetch,
+    sleep: async () => {},
+    now: Date.now,
+    random: Math.random,
+    deadline: () => deadline,
+  });
+  return {
+    settings: new DynamoDbSettingsStore(TABLE, ddbClient(aws.dynamodbEndpoint)),
+    objects,
+    secrets: { get: async () => "" },
+    http,
+    log: { info() {}, warn() {}, error() {} },
+    now: Date.now,
+    deadline: () => deadline,
+    ...extra,
+  };
 }
 
 const STYLES: Record<string, Record<string, unknown>> = {
@@ -284,32 +310,9 @@ describe("incremental", () => {
       copy: (a: string, b: string) => (++copies === 3 ? new Promise<void>(() => undefined) : real.copy(a, b)),
     });
     const deadline = Date.now() + 3000;
-    const http = new HttpClient({
-      maxAttempts: 1,
-      baseDelayMs: 1,
-      maxDelayMs: 1,
-      timeoutMs: 5000,
-      fetch,
-      sleep: async () => {},
-      now: Date.now,
-      random: Math.random,
-      deadline: () => deadline,
-    });
-    const silent = { info() {}, warn() {}, error() {} };
     void runIngestion(
       { sourceId: id, runDate: RUN_DATE },
-      {
-        settings: new DynamoDbSettingsStore(TABLE, ddbClient(aws.dynamodbEndpoint)),
-        objects: crashing,
-        secrets: { get: async () => "" },
-        http,
-        log: silent,
-        now: Date.now,
-        deadline: () => deadline,
-        maxFileBytes: 20_000,
-        publishReserveMs: 0,
-        leaseGraceMs: 0,
-      },
+      coreDeps(crashing, deadline, { maxFileBytes: 20_000, publishReserveMs: 0, leaseGraceMs: 0 }),
     );
     while (copies < 3) await new Promise((r) => setTimeout(r, 20));
     // Two files are visible now: the crash window. The lease expires at the crashed run's deadline.
@@ -336,31 +339,8 @@ describe("snapshot sources", () => {
         return real.delete(keys);
       },
     });
-    const http = new HttpClient({
-      maxAttempts: 1,
-      baseDelayMs: 1,
-      maxDelayMs: 1,
-      timeoutMs: 5000,
-      fetch,
-      sleep: async () => {},
-      now: Date.now,
-      random: Math.random,
-      deadline: () => Date.now() + 60_000,
-    });
-    const silent = { info() {}, warn() {}, error() {} };
     await expect(
-      runIngestion(
-        { sourceId: id, runDate: RUN_DATE },
-        {
-          settings: new DynamoDbSettingsStore(TABLE, ddbClient(aws.dynamodbEndpoint)),
-          objects: failingDelete,
-          secrets: { get: async () => "" },
-          http,
-          log: silent,
-          now: Date.now,
-          deadline: () => Date.now() + 60_000,
-        },
-      ),
+      runIngestion({ sourceId: id, runDate: RUN_DATE }, coreDeps(failingDelete, Date.now() + 60_000)),
     ).rejects.toThrow("S3 DeleteObjects failed");
     // The new snapshot is visible and recorded as pending; nothing of the previous one was lost.
     expect((await getSourceState(aws.dynamodbEndpoint, TABLE, id))?.pending).toBeDefined();
