@@ -8,12 +8,13 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CreateTableCommand, DynamoDBClient, ScanCommand } from "@aws-sdk/client-dynamodb";
-import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { CreateTableCommand, ScanCommand } from "@aws-sdk/client-dynamodb";
+import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { TerraformStack, Testing } from "cdktf";
+import { ddbClient, s3Client } from "../functions/saas-ingest/dev/local";
 import { terraform, terraformBinary } from "../scripts/lib/terraform";
 import { configureBackend } from "../stacks/backend";
-import { LOCAL_CREDENTIALS, type LocalAws, startLocalAws } from "./helpers/local-aws";
+import { type LocalAws, startLocalAws } from "./helpers/local-aws";
 
 jest.setTimeout(120_000);
 
@@ -24,11 +25,7 @@ let aws: LocalAws;
 beforeAll(async () => {
   terraformBinary();
   aws = await startLocalAws([BUCKET]);
-  const ddb = new DynamoDBClient({
-    endpoint: aws.dynamodbEndpoint,
-    region: "ap-northeast-1",
-    credentials: LOCAL_CREDENTIALS,
-  });
+  const ddb = ddbClient(aws.dynamodbEndpoint);
   await ddb.send(
     new CreateTableCommand({
       TableName: TABLE,
@@ -75,12 +72,7 @@ it("stores state in the bucket at <env>/<stack>.tfstate", async () => {
   const dir = tinyStack(0);
   terraform(["init", "-input=false", "-no-color"], { cwd: dir, env: aws.env });
   terraform(["apply", "-auto-approve", "-input=false", "-no-color"], { cwd: dir, env: aws.env });
-  const s3 = new S3Client({
-    endpoint: aws.s3Endpoint,
-    forcePathStyle: true,
-    region: "ap-northeast-1",
-    credentials: LOCAL_CREDENTIALS,
-  });
+  const s3 = s3Client(aws.s3Endpoint);
   const obj = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: "dev/dp-tiny-dev.tfstate" }));
   const state = JSON.parse(await obj.Body!.transformToString());
   expect(state.resources.map((r: { type: string }) => r.type)).toEqual(["terraform_data"]);
@@ -98,11 +90,7 @@ it("refuses a second concurrent run with a lock error", async () => {
     },
   );
   const firstDone = new Promise<number>((resolve) => first.on("close", (code) => resolve(code ?? -1)));
-  const ddb = new DynamoDBClient({
-    endpoint: aws.dynamodbEndpoint,
-    region: "ap-northeast-1",
-    credentials: LOCAL_CREDENTIALS,
-  });
+  const ddb = ddbClient(aws.dynamodbEndpoint);
   // Wait until the first run holds the lock (an item whose LockID is the state path, with Info).
   const deadline = Date.now() + 30_000;
   for (;;) {
