@@ -3,6 +3,7 @@ import { loadAppConfig } from "./config";
 import { ConfigError } from "./config/load";
 import { sources } from "./config/sources";
 import { enforcePolicy } from "./policy/report";
+import { synthOptions } from "./stacks/app-options";
 import { AwsStack } from "./stacks/aws-stack";
 import { BootstrapStack } from "./stacks/bootstrap-stack";
 import { GcpStack } from "./stacks/gcp-stack";
@@ -11,7 +12,7 @@ import { awsStackName, BOOTSTRAP_STACK, gcpStackName } from "./stacks/names";
 function main() {
   const started = performance.now();
   const { environments, allEnvironments, bootstrap } = loadAppConfig();
-  const app = new App({ outdir: process.env.CDKTF_OUTDIR ?? "cdktf.out" });
+  const app = new App(synthOptions());
   new BootstrapStack(app, BOOTSTRAP_STACK, {
     ...bootstrap,
     ciEnvironments: allEnvironments.map((e) => ({
