@@ -1,5 +1,6 @@
 import { App } from "cdktf";
 import { loadAppConfig } from "./config";
+import { bigquery } from "./config/bigquery";
 import { ConfigError } from "./config/load";
 import { sources } from "./config/sources";
 import { enforcePolicy } from "./policy/report";
@@ -23,7 +24,7 @@ function main() {
   const stateStore = { accountId: bootstrap.accountId, kmsAlias: `alias/${bootstrap.prefix}-tfstate` };
   for (const env of environments) {
     new AwsStack(app, awsStackName(env.prefix, env.name), { env, sources, stateStore });
-    new GcpStack(app, gcpStackName(env.prefix, env.name), { env });
+    new GcpStack(app, gcpStackName(env.prefix, env.name), { env, tables: bigquery.tables });
   }
   app.synth();
   const stacks = app.node.children.map((c) => c.node.id);
