@@ -1,5 +1,6 @@
 import { App } from "cdktf";
 import { loadAppConfig } from "./config";
+import { bigquery } from "./config/bigquery";
 import { ConfigError } from "./config/load";
 import { sources } from "./config/sources";
 import { enforcePolicy } from "./policy/report";
@@ -16,7 +17,7 @@ function main() {
     // One state store per environment account (only for S3 state).
     if (env.state.type === "s3") new BootstrapStack(app, bootstrapStackName(env.prefix, env.name), { env });
     new AwsStack(app, awsStackName(env.prefix, env.name), { env, sources });
-    new GcpStack(app, gcpStackName(env.prefix, env.name), { env });
+    new GcpStack(app, gcpStackName(env.prefix, env.name), { env, tables: bigquery.tables });
   }
   app.synth();
   const stacks = app.node.children.map((c) => c.node.id);
