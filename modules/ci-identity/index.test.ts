@@ -74,7 +74,9 @@ describe("CiIdentity permissions", () => {
     const sid = (id: string) => b.find((x: any) => x.Sid === id);
     expect(sid("DenyRolesWithoutThisBoundary")).toMatchObject({
       Effect: "Deny",
-      Condition: { StringNotEquals: { "iam:PermissionsBoundary": "arn:aws:iam::222222222222:policy/dp-stg-boundary" } },
+      Condition: {
+        StringNotEquals: { "iam:PermissionsBoundary": "arn:aws:iam::222222222222:policy/dp-stg-boundary" },
+      },
     });
     expect(sid("DenyRolesWithoutThisBoundary").Action).toEqual(
       expect.arrayContaining(["iam:CreateRole", "iam:PutRolePolicy", "iam:AttachRolePolicy"]),
