@@ -4,7 +4,7 @@ import { bigquery } from "./config/bigquery";
 import { ConfigError } from "./config/load";
 import { sources } from "./config/sources";
 import { enforcePolicy } from "./policy/report";
-import { synthOptions } from "./stacks/app-options";
+import { pruneStaleStacks, synthOptions } from "./stacks/app-options";
 import { AwsStack } from "./stacks/aws-stack";
 import { BootstrapStack } from "./stacks/bootstrap-stack";
 import { GcpStack } from "./stacks/gcp-stack";
@@ -22,6 +22,13 @@ function main() {
   }
   app.synth();
   const stacks = app.node.children.map((c) => c.node.id);
+  const { removed, keptWithState } = pruneStaleStacks(app.outdir, stacks);
+  if (removed.length) console.log(`removed stale stack folders: ${removed.join(", ")}`);
+  if (keptWithState.length) {
+    console.log(
+      `kept stack folders not synthesized now, as they hold local state: ${keptWithState.join(", ")}`,
+    );
+  }
   console.log(
     `synthesized ${stacks.join(", ")} to ${app.outdir} in ${((performance.now() - started) / 1000).toFixed(1)} s`,
   );
