@@ -1,16 +1,20 @@
-import { App } from "cdktf";
 import { loadAppConfig } from "./config";
-import { ConfigError } from "./config/load";
-import { sources } from "./config/sources";
-import { enforcePolicy } from "./policy/report";
-import { AwsStack } from "./stacks/aws-stack";
-import { BootstrapStack } from "./stacks/bootstrap-stack";
-import { GcpStack } from "./stacks/gcp-stack";
-import { awsStackName, BOOTSTRAP_STACK, gcpStackName } from "./stacks/names";
+import { ConfigError } from "./config/problems";
 
-function main() {
+async function main() {
   const started = performance.now();
-  const { environments, allEnvironments, bootstrap } = loadAppConfig();
+  // Configuration first, before cdktf and the providers load: a typo fails in a fraction of a second.
+  const { environments, allEnvironments, bootstrap, lists } = loadAppConfig();
+  const [{ App }, { enforcePolicy }, { AwsStack }, { BootstrapStack }, { GcpStack }, names] =
+    await Promise.all([
+      import("cdktf"),
+      import("./policy/report"),
+      import("./stacks/aws-stack"),
+      import("./stacks/bootstrap-stack"),
+      import("./stacks/gcp-stack"),
+      import("./stacks/names"),
+    ]);
+  const { awsStackName, BOOTSTRAP_STACK, gcpStackName } = names;
   const app = new App({ outdir: process.env.CDKTF_OUTDIR ?? "cdktf.out" });
   new BootstrapStack(app, BOOTSTRAP_STACK, {
     ...bootstrap,
@@ -22,7 +26,7 @@ function main() {
   });
   const stateStore = { accountId: bootstrap.accountId, kmsAlias: `alias/${bootstrap.prefix}-tfstate` };
   for (const env of environments) {
-    new AwsStack(app, awsStackName(env.prefix, env.name), { env, sources, stateStore });
+    new AwsStack(app, awsStackName(env.prefix, env.name), { env, sources: [...lists.sources], stateStore });
     new GcpStack(app, gcpStackName(env.prefix, env.name), { env });
   }
   app.synth();
@@ -34,12 +38,10 @@ function main() {
   if (!enforcePolicy(app.outdir)) process.exit(1);
 }
 
-try {
-  main();
-} catch (e) {
+main().catch((e) => {
   if (e instanceof ConfigError) {
     console.error(e.message);
     process.exit(1);
   }
   throw e;
-}
+});

@@ -8,7 +8,8 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
-import { sources } from "../config/sources";
+import { loadListOnly } from "../config";
+import { sources as sourceList } from "../config/sources";
 import { DemoSaasServer } from "../functions/saas-ingest/dev/demo-saas-server";
 import {
   createSettingsTable,
@@ -33,6 +34,7 @@ const TABLE = "local-settings";
 
 async function main() {
   const sourceId = process.argv[2];
+  const sources = loadListOnly(sourceList);
   const known = sources.map((s) => s.id);
   if (!sourceId || sourceId.startsWith("--"))
     throw new Error(`usage: npm run ingest:local -- <sourceId>  (one of: ${known.join(", ")})`);

@@ -1,7 +1,11 @@
 import { Testing } from "cdktf";
+import { loadListOnly } from "../config";
 import { environments } from "../config/environments";
 import { loadEnvironments } from "../config/load";
-import { sources } from "../config/sources";
+import { sources as sourceList } from "../config/sources";
+
+const sources = [...loadListOnly(sourceList)];
+
 import { type Synthesized, statements, synthesize } from "../test/helpers/stack";
 import { AwsStack } from "./aws-stack";
 
