@@ -12,7 +12,7 @@ import {
   listKeys,
   localHandlerEnv,
   putSourceConfig,
-} from "../functions/saas-ingest/dev/local";
+} from "../functions/shared/dev/local";
 import { startChildServer } from "./lib/child-server";
 import type { LocalEndpoints } from "./local-aws";
 

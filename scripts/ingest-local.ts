@@ -18,8 +18,8 @@ import {
   listKeys,
   localHandlerEnv,
   putSourceConfig,
-} from "../functions/saas-ingest/dev/local";
-import { SecretsStub } from "../functions/saas-ingest/dev/secrets-stub";
+} from "../functions/shared/dev/local";
+import { SecretsStub } from "../functions/shared/dev/secrets-stub";
 import { startServers } from "./local-aws";
 
 const DEMO_PATH = {

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { CreateTableCommand, ScanCommand } from "@aws-sdk/client-dynamodb";
 import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { TerraformStack, Testing } from "cdktf";
-import { ddbClient, s3Client } from "../functions/saas-ingest/dev/local";
+import { ddbClient, s3Client } from "../functions/shared/dev/local";
 import { terraform, terraformBinary } from "../scripts/lib/terraform";
 import { configureBackend } from "../stacks/backend";
 import { type LocalAws, startLocalAws } from "./helpers/local-aws";

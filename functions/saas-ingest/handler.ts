@@ -6,16 +6,15 @@
  * AWS endpoints come from the SDK's standard AWS_ENDPOINT_URL_* variables.
  */
 
-import { Logger } from "@aws-lambda-powertools/logger";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
+import { intEnv, requiredEnv } from "../shared/env";
+import { createLogger } from "../shared/logger";
+import { S3ObjectStore } from "../shared/s3-objects";
+import { SecretsManagerResolver } from "../shared/secrets";
 import { DynamoDbSettingsStore } from "./adapters/dynamodb-settings";
-import { EmfMetricsSink, FanOutMetricsSink, TimestreamMetricsSink } from "./adapters/metrics";
-import { S3ObjectStore } from "./adapters/s3-objects";
-import { SecretsManagerResolver } from "./adapters/secrets";
-import { InvalidEventError } from "./core/errors";
+import { INGEST_SERVICE_NAME, IngestMetricsSink } from "./adapters/metrics";
 import { defaultSleep, HttpClient } from "./core/http";
-import type { MetricsSink } from "./core/ports";
 import { type IngestEvent, type RunSummary, runIngestion } from "./core/run";
 
 export interface LambdaContextLike {
@@ -23,22 +22,8 @@ export interface LambdaContextLike {
   awsRequestId?: string;
 }
 
-const logger = new Logger({ serviceName: "saas-ingest" });
-
-function intEnv(name: string, fallback: number, min: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min)
-    throw new InvalidEventError(`environment ${name}: must be an integer >= ${min} (got "${raw}")`);
-  return n;
-}
-
-function requiredEnv(name: string): string {
-  const v = process.env[name];
-  if (!v) throw new InvalidEventError(`environment ${name}: required`);
-  return v;
-}
+// Created on first use, so the environment (POWERTOOLS_LOG_LEVEL, tests' SILENT) is read then.
+let logging: ReturnType<typeof createLogger> | undefined;
 
 // Clients live across invocations (connection reuse).
 let clients: { s3: S3Client; ddb: DynamoDBClient; secrets: SecretsManagerResolver } | undefined;
@@ -57,12 +42,8 @@ export async function handler(event: IngestEvent, context: LambdaContextLike): P
   const { s3, ddb, secrets } = sdkClients();
   // Leave 5 s to clean up after the last request.
   const deadline = Date.now() + context.getRemainingTimeInMillis() - 5_000;
-  const sinks: MetricsSink[] = [new EmfMetricsSink()];
-  if (process.env.TIMESTREAM_DATABASE_NAME && process.env.TIMESTREAM_TABLE_NAME) {
-    sinks.push(
-      new TimestreamMetricsSink(process.env.TIMESTREAM_DATABASE_NAME, process.env.TIMESTREAM_TABLE_NAME),
-    );
-  }
+  logging ??= createLogger({ serviceName: INGEST_SERVICE_NAME });
+  const { logger, log } = logging;
   logger.appendKeys({ sourceId: event?.sourceId, requestId: context.awsRequestId });
   return runIngestion(event, {
     settings: new DynamoDbSettingsStore(table, ddb),
@@ -78,14 +59,10 @@ export async function handler(event: IngestEvent, context: LambdaContextLike): P
       now: Date.now,
       random: Math.random,
       deadline: () => deadline,
-      onRetry: (i) => logger.warn("retrying request", i),
+      onRetry: (i) => log.warn("retrying request", i),
     }),
-    metrics: new FanOutMetricsSink(sinks),
-    log: {
-      info: (m, extra = {}) => logger.info(m, extra),
-      warn: (m, extra = {}) => logger.warn(m, extra),
-      error: (m, extra = {}) => logger.error(m, extra),
-    },
+    metrics: new IngestMetricsSink(),
+    log,
     now: Date.now,
     deadline: () => deadline,
     maxFileBytes: intEnv("OUTPUT_FILE_MAX_BYTES", 64 * 1024 * 1024, 1024),

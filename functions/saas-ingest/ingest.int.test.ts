@@ -9,12 +9,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { type LocalAws, startLocalAws } from "../../test/helpers/local-aws";
-import { DynamoDbSettingsStore } from "./adapters/dynamodb-settings";
-import { S3ObjectStore } from "./adapters/s3-objects";
-import { HttpClient } from "./core/http";
-import type { ObjectStore } from "./core/ports";
-import { type RunDeps, runIngestion } from "./core/run";
-import { DemoSaasServer, demoRecord } from "./dev/demo-saas-server";
 import {
   createSettingsTable,
   ddbClient,
@@ -24,8 +18,14 @@ import {
   putSourceConfig,
   readVisibleRecords,
   s3Client,
-} from "./dev/local";
-import { SecretsStub } from "./dev/secrets-stub";
+} from "../shared/dev/local";
+import { SecretsStub } from "../shared/dev/secrets-stub";
+import { S3ObjectStore } from "../shared/s3-objects";
+import { DynamoDbSettingsStore } from "./adapters/dynamodb-settings";
+import { HttpClient } from "./core/http";
+import type { ObjectStore } from "./core/ports";
+import { type RunDeps, runIngestion } from "./core/run";
+import { DemoSaasServer, demoRecord } from "./dev/demo-saas-server";
 import { handler } from "./handler";
 
 jest.setTimeout(120_000);

@@ -1,6 +1,6 @@
 /** Real local AWS protocol servers for tests (s3rver, dynalite), run in a child process. */
 import { rmSync } from "node:fs";
-import { LOCAL_CREDENTIALS } from "../../functions/saas-ingest/dev/local";
+import { LOCAL_CREDENTIALS } from "../../functions/shared/dev/local";
 import { startChildServer } from "../../scripts/lib/child-server";
 import type { LocalEndpoints } from "../../scripts/local-aws";
 import { ROOT } from "./synth";

@@ -1,75 +1,34 @@
-/** Run metrics to CloudWatch (EMF through Powertools Metrics) and, when configured, Timestream. */
-
-import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
-import { TimestreamWriteClient, WriteRecordsCommand } from "@aws-sdk/client-timestream-write";
+/** Ingestion run metrics -> the shared sinks (EMF namespace `DataPlatform/Ingest`, dimension `sourceId`). */
+import { FanOutMetricsSink, metricsSinksFromEnv, type RunMetricsSink } from "../../shared/metrics";
 import type { MetricsSink, RunMetrics } from "../core/ports";
 
-export class EmfMetricsSink implements MetricsSink {
+export const INGEST_METRICS_NAMESPACE = "DataPlatform/Ingest";
+export const INGEST_SERVICE_NAME = "saas-ingest";
+
+export class IngestMetricsSink implements MetricsSink {
   constructor(
-    private readonly metrics = new Metrics({ namespace: "DataPlatform/Ingest", serviceName: "saas-ingest" }),
+    private readonly sink: RunMetricsSink = metricsSinksFromEnv({
+      namespace: INGEST_METRICS_NAMESPACE,
+      serviceName: INGEST_SERVICE_NAME,
+    }),
   ) {}
 
-  async publish(m: RunMetrics): Promise<void> {
-    const metrics = this.metrics;
-    metrics.addDimension("sourceId", m.sourceId);
-    metrics.addMetric("records", MetricUnit.Count, m.records);
-    metrics.addMetric("pages", MetricUnit.Count, m.pages);
-    metrics.addMetric("bytes", MetricUnit.Bytes, m.bytes);
-    metrics.addMetric("files", MetricUnit.Count, m.files);
-    metrics.addMetric("retries", MetricUnit.Count, m.retries);
-    metrics.addMetric("durationMs", MetricUnit.Milliseconds, m.durationMs);
-    metrics.addMetric(m.status === "succeeded" ? "runSucceeded" : "runFailed", MetricUnit.Count, 1);
-    metrics.addMetadata("runId", m.runId);
-    metrics.publishStoredMetrics();
+  publish(m: RunMetrics): Promise<void> {
+    return this.sink.publish({
+      runId: m.runId,
+      status: m.status,
+      dimensions: { sourceId: m.sourceId },
+      measures: {
+        records: m.records,
+        pages: m.pages,
+        bytes: m.bytes,
+        files: m.files,
+        retries: m.retries,
+        durationMs: m.durationMs,
+      },
+      units: { bytes: "Bytes", durationMs: "Milliseconds" },
+    });
   }
 }
 
-export class TimestreamMetricsSink implements MetricsSink {
-  constructor(
-    private readonly database: string,
-    private readonly table: string,
-    private readonly client: TimestreamWriteClient = new TimestreamWriteClient({}),
-  ) {}
-
-  async publish(m: RunMetrics): Promise<void> {
-    const measures: Array<[string, number]> = [
-      ["records", m.records],
-      ["pages", m.pages],
-      ["bytes", m.bytes],
-      ["files", m.files],
-      ["retries", m.retries],
-      ["duration_ms", m.durationMs],
-    ];
-    await this.client.send(
-      new WriteRecordsCommand({
-        DatabaseName: this.database,
-        TableName: this.table,
-        CommonAttributes: {
-          Dimensions: [
-            { Name: "source_id", Value: m.sourceId },
-            { Name: "status", Value: m.status },
-          ],
-          Time: String(Date.now()),
-          TimeUnit: "MILLISECONDS",
-        },
-        Records: [
-          {
-            MeasureName: "run",
-            MeasureValueType: "MULTI",
-            MeasureValues: [
-              ...measures.map(([Name, v]) => ({ Name, Value: String(v), Type: "BIGINT" as const })),
-              { Name: "run_id", Value: m.runId, Type: "VARCHAR" as const },
-            ],
-          },
-        ],
-      }),
-    );
-  }
-}
-
-export class FanOutMetricsSink implements MetricsSink {
-  constructor(private readonly sinks: MetricsSink[]) {}
-  async publish(m: RunMetrics): Promise<void> {
-    await Promise.all(this.sinks.map((s) => s.publish(m)));
-  }
-}
+export { FanOutMetricsSink };

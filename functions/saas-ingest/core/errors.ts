@@ -1,12 +1,10 @@
 /** Typed errors of the ingestion function. Callers match on classes, never on SDK error names. */
-export class IngestError extends Error {
-  /** Whether running again later may succeed (network, throttling, time). */
-  readonly retryable: boolean = false;
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-  }
-}
+import { PipelineError } from "../../shared/errors";
+
+export { StorageError } from "../../shared/errors";
+
+/** Base of the ingestion function's own errors (a PipelineError: `retryable` says whether to try again). */
+export class IngestError extends PipelineError {}
 
 export class InvalidEventError extends IngestError {}
 
@@ -48,10 +46,5 @@ export class OutOfTimeError extends IngestError {
 
 /** Another run of the same source holds the lease. */
 export class ConcurrentRunError extends IngestError {
-  override readonly retryable = true;
-}
-
-/** A storage adapter failed (S3, DynamoDB, Secrets Manager). */
-export class StorageError extends IngestError {
   override readonly retryable = true;
 }

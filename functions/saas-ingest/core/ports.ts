@@ -1,6 +1,9 @@
 /** What the core needs from the outside world. Adapters implement these; tests inject them. */
-import type { Readable } from "node:stream";
 import type { RunState } from "./state";
+
+export type { Log } from "../../shared/logger";
+export type { ObjectStore, UploadResult } from "../../shared/s3-objects";
+export type { SecretResolver } from "../../shared/secrets";
 
 export interface SettingsStore {
   /** The raw settings item (attributes other than pk/sk), or undefined when absent. */
@@ -11,24 +14,6 @@ export interface SettingsStore {
    * state yet). Returns false when the condition failed.
    */
   putState(sourceId: string, next: RunState, expectedVersion: number | undefined): Promise<boolean>;
-}
-
-export interface UploadResult {
-  key: string;
-  bytes: number;
-}
-
-export interface ObjectStore {
-  /** Streams `body` to `key` (multipart for large bodies). */
-  upload(key: string, body: Readable, contentType: string): Promise<UploadResult>;
-  copy(fromKey: string, toKey: string): Promise<void>;
-  put(key: string, body: string, contentType: string): Promise<void>;
-  delete(keys: string[]): Promise<void>;
-  exists(key: string): Promise<boolean>;
-}
-
-export interface SecretResolver {
-  get(secretId: string): Promise<string>;
 }
 
 export interface RunMetrics {
@@ -45,10 +30,4 @@ export interface RunMetrics {
 
 export interface MetricsSink {
   publish(m: RunMetrics): Promise<void>;
-}
-
-export interface Log {
-  info(message: string, extra?: Record<string, unknown>): void;
-  warn(message: string, extra?: Record<string, unknown>): void;
-  error(message: string, extra?: Record<string, unknown>): void;
 }

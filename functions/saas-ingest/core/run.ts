@@ -15,7 +15,7 @@
  * - A lease in the state item keeps two runs of one source from interleaving (async Lambda
  *   invocations can be delivered twice).
  */
-import { randomBytes } from "node:crypto";
+import { newRunId } from "../../shared/run-id";
 import {
   ConcurrentRunError,
   IngestError,
@@ -102,12 +102,7 @@ export function validateEvent(event: unknown, now: number): { sourceId: string; 
   return { sourceId, runDate };
 }
 
-export function defaultRunId(now: number): string {
-  return `${new Date(now)
-    .toISOString()
-    .replace(/[-:]/g, "")
-    .replace(/\.\d+Z$/, "Z")}-${randomBytes(4).toString("hex")}`;
-}
+export const defaultRunId = newRunId;
 
 export async function runIngestion(event: IngestEvent, deps: RunDeps): Promise<RunSummary> {
   const started = deps.now();

@@ -1,4 +1,9 @@
-/** Helpers for local runs against s3rver + dynalite: table, settings items, reading what landed. */
+/**
+ * Local stand-ins for every pipeline function's tests and local runs (s3rver for S3, dynalite for
+ * DynamoDB; start them with scripts/local-aws.ts or test/helpers/local-aws.ts): the environment
+ * that points a handler and the SDK at them, SDK clients, the settings table, items, and reading
+ * back what landed in a bucket.
+ */
 import { gunzipSync } from "node:zlib";
 import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
@@ -9,13 +14,17 @@ const region = "ap-northeast-1";
 export const LOCAL_CREDENTIALS = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" };
 const credentials = LOCAL_CREDENTIALS;
 
-/** Environment that points the handler (and the SDK) at local servers. */
+/**
+ * Environment that points a handler (and the SDK) at local servers. `table`/`bucket` set
+ * CONFIG_TABLE_NAME/RAW_BUCKET_NAME; `extra` adds any other variable a function reads.
+ */
 export function localHandlerEnv(o: {
   s3: string;
   dynamodb: string;
   secretsManager?: string;
-  table: string;
-  bucket: string;
+  table?: string;
+  bucket?: string;
+  extra?: Record<string, string>;
 }): Record<string, string> {
   return {
     AWS_ACCESS_KEY_ID: credentials.accessKeyId,
@@ -27,9 +36,10 @@ export function localHandlerEnv(o: {
     AWS_ENDPOINT_URL_DYNAMODB: o.dynamodb,
     ...(o.secretsManager ? { AWS_ENDPOINT_URL_SECRETS_MANAGER: o.secretsManager } : {}),
     S3_FORCE_PATH_STYLE: "true",
-    CONFIG_TABLE_NAME: o.table,
-    RAW_BUCKET_NAME: o.bucket,
+    ...(o.table ? { CONFIG_TABLE_NAME: o.table } : {}),
+    ...(o.bucket ? { RAW_BUCKET_NAME: o.bucket } : {}),
     POWERTOOLS_METRICS_DISABLED: "true",
+    ...(o.extra ?? {}),
   };
 }
 
@@ -54,31 +64,37 @@ export async function createSettingsTable(endpoint: string, table: string): Prom
   );
 }
 
+/** Writes one item (any pk/sk), e.g. a settings item. */
+export async function putItem(
+  endpoint: string,
+  table: string,
+  item: { pk: string; sk: string } & Record<string, unknown>,
+) {
+  const doc = DynamoDBDocumentClient.from(ddbClient(endpoint), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  await doc.send(new PutCommand({ TableName: table, Item: item }));
+}
+
+/** Reads one item back (consistent), with its pk/sk. */
+export async function getItem(endpoint: string, table: string, key: { pk: string; sk: string }) {
+  const doc = DynamoDBDocumentClient.from(ddbClient(endpoint));
+  return (await doc.send(new GetCommand({ TableName: table, Key: key, ConsistentRead: true }))).Item;
+}
+
+/** Ingestion: writes a source's settings item (`pk = "source#<id>"`, `sk = "config"`). */
 export async function putSourceConfig(
   endpoint: string,
   table: string,
   sourceId: string,
   settings: Record<string, unknown>,
 ) {
-  const doc = DynamoDBDocumentClient.from(ddbClient(endpoint), {
-    marshallOptions: { removeUndefinedValues: true },
-  });
-  await doc.send(
-    new PutCommand({ TableName: table, Item: { pk: `source#${sourceId}`, sk: "config", ...settings } }),
-  );
+  await putItem(endpoint, table, { ...settings, pk: `source#${sourceId}`, sk: "config" });
 }
 
+/** Ingestion: a source's state item (`sk = "state"`). */
 export async function getSourceState(endpoint: string, table: string, sourceId: string) {
-  const doc = DynamoDBDocumentClient.from(ddbClient(endpoint));
-  return (
-    await doc.send(
-      new GetCommand({
-        TableName: table,
-        Key: { pk: `source#${sourceId}`, sk: "state" },
-        ConsistentRead: true,
-      }),
-    )
-  ).Item;
+  return getItem(endpoint, table, { pk: `source#${sourceId}`, sk: "state" });
 }
 
 export async function listKeys(endpoint: string, bucket: string, prefix = ""): Promise<string[]> {

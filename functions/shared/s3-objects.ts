@@ -1,16 +1,40 @@
-/** ObjectStore on one S3 bucket: multipart streaming uploads (lib-storage), copy, delete. */
+/**
+ * Object storage for pipeline functions: the `ObjectStore` port (what a core needs) and
+ * `S3ObjectStore`, its adapter on one S3 bucket (multipart streaming uploads through lib-storage,
+ * server-side copy, batch delete, head, read, list). Every failure is a `StorageError` naming the
+ * operation and the `s3://bucket/key`.
+ */
 
 import type { Readable } from "node:stream";
 import {
   CopyObjectCommand,
   DeleteObjectsCommand,
+  GetObjectCommand,
   HeadObjectCommand,
+  ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
 } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
-import { StorageError } from "../core/errors";
-import type { ObjectStore, UploadResult } from "../core/ports";
+import { StorageError } from "./errors";
+
+export interface UploadResult {
+  key: string;
+  bytes: number;
+}
+
+export interface ObjectStore {
+  /** Streams `body` to `key` (multipart for large bodies). */
+  upload(key: string, body: Readable, contentType: string): Promise<UploadResult>;
+  copy(fromKey: string, toKey: string): Promise<void>;
+  put(key: string, body: string, contentType: string): Promise<void>;
+  delete(keys: string[]): Promise<void>;
+  exists(key: string): Promise<boolean>;
+  /** The object's body as UTF-8 text, or undefined when it does not exist. */
+  getText?(key: string): Promise<string | undefined>;
+  /** Every key under `prefix`, sorted. */
+  list?(prefix: string): Promise<string[]>;
+}
 
 export class S3ObjectStore implements ObjectStore {
   constructor(
@@ -92,10 +116,40 @@ export class S3ObjectStore implements ObjectStore {
       await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
       return true;
     } catch (e) {
-      const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-      if (status === 404 || (e as Error).name === "NotFound" || (e as Error).name === "NoSuchKey")
-        return false;
+      if (notFound(e)) return false;
       this.fail("head", key, e);
     }
   }
+
+  async getText(key: string): Promise<string | undefined> {
+    try {
+      const r = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      return await r.Body!.transformToString("utf8");
+    } catch (e) {
+      if (notFound(e)) return undefined;
+      this.fail("get", key, e);
+    }
+  }
+
+  async list(prefix: string): Promise<string[]> {
+    const keys: string[] = [];
+    let token: string | undefined;
+    try {
+      do {
+        const r = await this.client.send(
+          new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token }),
+        );
+        for (const o of r.Contents ?? []) if (o.Key) keys.push(o.Key);
+        token = r.NextContinuationToken;
+      } while (token);
+    } catch (e) {
+      this.fail("list", prefix, e);
+    }
+    return keys.sort();
+  }
+}
+
+function notFound(e: unknown): boolean {
+  const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  return status === 404 || (e as Error).name === "NotFound" || (e as Error).name === "NoSuchKey";
 }
