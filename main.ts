@@ -14,6 +14,8 @@ async function main() {
       import("./stacks/gcp-stack"),
       import("./stacks/names"),
     ]);
+  // Validates at import (its own loader): imported here so a mistake is reported, not thrown.
+  const { bigquery } = await import("./config/bigquery");
   const { awsStackName, BOOTSTRAP_STACK, gcpStackName } = names;
   const app = new App({ outdir: process.env.CDKTF_OUTDIR ?? "cdktf.out" });
   new BootstrapStack(app, BOOTSTRAP_STACK, {
@@ -27,7 +29,7 @@ async function main() {
   const stateStore = { accountId: bootstrap.accountId, kmsAlias: `alias/${bootstrap.prefix}-tfstate` };
   for (const env of environments) {
     new AwsStack(app, awsStackName(env.prefix, env.name), { env, sources: [...lists.sources], stateStore });
-    new GcpStack(app, gcpStackName(env.prefix, env.name), { env });
+    new GcpStack(app, gcpStackName(env.prefix, env.name), { env, tables: bigquery.tables });
   }
   app.synth();
   const stacks = app.node.children.map((c) => c.node.id);
