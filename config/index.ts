@@ -71,3 +71,8 @@ export function loadListOnly<L extends (typeof CONFIG_LISTS)[number]>(list: L): 
   if (loaded.problems.length > 0) throw new ConfigError(loaded.problems);
   return loaded.entries as LoadedLists<[L]>[L["name"]];
 }
+
+/** Validates source entries alone (tests, scripts): the typed sources, or one ConfigError. */
+export function loadSources(entries: ReadonlyArray<unknown>) {
+  return loadListOnly({ ...sources, entries: entries as (typeof sources)["entries"] });
+}

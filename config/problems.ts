@@ -67,6 +67,8 @@ export function checkStrict<S extends z.ZodType>(
   const parsed = schema.safeParse(input, { reportInput: true });
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
+      // Strict zod objects report unknown keys too; the walk above already named them (with a hint).
+      if (issue.code === "unrecognized_keys") continue;
       problems.push(`${formatPath(where, issue.path as PathSegment[])}: ${issueMessage(issue)}`);
     }
     return { ok: false, problems };

@@ -130,6 +130,12 @@ describe("one strict edge: every mistake is one line naming the entry and field"
     ]);
   });
 
+  it("reports an unknown key of a strict zod object once (a secret pasted into auth)", () => {
+    const s = srcs();
+    s[0].settings.auth.token = "abc";
+    expect(problemsOf({ sources: s })).toEqual(["sources[demo_orders].settings.auth.token: unknown key"]);
+  });
+
   it("lists each problem once", () => {
     const raw = envs();
     raw.dev.aws.natGateway = "x";
