@@ -4,31 +4,32 @@ import { ConfigError } from "./config/problems";
 async function main() {
   const started = performance.now();
   // Configuration first, before cdktf and the providers load: a typo fails in a fraction of a second.
-  const { environments, allEnvironments, bootstrap, lists } = loadAppConfig();
-  const [{ App }, { enforcePolicy }, { AwsStack }, { BootstrapStack }, { GcpStack }, names] =
-    await Promise.all([
-      import("cdktf"),
-      import("./policy/report"),
-      import("./stacks/aws-stack"),
-      import("./stacks/bootstrap-stack"),
-      import("./stacks/gcp-stack"),
-      import("./stacks/names"),
-    ]);
+  const { environments, lists } = loadAppConfig();
+  const [
+    { App },
+    { enforcePolicy },
+    { synthOptions },
+    { AwsStack },
+    { BootstrapStack },
+    { GcpStack },
+    names,
+  ] = await Promise.all([
+    import("cdktf"),
+    import("./policy/report"),
+    import("./stacks/app-options"),
+    import("./stacks/aws-stack"),
+    import("./stacks/bootstrap-stack"),
+    import("./stacks/gcp-stack"),
+    import("./stacks/names"),
+  ]);
   // Validates at import (its own loader): imported here so a mistake is reported, not thrown.
   const { bigquery } = await import("./config/bigquery");
-  const { awsStackName, BOOTSTRAP_STACK, gcpStackName } = names;
-  const app = new App({ outdir: process.env.CDKTF_OUTDIR ?? "cdktf.out" });
-  new BootstrapStack(app, BOOTSTRAP_STACK, {
-    ...bootstrap,
-    ciEnvironments: allEnvironments.map((e) => ({
-      prefix: e.prefix,
-      name: e.name,
-      accountId: e.aws.accountId,
-    })),
-  });
-  const stateStore = { accountId: bootstrap.accountId, kmsAlias: `alias/${bootstrap.prefix}-tfstate` };
+  const { awsStackName, bootstrapStackName, gcpStackName } = names;
+  const app = new App(synthOptions());
   for (const env of environments) {
-    new AwsStack(app, awsStackName(env.prefix, env.name), { env, sources: [...lists.sources], stateStore });
+    // One state store per environment account (only for S3 state).
+    if (env.state.type === "s3") new BootstrapStack(app, bootstrapStackName(env.prefix, env.name), { env });
+    new AwsStack(app, awsStackName(env.prefix, env.name), { env, sources: [...lists.sources] });
     new GcpStack(app, gcpStackName(env.prefix, env.name), { env, tables: bigquery.tables });
   }
   app.synth();

@@ -1,12 +1,12 @@
 /**
  * The validated configuration of this app: environments (selected by STACK_ENV, STATE override),
- * the bootstrap settings and every registered list, checked together, all problems thrown once.
+ * and every registered list, checked together, all problems thrown once.
  */
-import { bootstrap, environments } from "./environments";
-import { checkBootstrap, type LoadOptions, loadEnvironments } from "./load";
+import { environments } from "./environments";
+import { type LoadOptions, loadEnvironments } from "./load";
 import { ConfigError } from "./problems";
 import { type AnyConfigList, type LoadedLists, loadList } from "./registry";
-import type { BootstrapConfig, EnvironmentConfig } from "./schema";
+import type { EnvironmentConfig } from "./schema";
 import { sources } from "./sources";
 
 /**
@@ -18,15 +18,13 @@ export const CONFIG_LISTS = [sources] as const;
 export interface AppConfig {
   /** The selected environments (STACK_ENV). */
   environments: EnvironmentConfig[];
-  /** Every configured environment (bootstrap grants each one's CI roles its state). */
+  /** Every configured environment (the GitHub stack configures each one's deployment). */
   allEnvironments: EnvironmentConfig[];
-  bootstrap: BootstrapConfig;
   lists: LoadedLists<typeof CONFIG_LISTS>;
 }
 
 export interface AppConfigInput {
   environments?: Parameters<typeof loadEnvironments>[0];
-  bootstrap?: unknown;
   lists?: readonly AnyConfigList[];
 }
 
@@ -48,8 +46,6 @@ export function loadAppConfig(
   const rawEnvs = input.environments ?? environments;
   const all = collect(() => loadEnvironments(rawEnvs)) ?? [];
   const selected = collect(() => loadEnvironments(rawEnvs, options)) ?? [];
-  const boot = checkBootstrap(input.bootstrap ?? bootstrap);
-  problems.push(...boot.problems);
   const lists: Record<string, readonly unknown[]> = {};
   for (const list of input.lists ?? CONFIG_LISTS) {
     const loaded = loadList(list, { environments: all, lists });
@@ -60,7 +56,6 @@ export function loadAppConfig(
   return {
     environments: selected,
     allEnvironments: all,
-    bootstrap: boot.config as BootstrapConfig,
     lists: lists as AppConfig["lists"],
   };
 }

@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { loadAppConfig } from ".";
-import { bootstrap, environments } from "./environments";
+import { environments } from "./environments";
 import { ConfigError } from "./problems";
 import { defineList, entryOf } from "./registry";
 import { sourceSchema } from "./schema";
@@ -11,13 +11,12 @@ type Loose = any;
 const envs = (): Loose => structuredClone(environments);
 const srcs = (): Loose[] => structuredClone(sources.entries) as Loose[];
 
-function problemsOf(input: { environments?: Loose; bootstrap?: Loose; sources?: Loose[] }, select?: string) {
+function problemsOf(input: { environments?: Loose; sources?: Loose[] }, select?: string) {
   try {
     loadAppConfig(
       { select },
       {
         environments: input.environments ?? envs(),
-        bootstrap: input.bootstrap ?? bootstrap,
         lists: [{ ...sources, entries: input.sources ?? srcs() }],
       },
     );
@@ -32,7 +31,6 @@ describe("one strict edge: every mistake is one line naming the entry and field"
   it("accepts the embedded configuration", () => {
     const config = loadAppConfig({});
     expect(config.lists.sources.map((s) => s.id)).toEqual(["demo_orders", "demo_customers"]);
-    expect(config.bootstrap.accountId).toBe("111111111111");
   });
 
   it("refuses an unknown environment key with the near miss (natGateway for natGateways)", () => {
@@ -52,13 +50,6 @@ describe("one strict edge: every mistake is one line naming the entry and field"
       'dev.aws.agentHost.dataVolume.iopss: unknown key (did you mean "iops"?)',
       'dev.state.lockk: unknown key (did you mean "lock"?)',
       "dev.colour: unknown key",
-    ]);
-  });
-
-  it("validates bootstrap", () => {
-    expect(problemsOf({ bootstrap: { ...bootstrap, accountId: "1111", regoin: "x" } })).toEqual([
-      'bootstrap.regoin: unknown key (did you mean "region"?)',
-      'bootstrap.accountId: must be a 12-digit AWS account id (got "1111")',
     ]);
   });
 
