@@ -3,6 +3,7 @@ import { loadAppConfig } from "./config";
 import { bigquery } from "./config/bigquery";
 import { ConfigError } from "./config/load";
 import { sources } from "./config/sources";
+import { transforms } from "./config/transforms";
 import { enforcePolicy } from "./policy/report";
 import { AwsStack } from "./stacks/aws-stack";
 import { BootstrapStack } from "./stacks/bootstrap-stack";
@@ -23,7 +24,7 @@ function main() {
   });
   const stateStore = { accountId: bootstrap.accountId, kmsAlias: `alias/${bootstrap.prefix}-tfstate` };
   for (const env of environments) {
-    new AwsStack(app, awsStackName(env.prefix, env.name), { env, sources, stateStore });
+    new AwsStack(app, awsStackName(env.prefix, env.name), { env, sources, transforms, stateStore });
     new GcpStack(app, gcpStackName(env.prefix, env.name), { env, tables: bigquery.tables });
   }
   app.synth();
