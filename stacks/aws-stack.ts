@@ -1,5 +1,6 @@
 /** `<prefix>-aws-<env>`: the AWS side of one environment, composed from modules. */
-import { TerraformStack } from "cdktf";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { Aspects, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { bucketName } from "../config/load";
 import type { EnvironmentConfig, SourceConfig } from "../config/schema";
@@ -9,7 +10,7 @@ import { EVENT_SOURCE, RAW_PUBLISHED } from "../functions/shared/events";
 import { AgentHost } from "../modules/agent-host";
 import { Athena } from "../modules/athena";
 import { Catalog } from "../modules/catalog";
-import { CiIdentity } from "../modules/ci-identity";
+import { boundaryArn, CiIdentity } from "../modules/ci-identity";
 import { Curate } from "../modules/curate";
 import { DataLake } from "../modules/data-lake";
 import { IngestFunction } from "../modules/ingest-function";
@@ -19,7 +20,7 @@ import { Network } from "../modules/network";
 import { SettingsTable } from "../modules/settings-table";
 import { Timestream } from "../modules/timestream";
 import { configureBackend } from "./backend";
-import { ingestRoleName } from "./names";
+import { ingestRoleName, stateKeyAlias } from "./names";
 import { awsProvider } from "./providers";
 
 export interface AwsStackProps {
@@ -28,8 +29,6 @@ export interface AwsStackProps {
   readonly sources?: SourceConfig[];
   /** Curate transforms (config/transforms.ts): Iceberg tables, settings items, the runner. @default [] */
   readonly transforms?: TransformSpec[];
-  /** Account and key alias of the S3 state store (CI roles get their state). @default - no state grants */
-  readonly stateStore?: { accountId: string; kmsAlias: string };
 }
 
 export class AwsStack extends TerraformStack {
@@ -124,8 +123,9 @@ export class AwsStack extends TerraformStack {
         magneticRetentionDays: aws.timestream.magneticRetentionDays,
       });
     }
+    const settingsTableName = `${name}-settings`;
     this.settings = new SettingsTable(this, "settings", {
-      tableName: `${name}-settings`,
+      tableName: settingsTableName,
       key: this.key,
       deletionProtection: isProd,
       configItems: Object.fromEntries([
@@ -141,7 +141,7 @@ export class AwsStack extends TerraformStack {
         roleName: ingestRoleName(env.prefix, env.name),
         accountId: aws.accountId,
         region: aws.region,
-        bundleDir: bundleFunction("saas-ingest").dir,
+        bundle: bundleFunction("saas-ingest"),
         key: this.key,
         settings: this.settings,
         rawBucket: this.lake.raw,
@@ -184,15 +184,33 @@ export class AwsStack extends TerraformStack {
       });
     }
 
+    const state = env.state;
     this.ci = new CiIdentity(this, "ci", {
       name,
       environment: env.name,
       accountId: aws.accountId,
+      region: aws.region,
       repository: env.github.repository,
+      settingsTableName,
+      // The environment's own state store, in this account (its `<prefix>-bootstrap-<env>` stack).
       state:
-        env.state.type === "s3" && props.stateStore
-          ? { bucket: env.state.bucket, region: env.state.region, ...props.stateStore }
+        state.type === "s3"
+          ? {
+              bucket: state.bucket,
+              region: state.region,
+              accountId: aws.accountId,
+              environment: env.name,
+              kmsAlias: `alias/${stateKeyAlias(env.prefix, env.name)}`,
+              lockTable: state.lock === "dynamodb" ? state.dynamodbTable : undefined,
+            }
           : undefined,
+    });
+    // Every role of the stack carries the boundary: the apply role can create no role without it.
+    const boundary = boundaryArn(aws.accountId, name);
+    Aspects.of(this).add({
+      visit: (node) => {
+        if (node instanceof IamRole) node.permissionsBoundary = boundary;
+      },
     });
 
     if (aws.agentHost.enabled) {
