@@ -130,7 +130,7 @@ export class AwsStack extends TerraformStack {
         roleName: ingestRoleName(env.prefix, env.name),
         accountId: aws.accountId,
         region: aws.region,
-        bundleDir: bundleFunction("saas-ingest").dir,
+        bundle: bundleFunction("saas-ingest"),
         key: this.key,
         settings: this.settings,
         rawBucket: this.lake.raw,
