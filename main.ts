@@ -22,14 +22,17 @@ async function main() {
     import("./stacks/gcp-stack"),
     import("./stacks/names"),
   ]);
-  // Validates at import (its own loader): imported here so a mistake is reported, not thrown.
-  const { bigquery } = await import("./config/bigquery");
+  // These validate at import (their own loaders): imported here so a mistake is reported, not thrown.
+  const [{ bigquery }, { transforms }] = await Promise.all([
+    import("./config/bigquery"),
+    import("./config/transforms"),
+  ]);
   const { awsStackName, bootstrapStackName, gcpStackName } = names;
   const app = new App(synthOptions());
   for (const env of environments) {
     // One state store per environment account (only for S3 state).
     if (env.state.type === "s3") new BootstrapStack(app, bootstrapStackName(env.prefix, env.name), { env });
-    new AwsStack(app, awsStackName(env.prefix, env.name), { env, sources: [...lists.sources] });
+    new AwsStack(app, awsStackName(env.prefix, env.name), { env, sources: [...lists.sources], transforms });
     new GcpStack(app, gcpStackName(env.prefix, env.name), { env, tables: bigquery.tables });
   }
   app.synth();
