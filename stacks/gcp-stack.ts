@@ -3,6 +3,7 @@ import { TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config/schema";
 import { BigQuery } from "../modules/bigquery";
+import { BigQueryTables, type TableSpec } from "../modules/bigquery-tables";
 import { GcpIdentity } from "../modules/gcp-identity";
 import { GcpServices } from "../modules/gcp-services";
 import { configureBackend } from "./backend";
@@ -11,11 +12,14 @@ import { googleProvider } from "./providers";
 
 export interface GcpStackProps {
   readonly env: EnvironmentConfig;
+  /** IICS target tables (config/bigquery.ts). @default [] */
+  readonly tables?: ReadonlyArray<TableSpec>;
 }
 
 export class GcpStack extends TerraformStack {
   readonly bigquery: BigQuery;
   readonly identity: GcpIdentity;
+  readonly tables: BigQueryTables;
 
   constructor(scope: Construct, id: string, props: GcpStackProps) {
     super(scope, id);
@@ -39,6 +43,16 @@ export class GcpStack extends TerraformStack {
       rotationDays: env.gcp.kmsRotationDays,
       deleteContentsOnDestroy: env.name !== "prod",
       dependsOn: apis.services,
+    });
+    const ds = this.bigquery.datasets;
+    this.tables = new BigQueryTables(this, "tables", {
+      projectId: env.gcp.projectId,
+      environment: env.name,
+      datasetIds: { staging: ds.staging.datasetId, dwh: ds.dwh.datasetId, mart: ds.mart.datasetId },
+      kmsKeyName: this.bigquery.key.id,
+      tables: props.tables ?? [],
+      deletionProtection: env.name !== "dev",
+      dependsOn: [ds.staging, ds.dwh, ds.mart],
     });
     this.identity = new GcpIdentity(this, "identity", {
       projectId: env.gcp.projectId,

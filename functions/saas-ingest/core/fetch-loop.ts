@@ -5,7 +5,7 @@
  * to the writer and the tracker only when its body was complete (a retried page counts once).
  */
 import { IngestError, SourceShapeError } from "./errors";
-import type { HttpClient, PageSink } from "./http";
+import type { PageSink } from "./http";
 import { redact } from "./http";
 import type { IncrementalTracker } from "./incremental";
 import { getPath } from "./json-path";
@@ -13,6 +13,7 @@ import type { OriginPolicy } from "./origin";
 import { firstPageParams, nextPage, withParams } from "./pagination";
 import { EnvelopeTooLargeError, IncompleteBodyError, RecordSplitter } from "./record-stream";
 import type { SourceSettings } from "./settings";
+import type { SourceClient } from "./source-client";
 import type { RotatingGzipWriter } from "./writer";
 
 /** A configured limit was reached; the run stops with nothing published. Never retryable. */
@@ -20,9 +21,9 @@ export class LimitExceededError extends IngestError {}
 
 export interface FetchContext {
   cfg: SourceSettings;
-  http: HttpClient;
+  /** Authenticated, origin-checked, rate-limited requests. */
+  source: SourceClient;
   policy: OriginPolicy;
-  credentials: Record<string, string>;
   writer: RotatingGzipWriter;
   tracker?: IncrementalTracker;
   /** Value sent as the incremental parameter (watermark or initial). */
@@ -41,13 +42,15 @@ interface PageResult {
   body: unknown;
   count: number;
   kept: number;
+  /** The page's last record (pagination `last-record`); the only record kept past its line. */
+  lastRecord?: unknown;
 }
 
 const LF = 0x0a;
 const CR = 0x0d;
 
 export async function fetchAll(ctx: FetchContext, stats: FetchStats): Promise<void> {
-  const { cfg, http, writer, tracker } = ctx;
+  const { cfg, source, writer, tracker } = ctx;
   const limits = cfg.limits;
   let url: string | undefined = withParams(cfg.request.url, {
     ...(cfg.request.query ?? {}),
@@ -70,11 +73,7 @@ export async function fetchAll(ctx: FetchContext, stats: FetchStats): Promise<vo
     seen.add(url);
     const pageNo = stats.pages + 1;
     const pageUrl: string = url;
-    const res = await http.getPage(
-      pageUrl,
-      { credentials: ctx.credentials, headers: cfg.request.headers, policy: ctx.policy },
-      pageSink(ctx, pageNo, pageUrl, stats),
-    );
+    const res = await source.getPage(pageUrl, pageSink(ctx, pageNo, pageUrl, stats));
     await writer.commitPage(res.result.kept);
     tracker?.commitPage();
     stats.pages++;
@@ -88,7 +87,14 @@ export async function fetchAll(ctx: FetchContext, stats: FetchStats): Promise<vo
       throw new LimitExceededError(
         `limits.maxBytes: more than ${limits.maxBytes} bytes fetched; nothing was published`,
       );
-    url = nextPage(cfg.pagination, res.url, res.result.body, res.headers, res.result.count);
+    url = nextPage(
+      cfg.pagination,
+      res.url,
+      res.result.body,
+      res.headers,
+      res.result.count,
+      res.result.lastRecord,
+    );
     emptyInARow = res.result.count === 0 ? emptyInARow + 1 : 0;
     if (url && emptyInARow >= limits.maxConsecutiveEmptyPages)
       throw new LimitExceededError(
@@ -103,6 +109,7 @@ function pageSink(ctx: FetchContext, pageNo: number, url: string, stats: FetchSt
   let splitter: RecordSplitter;
   let bytes = 0;
   let kept = 0;
+  let lastRecord: unknown;
   const where = (i: number) => `page ${pageNo} (${redact(url)}), record ${i}`;
   const onRecord = (raw: Buffer, index: number) => {
     if (index >= limits.maxPageRecords)
@@ -119,6 +126,7 @@ function pageSink(ctx: FetchContext, pageNo: number, url: string, stats: FetchSt
       throw new SourceShapeError(
         `records.path "${cfg.records.path}": ${where(index)} is ${record === null ? "null" : Array.isArray(record) ? "an array" : typeof record} (${raw.subarray(0, 80).toString("utf8")}), not a JSON object; nothing was published`,
       );
+    lastRecord = record;
     if (tracker && !tracker.accept(record as Record<string, unknown>, () => where(index))) return;
     // Written as received (no re-serialising); a line break inside can only be whitespace.
     writer.add(raw.indexOf(LF) >= 0 || raw.indexOf(CR) >= 0 ? oneLine(raw) : raw);
@@ -129,6 +137,7 @@ function pageSink(ctx: FetchContext, pageNo: number, url: string, stats: FetchSt
       splitter = new RecordSplitter(cfg.records.path, onRecord);
       bytes = 0;
       kept = 0;
+      lastRecord = undefined;
       writer.beginPage();
       tracker?.rollbackPage();
     },
@@ -167,7 +176,7 @@ function pageSink(ctx: FetchContext, pageNo: number, url: string, stats: FetchSt
           `records.path: "${cfg.records.path}" is not an array in the response of ${redact(url)} (got ${items === null ? "null" : typeof items})`,
         );
       }
-      return { body, count: splitter.count, kept };
+      return { body, count: splitter.count, kept, lastRecord };
     },
     abort() {
       writer.abortPage();

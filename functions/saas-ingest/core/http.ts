@@ -93,7 +93,7 @@ function isSinkFatal(e: unknown): boolean {
 
 export class HttpClient {
   retries = 0;
-  constructor(private readonly o: HttpOptions) {}
+  constructor(readonly o: HttpOptions) {}
 
   /** Buffers a whole JSON body (small responses; pages go through getPage). */
   async getJson(

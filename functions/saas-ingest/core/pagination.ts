@@ -9,21 +9,27 @@
  * | page   | `param=<n+1>` (first page `start`, default 1)    | a page with no records        |
  * | offset | `param=<offset+records received>`, `limitParam`  | an empty page, or `offset + records >= total` when `totalPath` is set (a short page does not end it: APIs cap `limit`) |
  * | link   | the `Link: <url>; rel="next"` header (RFC 8288)  | no next link                  |
+ * | next-url | the URL at `path` in the body, as given        | absent/null/"", `stopPath` true |
+ * | header-cursor | `param=<value of header>`                 | header absent or empty        |
+ * | last-record | `param=<field of the last record>`          | empty page, `hasMorePath` false |
+ *
+ * The last three live in `pagination/<style>.ts`.
  *
  * To add a style: add its settings to `paginationSchema` (settings.ts), its first-page parameters
  * to `firstPageParams` and its next-page rule to `nextPage`. `body` is the page without its
- * records (the records array is empty), so a rule reads cursors and totals, never records.
+ * records (the records array is empty), so a rule reads cursors and totals; `lastRecord` is the
+ * only record it sees.
  */
 import { getPath } from "./json-path";
+import { nextHeaderCursor } from "./pagination/header-cursor";
+import { nextAfterLastRecord } from "./pagination/last-record";
+import { nextUrl } from "./pagination/next-url";
+import { withParams } from "./pagination/params";
 import type { SourceSettings } from "./settings";
 
-type Pagination = SourceSettings["pagination"];
+export { withParams };
 
-export function withParams(url: string, params: Record<string, string>): string {
-  const u = new URL(url);
-  for (const [k, v] of Object.entries(params)) u.searchParams.set(k, v);
-  return u.toString();
-}
+type Pagination = SourceSettings["pagination"];
 
 /** Query parameters the first request carries for this pagination style. */
 export function firstPageParams(p: Pagination): Record<string, string> {
@@ -51,6 +57,8 @@ export function nextPage(
   body: unknown,
   headers: Headers,
   recordCount: number,
+  /** The last record of this page (for `last-record`). */
+  lastRecord?: unknown,
 ): string | undefined {
   switch (p.type) {
     case "none":
@@ -80,5 +88,11 @@ export function nextPage(
     }
     case "link":
       return nextLink(headers.get("link"), currentUrl);
+    case "next-url":
+      return nextUrl(p, currentUrl, body);
+    case "header-cursor":
+      return nextHeaderCursor(p, currentUrl, headers);
+    case "last-record":
+      return nextAfterLastRecord(p, currentUrl, body, recordCount, lastRecord);
   }
 }

@@ -19,7 +19,6 @@
  */
 import type { Log } from "../../shared/logger";
 import { newRunId } from "../../shared/run-id";
-import { resolveCredentials } from "./auth";
 import { InvalidEventError, OutOfTimeError, SourceDisabledError, SourceNotFoundError } from "./errors";
 import { type FetchStats, fetchAll } from "./fetch-loop";
 import type { HttpClient } from "./http";
@@ -39,6 +38,7 @@ import {
 } from "./publish";
 import { checkRunDate, resolveRunDate } from "./run-date";
 import { parseSourceSettings } from "./settings";
+import { SourceClient } from "./source-client";
 import { RotatingGzipWriter } from "./writer";
 
 export interface IngestEvent {
@@ -149,8 +149,12 @@ export async function runIngestion(event: IngestEvent, deps: RunDeps): Promise<R
       await commit(ref, pending, deps.now());
       await dropSupersededBoundary(deps.objects, pending);
     }
-    const credentials = await resolveCredentials(cfg.auth, deps.secrets);
-    for (const s of credentials.secrets) redactor.add(s);
+    const source = await SourceClient.open(cfg, deps.secrets, deps.http, {
+      log,
+      extraOrigins: cfg.request.allowedOrigins,
+      policy,
+    });
+    for (const s of source.secrets()) redactor.add(s);
     const state = ref.current;
     if (cfg.incremental) {
       tracker = new IncrementalTracker(
@@ -169,9 +173,8 @@ export async function runIngestion(event: IngestEvent, deps: RunDeps): Promise<R
     await fetchAll(
       {
         cfg,
-        http: deps.http,
+        source,
         policy,
-        credentials: credentials.headers,
         writer,
         tracker,
         since: cfg.incremental ? (state.watermark ?? cfg.incremental.initial) : undefined,

@@ -1,0 +1,68 @@
+// `npm run lint:secrets [-- --root <dir>] [files...]`: secretlint (recommended preset, `.secretlintrc.json`)
+// over every file git knows in the repository: tracked files plus new files not ignored by
+// `.gitignore`, so a key is caught before its first commit. Secrets are masked in the output; on
+// GitHub Actions findings are printed as annotations. Exits 1 when anything is found.
+// Plain JavaScript, like the other CI scripts.
+const { execFileSync, spawnSync } = require("node:child_process");
+const { existsSync, statSync } = require("node:fs");
+const { join, resolve } = require("node:path");
+
+const ROOT = resolve(__dirname, "..");
+
+/** Files git tracks in `root`, plus untracked files it does not ignore (paths relative to root). */
+function repositoryFiles(root) {
+  const out = execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], {
+    cwd: root,
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  // Deleted-but-still-tracked files and submodule directories are not scannable.
+  return [...new Set(out.split("\0").filter(Boolean))].filter((f) => {
+    const p = join(root, f);
+    return existsSync(p) && statSync(p).isFile();
+  });
+}
+
+/**
+ * Runs secretlint over `files` (relative to `root`) in chunks that fit a command line.
+ * @returns {{ status: number, output: string, files: number }}
+ */
+function scan(root, files, { format = process.env.GITHUB_ACTIONS === "true" ? "github" : "stylish" } = {}) {
+  const bin = join(ROOT, "node_modules", ".bin", "secretlint");
+  const rc = join(ROOT, ".secretlintrc.json");
+  let status = 0;
+  let output = "";
+  for (let i = 0; i < files.length; i += 500) {
+    const r = spawnSync(
+      bin,
+      ["--secretlintrc", rc, "--maskSecrets", "--no-glob", "--no-color", "--format", format, ...files.slice(i, i + 500)],
+      { cwd: root, encoding: "utf8" },
+    );
+    if (r.error) throw r.error;
+    // secretlint exits 1 on findings, 2 on its own errors (bad config, unreadable file).
+    status = Math.max(status, r.status ?? 2);
+    output += r.stdout + r.stderr;
+  }
+  return { status, output, files: files.length };
+}
+
+module.exports = { repositoryFiles, scan };
+
+if (require.main === module) {
+  const args = process.argv.slice(2);
+  const at = args.indexOf("--root");
+  const root = at >= 0 ? resolve(args.splice(at, 2)[1]) : ROOT;
+  const files = args.length > 0 ? args : repositoryFiles(root);
+  const r = scan(root, files);
+  if (r.status !== 0) {
+    process.stderr.write(r.output);
+    process.stderr.write(
+      r.status === 1
+        ? "\n✗ secret-looking values found (masked above). Keep secrets in AWS Secrets Manager and refer to them by id;\n" +
+            "  if one was ever committed, rotate it first, then remove it from the history.\n"
+        : "\n✗ secretlint could not run (see above)\n",
+    );
+    process.exit(r.status);
+  }
+  console.log(`no secrets found in ${r.files} files`);
+}
