@@ -68,6 +68,12 @@ const s3State = z.object({
   dynamodbTable: z.string().optional(),
   /** Customer KMS key (alias or ARN) the state objects are encrypted with. */
   kmsKeyId: z.string().optional(),
+  /**
+   * Where the environment's own `<prefix>-bootstrap-<env>` stack (this bucket, its key, its lock
+   * table) keeps its state: `local` on the first apply, `remote` (this bucket, key
+   * `bootstrap/<stack>.tfstate`) once the bucket exists. @default "local"
+   */
+  bootstrapState: z.enum(["local", "remote"]).optional(),
 });
 const gcsState = z.object({ type: z.literal("gcs"), bucket: z.string(), prefix: z.string().default("") });
 const cloudState = z.object({
@@ -161,6 +167,20 @@ export const environmentSchema = z.object({
         path: ["heapMb"],
       })
       .prefault({}),
+    /** The curate runner (functions/curate): Step Functions + Lambda steps + Athena. */
+    curate: z
+      .object({
+        enabled: z.boolean().default(true),
+        /** Athena's price per TB scanned, for each run's cost estimate. @default 5 */
+        usdPerTbScanned: z.number().min(0).default(5),
+        /** Timeout of one Athena query run by the state machine. @default 3600 */
+        queryTimeoutSeconds: z.number().int().min(60).max(86400).default(3600),
+        /** Timeout of a whole execution (every transform of one event). @default 21600 */
+        executionTimeoutSeconds: z.number().int().min(300).max(31_536_000).default(21600),
+        memoryMb: z.number().int().min(128).max(10240).default(256),
+        reservedConcurrency: z.number().int().min(1).max(1000).default(5),
+      })
+      .prefault({}),
     alarmEmails: z.array(z.email()).default([]),
   }),
   gcp: z.object({
@@ -188,6 +208,18 @@ export const environmentSchema = z.object({
   github: z.object({
     /** `owner/name` of this repository: CI identities trust only it. */
     repository: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, "must be owner/name"),
+    /** Numeric id of the repository (`gh api repos/<owner>/<name> --jq .id`): GCP trusts match it. */
+    repositoryId: z.string().regex(/^\d{1,20}$/, "must be the numeric GitHub repository id"),
+    /**
+     * Who must approve a deployment to this environment's GitHub environment (user logins, team
+     * slugs of the repository's organisation). Required (at least one) for stg and prod. @default none
+     */
+    reviewers: z
+      .object({
+        users: z.array(z.string().min(1)).default([]),
+        teams: z.array(z.string().min(1)).default([]),
+      })
+      .prefault({}),
   }),
   state: stateSchema,
 });

@@ -21,13 +21,20 @@ import {
 import { SecretsStub } from "../functions/shared/dev/secrets-stub";
 import { startServers } from "./local-aws";
 
-const DEMO_PATH = {
+const DEMO_PATH: Partial<Record<string, string>> = {
   none: "/none",
   cursor: "/cursor",
   page: "/page",
   offset: "/offset",
   link: "/link",
-} as const;
+};
+const DEMO_RECORDS_PATH: Partial<Record<string, string>> = {
+  none: "data",
+  cursor: "data",
+  page: "items",
+  offset: "",
+  link: "",
+};
 const BUCKET = "local-raw";
 const TABLE = "local-settings";
 
@@ -60,9 +67,7 @@ async function main() {
     await putSourceConfig(servers.endpoints.dynamodb, TABLE, sourceId, {
       ...s,
       request: { ...s.request, url: `${saas.url}${DEMO_PATH[pagination.type]}` },
-      records: {
-        path: { none: "data", cursor: "data", page: "items", offset: "", link: "" }[pagination.type],
-      },
+      records: { path: DEMO_RECORDS_PATH[pagination.type] },
       pagination:
         pagination.type === "cursor" ? { ...pagination, cursorPath: "meta.next_cursor" } : pagination,
       incremental: s.incremental

@@ -42,7 +42,7 @@ export function retryAfterMs(value: string | null, now: number): number | undefi
 
 export class HttpClient {
   retries = 0;
-  constructor(private readonly o: HttpOptions) {}
+  constructor(readonly o: HttpOptions) {}
 
   async getJson(url: string, headers: Record<string, string>): Promise<JsonResponse> {
     let lastReason = "";

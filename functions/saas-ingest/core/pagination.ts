@@ -9,17 +9,22 @@
  * | page   | `param=<n+1>` (first page `start`, default 1)    | a page with no records        |
  * | offset | `param=<offset+limit>`, `limitParam=limit`       | a page shorter than `limit`   |
  * | link   | the `Link: <url>; rel="next"` header (RFC 8288)  | no next link                  |
+ * | next-url | the URL at `path` in the body, as given        | absent/null/"", `stopPath` true |
+ * | header-cursor | `param=<value of header>`                 | header absent or empty        |
+ * | last-record | `param=<field of the last record>`          | empty page, `hasMorePath` false |
+ *
+ * The last three live in `pagination/<style>.ts`.
  */
 import { getPath } from "./json-path";
+import { nextHeaderCursor } from "./pagination/header-cursor";
+import { nextAfterLastRecord } from "./pagination/last-record";
+import { nextUrl } from "./pagination/next-url";
+import { withParams } from "./pagination/params";
 import type { SourceSettings } from "./settings";
 
-type Pagination = SourceSettings["pagination"];
+export { withParams };
 
-export function withParams(url: string, params: Record<string, string>): string {
-  const u = new URL(url);
-  for (const [k, v] of Object.entries(params)) u.searchParams.set(k, v);
-  return u.toString();
-}
+type Pagination = SourceSettings["pagination"];
 
 /** Query parameters the first request carries for this pagination style. */
 export function firstPageParams(p: Pagination): Record<string, string> {
@@ -47,6 +52,8 @@ export function nextPage(
   body: unknown,
   headers: Headers,
   recordCount: number,
+  /** The last record of this page (for `last-record`). */
+  lastRecord?: unknown,
 ): string | undefined {
   switch (p.type) {
     case "none":
@@ -71,5 +78,11 @@ export function nextPage(
     }
     case "link":
       return nextLink(headers.get("link"), currentUrl);
+    case "next-url":
+      return nextUrl(p, currentUrl, body);
+    case "header-cursor":
+      return nextHeaderCursor(p, currentUrl, headers);
+    case "last-record":
+      return nextAfterLastRecord(p, currentUrl, body, recordCount, lastRecord);
   }
 }

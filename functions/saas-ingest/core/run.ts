@@ -31,6 +31,7 @@ import { getPath } from "./json-path";
 import { firstPageParams, nextPage, withParams } from "./pagination";
 import type { Log, MetricsSink, ObjectStore, SecretResolver, SettingsStore } from "./ports";
 import { parseSourceSettings, type SourceSettings } from "./settings";
+import { SourceClient } from "./source-client";
 import type { PendingPublish, RunState } from "./state";
 import { RotatingGzipWriter, type WrittenFile } from "./writer";
 
@@ -135,8 +136,9 @@ export async function runIngestion(event: IngestEvent, deps: RunDeps): Promise<R
   let copied = false;
   let httpBytes = 0;
   let tracker: IncrementalTracker | undefined;
+  let source: SourceClient | undefined;
   try {
-    const headers = { ...(cfg.request.headers ?? {}), ...(await authHeaders(cfg, deps.secrets)) };
+    source = await SourceClient.open(cfg, deps.secrets, deps.http, { log });
     tracker = cfg.incremental
       ? new IncrementalTracker(
           cfg.incremental.cursorField,
@@ -160,7 +162,7 @@ export async function runIngestion(event: IngestEvent, deps: RunDeps): Promise<R
           `pagination.${cfg.pagination.type}: the source sent the same page again (${redact(url)}); stopping instead of looping`,
         );
       seen.add(url);
-      const res = await deps.http.getJson(url, headers);
+      const res = await source.get(url);
       pages++;
       httpBytes += res.bytes;
       const items = getPath(res.body, cfg.records.path);
@@ -178,7 +180,7 @@ export async function runIngestion(event: IngestEvent, deps: RunDeps): Promise<R
       }
       await writer.write(lines, kept);
       records += kept;
-      url = nextPage(cfg.pagination, url, res.body, res.headers, items.length);
+      url = nextPage(cfg.pagination, url, res.body, res.headers, items.length, items.at(-1));
     }
     const files = await writer.close();
     if (deps.now() + (deps.publishReserveMs ?? 15_000) > deps.deadline()) {
@@ -224,7 +226,8 @@ export async function runIngestion(event: IngestEvent, deps: RunDeps): Promise<R
       ?.publish({ ...summary, status: "succeeded" })
       .catch((e) => log.warn("metrics not published", { error: String(e) }));
     return summary;
-  } catch (e) {
+  } catch (caught) {
+    const e = source ? source.redact(caught) : caught;
     await writer.abort();
     await releaseLease(deps, sourceId, runId).catch(() => undefined);
     log.error(
@@ -254,13 +257,6 @@ export async function runIngestion(event: IngestEvent, deps: RunDeps): Promise<R
       .catch(() => undefined);
     throw e;
   }
-}
-
-async function authHeaders(cfg: SourceSettings, secrets: SecretResolver): Promise<Record<string, string>> {
-  const a = cfg.auth;
-  if (a.type === "none") return {};
-  const value = await secrets.get(a.secretId);
-  return a.type === "bearer" ? { authorization: `Bearer ${value}` } : { [a.headerName]: value };
 }
 
 function planPublish(

@@ -9,14 +9,36 @@ import { IngestError } from "./errors";
 const nonEmpty = z.string().min(1, "must not be empty");
 const stringMap = z.record(z.string(), z.string());
 const secretId = nonEmpty.describe("Secrets Manager secret id or ARN");
+const queryParam = nonEmpty.describe("query parameter name");
+/** Token endpoints get credentials: https only, except on loopback for local runs. */
+const tokenUrl = z.url({ protocol: /^https?$/, error: "must be an absolute https URL" }).refine((u) => {
+  const url = new URL(u);
+  return url.protocol === "https:" || ["127.0.0.1", "localhost", "[::1]"].includes(url.hostname);
+}, "must be https (http only on localhost)");
 
+// Auth entries are strict: a secret pasted into the item (password, token, clientSecret …) is
+// refused, naming the key, instead of being dropped silently or stored in the table.
 export const authSchema = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("none") }),
-  z.object({ type: z.literal("bearer"), secretId }),
-  z.object({
+  z.strictObject({ type: z.literal("none") }),
+  z.strictObject({ type: z.literal("bearer"), secretId }),
+  z.strictObject({
     type: z.literal("header"),
     headerName: z.string().regex(/^[A-Za-z0-9-]+$/, "must be an HTTP header name"),
     secretId,
+  }),
+  // HTTP Basic; the secret is JSON { "username", "password" } (Zendesk: "<email>/token" + API token).
+  z.strictObject({ type: z.literal("basic"), secretId }),
+  // API key as a query parameter of every request; the key is redacted from logs, errors and metrics.
+  z.strictObject({ type: z.literal("query"), param: queryParam, secretId }),
+  // OAuth 2.0 client credentials (RFC 6749 §4.4); the secret is JSON { "clientId", "clientSecret" }.
+  z.strictObject({
+    type: z.literal("oauth2-client-credentials"),
+    tokenUrl: tokenUrl,
+    secretId,
+    scope: nonEmpty.optional(),
+    audience: nonEmpty.optional(),
+    /** How the client authenticates at the token endpoint. @default "body" (client_id/client_secret form fields) */
+    clientAuth: z.enum(["body", "basic"]).default("body"),
   }),
 ]);
 
@@ -31,6 +53,21 @@ export const paginationSchema = z.discriminatedUnion("type", [
     limit: z.number().int().min(1).max(100_000),
   }),
   z.object({ type: z.literal("link") }),
+  // The next page's URL at a dot path of the body (absolute or relative), followed as given.
+  z.object({ type: z.literal("next-url"), path: nonEmpty, stopPath: nonEmpty.optional() }),
+  // The next cursor in a response header, sent back as a query parameter.
+  z.object({
+    type: z.literal("header-cursor"),
+    header: z.string().regex(/^[A-Za-z0-9-]+$/, "must be an HTTP header name"),
+    param: queryParam,
+  }),
+  // `param=<field of the last record>` (Stripe's starting_after); ends on an empty page or hasMorePath false.
+  z.object({
+    type: z.literal("last-record"),
+    field: nonEmpty,
+    param: queryParam,
+    hasMorePath: nonEmpty.optional(),
+  }),
 ]);
 
 export const sourceSettingsSchema = z.object({
