@@ -146,7 +146,7 @@ export const sourceSchema = z.object({
       });
     }),
   /** The settings item the ingestion Lambda reads (written to the settings table by Terraform). */
-  settings: sourceSettingsSchema.extend({
+  settings: sourceSettingsSchema.safeExtend({
     /** EventBridge Scheduler expression, e.g. `cron(0 3 * * ? *)` or `rate(1 hour)`. @default - not scheduled */
     schedule: scheduleExpression.optional(),
     /** IANA time zone of the schedule. @default "Asia/Tokyo" */
