@@ -4,7 +4,7 @@ import { ConfigError } from "./config/problems";
 async function main() {
   const started = performance.now();
   // Configuration first, before cdktf and the providers load: a typo fails in a fraction of a second.
-  const { environments, lists } = loadAppConfig();
+  const { environments, allEnvironments, lists } = loadAppConfig();
   const [
     { App },
     { enforcePolicy },
@@ -12,6 +12,7 @@ async function main() {
     { AwsStack },
     { BootstrapStack },
     { GcpStack },
+    { GithubStack },
     names,
   ] = await Promise.all([
     import("cdktf"),
@@ -20,6 +21,7 @@ async function main() {
     import("./stacks/aws-stack"),
     import("./stacks/bootstrap-stack"),
     import("./stacks/gcp-stack"),
+    import("./stacks/github-stack"),
     import("./stacks/names"),
   ]);
   // These validate at import (their own loaders): imported here so a mistake is reported, not thrown.
@@ -27,8 +29,12 @@ async function main() {
     import("./config/bigquery"),
     import("./config/transforms"),
   ]);
-  const { awsStackName, bootstrapStackName, gcpStackName } = names;
+  const { awsStackName, bootstrapStackName, gcpStackName, githubStackName } = names;
   const app = new App(synthOptions());
+  // Repository settings (environments, branch protection, OIDC template, variables) for every environment.
+  if (allEnvironments.length > 0) {
+    new GithubStack(app, githubStackName(allEnvironments[0].prefix), { environments: allEnvironments });
+  }
   for (const env of environments) {
     // One state store per environment account (only for S3 state).
     if (env.state.type === "s3") new BootstrapStack(app, bootstrapStackName(env.prefix, env.name), { env });
