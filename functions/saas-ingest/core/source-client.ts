@@ -3,8 +3,8 @@
  * source's rate limit is exhausted, refresh an OAuth token once on a 401, never send credentials
  * to another origin, and never let a secret value out in an error.
  */
-import { createAuth, type RequestAuth } from "./auth";
-import { redactError } from "./auth/redact";
+import { type AuthorizedRequest, createAuth, type RequestAuth } from "./auth-schemes";
+import { redactError } from "./auth-schemes/redact";
 import { OutOfTimeError, SourceHttpError, SourceShapeError } from "./errors";
 import { type HttpClient, type JsonResponse, redact } from "./http";
 import type { Log, SecretResolver } from "./ports";
@@ -62,7 +62,22 @@ export class SourceClient {
     return redactError(e, this.secrets());
   }
 
+  /** GET of one JSON page (buffered). */
   async get(url: string): Promise<JsonResponse> {
+    return this.send(url, (req) => this.http.getJson(req.url, req.headers));
+  }
+
+  /**
+   * Runs one request through `call` with credentials added (headers, or the query key on the
+   * URL): waits first if the source's rate limit is exhausted, reads its rate-limit headers
+   * after, fetches a new OAuth token once on a 401 and calls again, and redacts secret values
+   * from any error. `call` receives the base headers plus credentials; any transport fits
+   * (buffered `getJson`, a streaming page reader).
+   */
+  async send<R extends { headers: Headers }>(
+    url: string,
+    call: (req: AuthorizedRequest, credentials: Record<string, string>) => Promise<R>,
+  ): Promise<R> {
     const origin = new URL(url).origin;
     if (!this.origins.has(origin)) {
       throw new SourceShapeError(
@@ -74,8 +89,9 @@ export class SourceClient {
       let refreshed = false;
       for (;;) {
         const req = await this.auth.apply(url, this.baseHeaders);
+        const credentials = await this.auth.apply(url, {});
         try {
-          const res = await this.http.getJson(req.url, req.headers);
+          const res = await call(req, credentials.headers);
           this.observe(res.headers);
           return res;
         } catch (e) {
