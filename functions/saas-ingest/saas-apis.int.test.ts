@@ -319,5 +319,10 @@ function captureOutput() {
     jest.spyOn(process.stdout, "write").mockImplementation(take),
     jest.spyOn(process.stderr, "write").mockImplementation(take),
   ];
-  return { text: () => chunks.join(""), restore: () => spies.forEach((s) => s.mockRestore()) };
+  return {
+    text: () => chunks.join(""),
+    restore: () => {
+      for (const s of spies) s.mockRestore();
+    },
+  };
 }
