@@ -3,6 +3,7 @@ import { loadAppConfig } from "./config";
 import { bigquery } from "./config/bigquery";
 import { ConfigError } from "./config/load";
 import { sources } from "./config/sources";
+import { transforms } from "./config/transforms";
 import { enforcePolicy } from "./policy/report";
 import { synthOptions } from "./stacks/app-options";
 import { AwsStack } from "./stacks/aws-stack";
@@ -17,7 +18,7 @@ function main() {
   for (const env of environments) {
     // One state store per environment account (only for S3 state).
     if (env.state.type === "s3") new BootstrapStack(app, bootstrapStackName(env.prefix, env.name), { env });
-    new AwsStack(app, awsStackName(env.prefix, env.name), { env, sources });
+    new AwsStack(app, awsStackName(env.prefix, env.name), { env, sources, transforms });
     new GcpStack(app, gcpStackName(env.prefix, env.name), { env, tables: bigquery.tables });
   }
   app.synth();

@@ -4,6 +4,7 @@ import { iamRules } from "./rules/aws/iam";
 import { lambdaRules } from "./rules/aws/lambda";
 import { s3Rules } from "./rules/aws/s3";
 import { serviceRules } from "./rules/aws/services";
+import { ciIdentityRules } from "./rules/ci/identity";
 import { commonRules } from "./rules/common";
 import { gcpRules } from "./rules/gcp/gcp";
 import type { Rule } from "./types";
@@ -24,4 +25,5 @@ export const RULES: Rule[] = [
   ...lambdaRules,
   ...commonRules,
   ...gcpRules,
+  ...ciIdentityRules,
 ];
