@@ -3,10 +3,11 @@
  * source's rate limit is exhausted, refresh an OAuth token once on a 401, never send credentials
  * to another origin, and never let a secret value out in an error.
  */
-import { type AuthorizedRequest, createAuth, type RequestAuth } from "./auth-schemes";
-import { redactError } from "./auth-schemes/redact";
+import { createAuth, type RequestAuth } from "./auth";
+import { redactError } from "./auth/redact";
 import { OutOfTimeError, SourceHttpError, SourceShapeError } from "./errors";
-import { type HttpClient, type JsonResponse, redact } from "./http";
+import { type HttpClient, type JsonResponse, type PageResponse, type PageSink, redact } from "./http";
+import type { OriginPolicy } from "./origin";
 import type { Log, SecretResolver } from "./ports";
 import { rateLimitWaitMs } from "./rate-limit";
 import type { SourceSettings } from "./settings";
@@ -25,6 +26,7 @@ export class SourceClient {
     private readonly baseHeaders: Record<string, string>,
     private readonly origins: ReadonlySet<string>,
     private readonly log?: Log,
+    private readonly policy?: OriginPolicy,
   ) {}
 
   /**
@@ -35,7 +37,7 @@ export class SourceClient {
     cfg: Pick<SourceSettings, "auth" | "request">,
     secrets: SecretResolver,
     http: HttpClient,
-    o: { log?: Log; extraOrigins?: string[] } = {},
+    o: { log?: Log; extraOrigins?: string[]; policy?: OriginPolicy } = {},
   ): Promise<SourceClient> {
     const t = http.o;
     const auth = await createAuth(cfg.auth, secrets, {
@@ -49,7 +51,7 @@ export class SourceClient {
       new URL(cfg.request.url).origin,
       ...(o.extraOrigins ?? []).map((u) => new URL(u).origin),
     ]);
-    return new SourceClient(http, auth, { ...(cfg.request.headers ?? {}) }, origins, o.log);
+    return new SourceClient(http, auth, { ...(cfg.request.headers ?? {}) }, origins, o.log, o.policy);
   }
 
   /** Every secret value in use, in each wire form. */
@@ -62,36 +64,64 @@ export class SourceClient {
     return redactError(e, this.secrets());
   }
 
-  /** GET of one JSON page (buffered). */
-  async get(url: string): Promise<JsonResponse> {
-    return this.send(url, (req) => this.http.getJson(req.url, req.headers));
+  /**
+   * One page streamed into `sink` (see HttpClient.getPage): credentials added by the auth scheme,
+   * redirects checked by the run's OriginPolicy, rate limits honoured, a new token once on a 401.
+   */
+  async getPage<T>(url: string, sink: PageSink<T>): Promise<PageResponse<T>> {
+    this.checkOrigin(url);
+    try {
+      await this.waitForRateLimit(url);
+      let refreshed = false;
+      for (;;) {
+        const req = await this.auth.apply(url, {});
+        try {
+          const res = await this.http.getPage(
+            req.url,
+            { headers: this.baseHeaders, credentials: req.headers, policy: this.policy },
+            sink,
+          );
+          this.observe(res.headers);
+          return res;
+        } catch (e) {
+          if (!refreshed && e instanceof SourceHttpError && e.status === 401 && (await this.auth.refresh())) {
+            refreshed = true;
+            this.authRefreshes++;
+            this.log?.warn("the source answered 401; fetched a new access token and retrying once", {
+              url: redact(url),
+            });
+            continue;
+          }
+          throw e;
+        }
+      }
+    } catch (e) {
+      throw this.redact(e);
+    }
   }
 
-  /**
-   * Runs one request through `call` with credentials added (headers, or the query key on the
-   * URL): waits first if the source's rate limit is exhausted, reads its rate-limit headers
-   * after, fetches a new OAuth token once on a 401 and calls again, and redacts secret values
-   * from any error. `call` receives the base headers plus credentials; any transport fits
-   * (buffered `getJson`, a streaming page reader).
-   */
-  async send<R extends { headers: Headers }>(
-    url: string,
-    call: (req: AuthorizedRequest, credentials: Record<string, string>) => Promise<R>,
-  ): Promise<R> {
+  private checkOrigin(url: string): void {
+    if (this.policy) {
+      this.policy.check(url, "next page");
+      return;
+    }
     const origin = new URL(url).origin;
     if (!this.origins.has(origin)) {
       throw new SourceShapeError(
         `the source sent a next page on another origin (${redact(url)}); only ${[...this.origins].join(", ")} is followed, so credentials never leave the source`,
       );
     }
+  }
+
+  async get(url: string): Promise<JsonResponse> {
+    this.checkOrigin(url);
     try {
       await this.waitForRateLimit(url);
       let refreshed = false;
       for (;;) {
         const req = await this.auth.apply(url, this.baseHeaders);
-        const credentials = await this.auth.apply(url, {});
         try {
-          const res = await call(req, credentials.headers);
+          const res = await this.http.getJson(req.url, req.headers);
           this.observe(res.headers);
           return res;
         } catch (e) {
