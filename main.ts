@@ -7,23 +7,16 @@ import { enforcePolicy } from "./policy/report";
 import { AwsStack } from "./stacks/aws-stack";
 import { BootstrapStack } from "./stacks/bootstrap-stack";
 import { GcpStack } from "./stacks/gcp-stack";
-import { awsStackName, BOOTSTRAP_STACK, gcpStackName } from "./stacks/names";
+import { awsStackName, bootstrapStackName, gcpStackName } from "./stacks/names";
 
 function main() {
   const started = performance.now();
-  const { environments, allEnvironments, bootstrap } = loadAppConfig();
+  const { environments } = loadAppConfig();
   const app = new App({ outdir: process.env.CDKTF_OUTDIR ?? "cdktf.out" });
-  new BootstrapStack(app, BOOTSTRAP_STACK, {
-    ...bootstrap,
-    ciEnvironments: allEnvironments.map((e) => ({
-      prefix: e.prefix,
-      name: e.name,
-      accountId: e.aws.accountId,
-    })),
-  });
-  const stateStore = { accountId: bootstrap.accountId, kmsAlias: `alias/${bootstrap.prefix}-tfstate` };
   for (const env of environments) {
-    new AwsStack(app, awsStackName(env.prefix, env.name), { env, sources, stateStore });
+    // One state store per environment account (only for S3 state).
+    if (env.state.type === "s3") new BootstrapStack(app, bootstrapStackName(env.prefix, env.name), { env });
+    new AwsStack(app, awsStackName(env.prefix, env.name), { env, sources });
     new GcpStack(app, gcpStackName(env.prefix, env.name), { env, tables: bigquery.tables });
   }
   app.synth();

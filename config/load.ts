@@ -83,6 +83,7 @@ export function loadEnvironments(
   }
   for (const env of envs) problems.push(...crossFieldProblems(env));
   problems.push(...overlapProblems(envs));
+  problems.push(...isolationProblems(envs));
 
   let selected = envs;
   if (options.select?.trim()) {
@@ -151,6 +152,47 @@ function crossFieldProblems(env: EnvironmentConfig): string[] {
     problems.push(
       `prod.aws.dataLake.forceDestroy: must be false in prod (data is never destroyed with the stack)`,
     );
+  }
+  return problems;
+}
+
+/**
+ * Isolation by construction: each environment has its own AWS account and its own state bucket
+ * (created in that account by its bootstrap stack), so a principal of one environment has no path
+ * to another's state. A shared state bucket or account cannot be configured.
+ */
+function isolationProblems(envs: EnvironmentConfig[]): string[] {
+  const problems: string[] = [];
+  for (let i = 0; i < envs.length; i++) {
+    const a = envs[i];
+    if (a.name !== "dev" && a.github.reviewers.users.length + a.github.reviewers.teams.length === 0) {
+      problems.push(
+        `${a.name}.github.reviewers: at least one user or team must approve ${a.name} deployments (got none)`,
+      );
+    }
+    for (let j = 0; j < i; j++) {
+      const b = envs[j];
+      if (a.aws.accountId === b.aws.accountId) {
+        problems.push(
+          `${a.name}.aws.accountId: "${a.aws.accountId}" is also ${b.name}'s account; each environment needs its own account (state and CI identities are isolated by account)`,
+        );
+      }
+      const bucket = (e: EnvironmentConfig) =>
+        e.state.type === "s3" || e.state.type === "gcs" ? e.state.bucket : undefined;
+      if (bucket(a) !== undefined && bucket(a) === bucket(b)) {
+        problems.push(
+          `${a.name}.state.bucket: "${bucket(a)}" is also ${b.name}'s state bucket; each environment keeps its state in its own account's bucket`,
+        );
+      }
+    }
+    const first = envs[0];
+    for (const field of ["repository", "repositoryId"] as const) {
+      if (i > 0 && a.github[field] !== first.github[field]) {
+        problems.push(
+          `${a.name}.github.${field}: "${a.github[field]}" differs from ${first.name}.github.${field} "${first.github[field]}" (one repository deploys every environment)`,
+        );
+      }
+    }
   }
   return problems;
 }

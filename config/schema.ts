@@ -68,6 +68,12 @@ const s3State = z.object({
   dynamodbTable: z.string().optional(),
   /** Customer KMS key (alias or ARN) the state objects are encrypted with. */
   kmsKeyId: z.string().optional(),
+  /**
+   * Where the environment's own `<prefix>-bootstrap-<env>` stack (this bucket, its key, its lock
+   * table) keeps its state: `local` on the first apply, `remote` (this bucket, key
+   * `bootstrap/<stack>.tfstate`) once the bucket exists. @default "local"
+   */
+  bootstrapState: z.enum(["local", "remote"]).optional(),
 });
 const gcsState = z.object({ type: z.literal("gcs"), bucket: z.string(), prefix: z.string().default("") });
 const cloudState = z.object({
@@ -196,6 +202,18 @@ export const environmentSchema = z.object({
   github: z.object({
     /** `owner/name` of this repository: CI identities trust only it. */
     repository: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, "must be owner/name"),
+    /** Numeric id of the repository (`gh api repos/<owner>/<name> --jq .id`): GCP trusts match it. */
+    repositoryId: z.string().regex(/^\d{1,20}$/, "must be the numeric GitHub repository id"),
+    /**
+     * Who must approve a deployment to this environment's GitHub environment (user logins, team
+     * slugs of the repository's organisation). Required (at least one) for stg and prod. @default none
+     */
+    reviewers: z
+      .object({
+        users: z.array(z.string().min(1)).default([]),
+        teams: z.array(z.string().min(1)).default([]),
+      })
+      .prefault({}),
   }),
   state: stateSchema,
 });

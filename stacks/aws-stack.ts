@@ -1,5 +1,6 @@
 /** `<prefix>-aws-<env>`: the AWS side of one environment, composed from modules. */
-import { TerraformStack } from "cdktf";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { Aspects, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { bucketName } from "../config/load";
 import type { EnvironmentConfig, SourceConfig } from "../config/schema";
@@ -7,7 +8,7 @@ import { bundleFunction } from "../functions/build";
 import { AgentHost } from "../modules/agent-host";
 import { Athena } from "../modules/athena";
 import { Catalog } from "../modules/catalog";
-import { CiIdentity } from "../modules/ci-identity";
+import { boundaryArn, CiIdentity } from "../modules/ci-identity";
 import { DataLake } from "../modules/data-lake";
 import { IngestFunction } from "../modules/ingest-function";
 import { KmsKey } from "../modules/kms-key";
@@ -16,15 +17,13 @@ import { Network } from "../modules/network";
 import { SettingsTable } from "../modules/settings-table";
 import { Timestream } from "../modules/timestream";
 import { configureBackend } from "./backend";
-import { ingestRoleName } from "./names";
+import { ingestRoleName, stateKeyAlias } from "./names";
 import { awsProvider } from "./providers";
 
 export interface AwsStackProps {
   readonly env: EnvironmentConfig;
   /** Ingestion sources: settings items, Glue raw tables. @default [] */
   readonly sources?: SourceConfig[];
-  /** Account and key alias of the S3 state store (CI roles get their state). @default - no state grants */
-  readonly stateStore?: { accountId: string; kmsAlias: string };
 }
 
 export class AwsStack extends TerraformStack {
@@ -119,8 +118,9 @@ export class AwsStack extends TerraformStack {
         magneticRetentionDays: aws.timestream.magneticRetentionDays,
       });
     }
+    const settingsTableName = `${name}-settings`;
     this.settings = new SettingsTable(this, "settings", {
-      tableName: `${name}-settings`,
+      tableName: settingsTableName,
       key: this.key,
       deletionProtection: isProd,
       configItems: Object.fromEntries(sources.map((s) => [`source#${s.id}`, s.settings])),
@@ -147,15 +147,33 @@ export class AwsStack extends TerraformStack {
       });
     }
 
+    const state = env.state;
     this.ci = new CiIdentity(this, "ci", {
       name,
       environment: env.name,
       accountId: aws.accountId,
+      region: aws.region,
       repository: env.github.repository,
+      settingsTableName,
+      // The environment's own state store, in this account (its `<prefix>-bootstrap-<env>` stack).
       state:
-        env.state.type === "s3" && props.stateStore
-          ? { bucket: env.state.bucket, region: env.state.region, ...props.stateStore }
+        state.type === "s3"
+          ? {
+              bucket: state.bucket,
+              region: state.region,
+              accountId: aws.accountId,
+              environment: env.name,
+              kmsAlias: `alias/${stateKeyAlias(env.prefix, env.name)}`,
+              lockTable: state.lock === "dynamodb" ? state.dynamodbTable : undefined,
+            }
           : undefined,
+    });
+    // Every role of the stack carries the boundary: the apply role can create no role without it.
+    const boundary = boundaryArn(aws.accountId, name);
+    Aspects.of(this).add({
+      visit: (node) => {
+        if (node instanceof IamRole) node.permissionsBoundary = boundary;
+      },
     });
 
     if (aws.agentHost.enabled) {

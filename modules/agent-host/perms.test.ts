@@ -1,4 +1,4 @@
-import { allowed } from "../../test/helpers/iam-eval";
+import { allowed } from "../../test/helpers/policy-eval";
 import { agentStatements, CW_AGENT_NAMESPACE } from "./perms";
 
 const REGION = "ap-northeast-1";

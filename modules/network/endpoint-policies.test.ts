@@ -1,4 +1,4 @@
-import { allowed, type IamRequest } from "../../test/helpers/iam-eval";
+import { allowed, type IamRequest } from "../../test/helpers/policy-eval";
 import { ACCOUNT, awsTestStack, REGION, synthesize } from "../../test/helpers/stack";
 import { Network } from ".";
 

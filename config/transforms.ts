@@ -1,0 +1,69 @@
+/**
+ * Curate transforms: each is one SQL file under transforms/ plus one reviewed entry here.
+ * Terraform creates the curated Iceberg table from `target`, writes the entry (with its SQL) as
+ * the settings item `pk = "transform#<id>"`, `sk = "config"`, and the runner runs it when its
+ * dependencies publish. See README "Curate: add a transform".
+ */
+
+import { sources } from "./sources";
+import { loadTransforms } from "./transforms-load";
+
+export const transforms = loadTransforms(
+  [
+    {
+      id: "orders_enriched",
+      sql: "orders_enriched.sql",
+      dependsOn: ["demo_orders", "demo_customers"],
+      target: {
+        columns: [
+          { name: "order_id", type: "string" },
+          { name: "customer_id", type: "string" },
+          { name: "customer_country", type: "string" },
+          { name: "amount", type: "double" },
+          { name: "currency", type: "string" },
+          { name: "updated_at", type: "timestamp" },
+          { name: "dt", type: "string" },
+        ],
+        primaryKey: ["order_id"],
+      },
+      strategy: "merge",
+      checks: { notNull: ["customer_id", "amount", "currency", "updated_at"], minRows: 1 },
+    },
+    {
+      id: "daily_revenue",
+      sql: "daily_revenue.sql",
+      dependsOn: ["orders_enriched"],
+      target: {
+        columns: [
+          { name: "dt", type: "string" },
+          { name: "currency", type: "string" },
+          { name: "orders", type: "bigint" },
+          { name: "revenue", type: "double" },
+          { name: "customers", type: "bigint" },
+        ],
+        primaryKey: ["dt", "currency"],
+        partitionBy: "dt",
+      },
+      strategy: "replace-partition",
+      checks: { notNull: ["orders", "revenue"], minRows: 1 },
+    },
+    {
+      id: "order_changes",
+      sql: "order_changes.sql",
+      dependsOn: ["demo_orders"],
+      target: {
+        columns: [
+          { name: "order_id", type: "string" },
+          { name: "updated_at", type: "string" },
+          { name: "amount", type: "double" },
+          { name: "currency", type: "string" },
+          { name: "received_dt", type: "string" },
+        ],
+        primaryKey: ["order_id", "updated_at"],
+      },
+      strategy: "append",
+      checks: { notNull: ["amount", "currency"] },
+    },
+  ],
+  sources,
+);
