@@ -1,12 +1,9 @@
 /** Rules over what EC2 hosts (and any workload role) may read and write through their agents. */
 import { list, perResource, stackOf, statementsOf } from "../../helpers";
-import type { Json, Rule } from "../../types";
+import type { Json, Rule, RuleContext } from "../../types";
 
-const POLICY_TYPES = ["aws_iam_role_policy", "aws_iam_policy", "aws_iam_user_policy", "aws_iam_group_policy"];
 const allows = (b: Json) => statementsOf(b.policy).filter((s) => s.Effect === "Allow");
 const policy = (statements: Json[]) => JSON.stringify({ Version: "2012-10-17", Statement: statements });
-const rolePolicy = (statements: Json[]) =>
-  stackOf({ aws_iam_role_policy: { p: { policy: policy(statements) } } });
 
 /** AWS managed policies written for any host: each reaches far beyond what its agent needs. */
 export const BROAD_HOST_POLICIES: Record<string, string> = {
@@ -35,6 +32,66 @@ const ALL_PARAMETERS_OR_SECRETS =
   /^arn:aws[a-z-]*:(ssm|secretsmanager):[^:]*:[^:]*:(parameter\/?\*|secret:\*)$/;
 const LOG_WRITES = ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"];
 const ALL_LOG_GROUPS = /^arn:aws[a-z-]*:logs:[^:]*:[^:]*:(\*|log-group:\*(:\*)?)$/;
+
+/** The `aws_iam_role` resource name a reference such as `${aws_iam_role.x.id}` points at. */
+const roleRef = (v: unknown) => /\$\{aws_iam_role\.([^.}]+)\./.exec(String(v ?? ""))?.[1];
+
+/**
+ * Roles an AWS service assumes (EC2 instance profiles, Lambda, …): workloads, whose credentials sit
+ * on a host or in a function. Deployment roles (assumed by CI through OIDC) are out of scope here:
+ * creating log groups and parameters is their job.
+ */
+function workloadRoles(ctx: RuleContext): Set<string> {
+  return new Set(
+    ctx
+      .resources("aws_iam_role")
+      .filter(([, b]) => statementsOf(b.assume_role_policy).some((s) => s.Principal?.Service))
+      .map(([name]) => name),
+  );
+}
+
+/** Allow statements of every policy a workload role holds: inline, and customer managed attached. */
+function workloadPolicies(ctx: RuleContext): Array<{ address: string; allows: Json[] }> {
+  const roles = workloadRoles(ctx);
+  const out: Array<{ address: string; allows: Json[] }> = [];
+  for (const [name, b] of ctx.resources("aws_iam_role_policy"))
+    if (roles.has(roleRef(b.role) ?? ""))
+      out.push({ address: `aws_iam_role_policy.${name}`, allows: allows(b) });
+  const attached = new Set(
+    ctx
+      .resources("aws_iam_role_policy_attachment")
+      .filter(([, a]) => roles.has(roleRef(a.role) ?? ""))
+      .map(([, a]) => /\$\{aws_iam_policy\.([^.}]+)\./.exec(String(a.policy_arn ?? ""))?.[1]),
+  );
+  for (const [name, b] of ctx.resources("aws_iam_policy"))
+    if (attached.has(name)) out.push({ address: `aws_iam_policy.${name}`, allows: allows(b) });
+  return out;
+}
+
+/** A rule over the Allow statements of workload roles; `bad` returns a detail when one is too wide. */
+function workloadRule(meta: Omit<Rule, "check">, bad: (s: Json) => string | undefined): Rule {
+  return {
+    ...meta,
+    check: (ctx) =>
+      workloadPolicies(ctx).flatMap(({ address, allows: statements }) => {
+        const detail = statements.map(bad).find(Boolean);
+        return detail ? [{ address, detail }] : [];
+      }),
+  };
+}
+
+/** A workload role (trusted by EC2) holding `statements` inline, for rule examples. */
+const workload = (statements: Json[]) =>
+  stackOf({
+    aws_iam_role: {
+      host: {
+        assume_role_policy: policy([
+          { Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" },
+        ]),
+      },
+    },
+    aws_iam_role_policy: { p: { role: "${aws_iam_role.host.id}", policy: policy(statements) } },
+  });
 
 export const hostRules: Rule[] = [
   perResource(
@@ -66,64 +123,58 @@ export const hostRules: Rule[] = [
       return undefined;
     },
   ),
-  perResource(
+  workloadRule(
     {
       id: "AWS-IAM-NO-WILDCARD-SECRET-READ",
       source: "project; AWS FSBP IAM.21 (spirit); Checkov CKV_AWS_356",
       description:
-        "No policy reads every SSM parameter or every secret (ssm:GetParameter*, secretsmanager:GetSecretValue on * or parameter/*)",
+        "No workload role (EC2, Lambda, …) reads every SSM parameter or every secret (ssm:GetParameter*, secretsmanager:GetSecretValue on * or parameter/*)",
       fix: "Name the parameters / secrets (e.g. arn:aws:ssm:<region>:<account>:parameter/<prefix>/*)",
       examples: {
-        compliant: rolePolicy([
+        compliant: workload([
           {
             Effect: "Allow",
             Action: "secretsmanager:GetSecretValue",
             Resource: "arn:aws:secretsmanager:ap-northeast-1:111111111111:secret:dp/saas/demo-*",
           },
         ]),
-        nonCompliant: rolePolicy([{ Effect: "Allow", Action: "ssm:GetParameter*", Resource: "*" }]),
+        nonCompliant: workload([{ Effect: "Allow", Action: "ssm:GetParameter*", Resource: "*" }]),
       },
     },
-    POLICY_TYPES,
-    (b) => {
-      for (const s of allows(b)) {
-        const actions = list(s.Action).filter((a) => SECRET_READS.some((r) => covers(a, r)));
-        const wide = list(s.Resource).filter((r) => everything(r, ALL_PARAMETERS_OR_SECRETS));
-        if (actions.length > 0 && wide.length > 0)
-          return `allows ${actions.join(", ")} on ${wide.join(", ")}`;
-      }
-      return undefined;
+    (s) => {
+      const actions = list(s.Action).filter((a) => SECRET_READS.some((r) => covers(a, r)));
+      const wide = list(s.Resource).filter((r) => everything(r, ALL_PARAMETERS_OR_SECRETS));
+      return actions.length > 0 && wide.length > 0
+        ? `allows ${actions.join(", ")} on ${wide.join(", ")}`
+        : undefined;
     },
   ),
-  perResource(
+  workloadRule(
     {
       id: "AWS-IAM-LOG-WRITES-SCOPED",
       source: "project; Checkov CKV_AWS_290 (write access without constraints)",
       description:
-        "No policy creates or writes every log group (logs:CreateLogGroup / CreateLogStream / PutLogEvents on * or log-group:*)",
+        "No workload role (EC2, Lambda, …) creates or writes every log group (logs:CreateLogGroup / CreateLogStream / PutLogEvents on * or log-group:*)",
       fix: "Create log groups in Terraform (retention, KMS) and grant writes on those groups' ARNs only",
       examples: {
-        compliant: rolePolicy([
+        compliant: workload([
           {
             Effect: "Allow",
             Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
             Resource: "arn:aws:logs:ap-northeast-1:111111111111:log-group:/dp-dev/iics-agent:*",
           },
         ]),
-        nonCompliant: rolePolicy([
+        nonCompliant: workload([
           { Effect: "Allow", Action: ["logs:CreateLogGroup", "logs:PutLogEvents"], Resource: "*" },
         ]),
       },
     },
-    POLICY_TYPES,
-    (b) => {
-      for (const s of allows(b)) {
-        const actions = list(s.Action).filter((a) => LOG_WRITES.some((w) => covers(a, w)));
-        const wide = list(s.Resource).filter((r) => everything(r, ALL_LOG_GROUPS));
-        if (actions.length > 0 && wide.length > 0)
-          return `allows ${actions.join(", ")} on ${wide.join(", ")}`;
-      }
-      return undefined;
+    (s) => {
+      const actions = list(s.Action).filter((a) => LOG_WRITES.some((w) => covers(a, w)));
+      const wide = list(s.Resource).filter((r) => everything(r, ALL_LOG_GROUPS));
+      return actions.length > 0 && wide.length > 0
+        ? `allows ${actions.join(", ")} on ${wide.join(", ")}`
+        : undefined;
     },
   ),
 ];
