@@ -3,7 +3,9 @@ import { loadAppConfig } from "./config";
 import { bigquery } from "./config/bigquery";
 import { ConfigError } from "./config/load";
 import { sources } from "./config/sources";
+import { transforms } from "./config/transforms";
 import { enforcePolicy } from "./policy/report";
+import { synthOptions } from "./stacks/app-options";
 import { AwsStack } from "./stacks/aws-stack";
 import { BootstrapStack } from "./stacks/bootstrap-stack";
 import { GcpStack } from "./stacks/gcp-stack";
@@ -12,11 +14,11 @@ import { awsStackName, bootstrapStackName, gcpStackName } from "./stacks/names";
 function main() {
   const started = performance.now();
   const { environments } = loadAppConfig();
-  const app = new App({ outdir: process.env.CDKTF_OUTDIR ?? "cdktf.out" });
+  const app = new App(synthOptions());
   for (const env of environments) {
     // One state store per environment account (only for S3 state).
     if (env.state.type === "s3") new BootstrapStack(app, bootstrapStackName(env.prefix, env.name), { env });
-    new AwsStack(app, awsStackName(env.prefix, env.name), { env, sources });
+    new AwsStack(app, awsStackName(env.prefix, env.name), { env, sources, transforms });
     new GcpStack(app, gcpStackName(env.prefix, env.name), { env, tables: bigquery.tables });
   }
   app.synth();

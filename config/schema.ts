@@ -175,6 +175,20 @@ export const environmentSchema = z.object({
         path: ["heapMb"],
       })
       .prefault({}),
+    /** The curate runner (functions/curate): Step Functions + Lambda steps + Athena. */
+    curate: z
+      .object({
+        enabled: z.boolean().default(true),
+        /** Athena's price per TB scanned, for each run's cost estimate. @default 5 */
+        usdPerTbScanned: z.number().min(0).default(5),
+        /** Timeout of one Athena query run by the state machine. @default 3600 */
+        queryTimeoutSeconds: z.number().int().min(60).max(86400).default(3600),
+        /** Timeout of a whole execution (every transform of one event). @default 21600 */
+        executionTimeoutSeconds: z.number().int().min(300).max(31_536_000).default(21600),
+        memoryMb: z.number().int().min(128).max(10240).default(256),
+        reservedConcurrency: z.number().int().min(1).max(1000).default(5),
+      })
+      .prefault({}),
     alarmEmails: z.array(z.email()).default([]),
   }),
   gcp: z.object({

@@ -6,6 +6,7 @@ import { lambdaRules } from "./rules/aws/lambda";
 import { s3Rules } from "./rules/aws/s3";
 import { serviceRules } from "./rules/aws/services";
 import { vpcEndpointRules } from "./rules/aws/vpc-endpoints";
+import { ciIdentityRules } from "./rules/ci/identity";
 import { commonRules } from "./rules/common";
 import { gcpRules } from "./rules/gcp/gcp";
 import type { Rule } from "./types";
@@ -28,4 +29,5 @@ export const RULES: Rule[] = [
   ...lambdaRules,
   ...commonRules,
   ...gcpRules,
+  ...ciIdentityRules,
 ];

@@ -2,6 +2,7 @@ import { Testing } from "cdktf";
 import { environments } from "../config/environments";
 import { loadEnvironments } from "../config/load";
 import { sources } from "../config/sources";
+import { bundleFunction } from "../functions/build";
 import { type Synthesized, statements, synthesize } from "../test/helpers/stack";
 import { AwsStack } from "./aws-stack";
 
@@ -314,6 +315,8 @@ describe("AwsStack ingestion function", () => {
     });
     expect(fn.kms_key_arn).toMatch(/aws_kms_key/);
     expect(fn.filename).toMatch(/assets\/.*\.zip$/);
+    // The base64 SHA-256 of the deterministic package, as Terraform computes it for a zip.
+    expect(fn.source_code_hash).toBe(bundleFunction("saas-ingest").sourceCodeHash);
     expect(Object.keys(fn.environment.variables).sort()).toEqual(
       expect.arrayContaining([
         "CONFIG_TABLE_NAME",
