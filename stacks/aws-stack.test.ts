@@ -214,6 +214,22 @@ describe("AwsStack data lake", () => {
     ]);
   });
 
+  it("expires the raw bucket's _staging/ after 2 days and aborts its incomplete multipart uploads after 1 day", () => {
+    const raw = s.one("aws_s3_bucket_lifecycle_configuration", "data-lake_raw");
+    expect(raw.rule.find((r: any) => r.id === "expire-staging")).toMatchObject({
+      status: "Enabled",
+      filter: [{ prefix: "_staging/" }],
+      expiration: [{ days: 2 }],
+    });
+    expect(
+      raw.rule.find((r: any) => r.id === "abort-incomplete-multipart-uploads")
+        .abort_incomplete_multipart_upload,
+    ).toEqual([{ days_after_initiation: 1 }]);
+    // Only the raw bucket's staging expires; curated keeps the 7-day default.
+    const curated = s.one("aws_s3_bucket_lifecycle_configuration", "data-lake_curated");
+    expect(curated.rule.map((r: any) => r.id)).not.toContain("expire-staging");
+  });
+
   it("never force-destroys in prod", () => {
     expect(Object.values(s.of("aws_s3_bucket")).every((b) => b.force_destroy === true)).toBe(true);
     expect(Object.values(stackOf("prod").of("aws_s3_bucket")).every((b) => b.force_destroy === false)).toBe(
