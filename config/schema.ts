@@ -193,6 +193,8 @@ export const environmentSchema = z.object({
   }),
   gcp: z.object({
     projectId: gcpProjectId,
+    /** Project number (`gcloud projects describe <id> --format='value(projectNumber)'`): WIF provider names use it. */
+    projectNumber: z.string().regex(/^\d{6,20}$/, "must be the numeric GCP project number"),
     /** BigQuery / KMS location. @default "asia-northeast1" */
     location: z
       .string()
