@@ -168,6 +168,14 @@ export const environmentSchema = z.object({
     /** `single`: one NAT (cheap, dev). `per-az`: one per AZ (prod). `none`: no egress. */
     natGateways: z.enum(["none", "single", "per-az"]).default("single"),
     interfaceEndpoints: z.array(z.string().regex(/^[a-z0-9.-]+$/)).default([...DEFAULT_INTERFACE_ENDPOINTS]),
+    /**
+     * Buckets outside this environment that principals in the VPC may reach through the S3 endpoint
+     * (names or `*` patterns, e.g. a partner's bucket IICS reads). This environment's buckets and
+     * the AWS-owned agent buckets are always allowed. @default []
+     */
+    s3EndpointExtraBuckets: z
+      .array(z.string().regex(/^[a-z0-9*][a-z0-9.*-]{1,62}$/, "must be an S3 bucket name or a * pattern"))
+      .default([]),
     /** VPC flow log retention (CloudWatch Logs values only). @default 90 */
     flowLogRetentionDays: logRetentionDays.default(90),
     /** Log retention of the Lambda and host log groups (CloudWatch Logs values only). @default 365 */
