@@ -5,10 +5,13 @@ import type { Construct } from "constructs";
 import { bucketName } from "../config/load";
 import type { EnvironmentConfig, SourceConfig } from "../config/schema";
 import { bundleFunction } from "../functions/build";
+import type { TransformSpec } from "../functions/curate/core/spec";
+import { EVENT_SOURCE, RAW_PUBLISHED } from "../functions/shared/events";
 import { AgentHost } from "../modules/agent-host";
 import { Athena } from "../modules/athena";
 import { Catalog } from "../modules/catalog";
 import { boundaryArn, CiIdentity } from "../modules/ci-identity";
+import { Curate } from "../modules/curate";
 import { DataLake } from "../modules/data-lake";
 import { IngestFunction } from "../modules/ingest-function";
 import { KmsKey } from "../modules/kms-key";
@@ -24,6 +27,8 @@ export interface AwsStackProps {
   readonly env: EnvironmentConfig;
   /** Ingestion sources: settings items, Glue raw tables. @default [] */
   readonly sources?: SourceConfig[];
+  /** Curate transforms (config/transforms.ts): Iceberg tables, settings items, the runner. @default [] */
+  readonly transforms?: TransformSpec[];
 }
 
 export class AwsStack extends TerraformStack {
@@ -37,12 +42,14 @@ export class AwsStack extends TerraformStack {
   readonly timestream?: Timestream;
   readonly agentHost?: AgentHost;
   readonly ingest?: IngestFunction;
+  readonly curate?: Curate;
   readonly ci: CiIdentity;
 
   constructor(scope: Construct, id: string, props: AwsStackProps) {
     super(scope, id);
     const { env } = props;
     const sources = props.sources ?? [];
+    const transforms = props.transforms ?? [];
     const aws = env.aws;
     const name = `${env.prefix}-${env.name}`;
     const isProd = env.name === "prod";
@@ -77,6 +84,8 @@ export class AwsStack extends TerraformStack {
       interfaceEndpoints: aws.interfaceEndpoints,
       logKey: this.key,
       flowLogRetentionDays: aws.flowLogRetentionDays,
+      // This environment's buckets (`<prefix>-<env>-<account>-*`) plus any configured extra ones.
+      s3EndpointBuckets: [bucketName(env, "*"), ...aws.s3EndpointExtraBuckets],
     });
     this.lake = new DataLake(this, "data-lake", {
       bucketName: (suffix) => bucketName(env, suffix),
@@ -121,7 +130,11 @@ export class AwsStack extends TerraformStack {
       tableName: settingsTableName,
       key: this.key,
       deletionProtection: isProd,
-      configItems: Object.fromEntries(sources.map((s) => [`source#${s.id}`, s.settings])),
+      configItems: Object.fromEntries([
+        ...sources.map((s) => [`source#${s.id}`, s.settings] as const),
+        // The runner reads each transform, its SQL included, from here (reviewed in the PR).
+        ...transforms.map((t) => [`transform#${t.id}`, { ...t }] as const),
+      ]),
     });
 
     if (aws.ingest.enabled) {
@@ -141,6 +154,34 @@ export class AwsStack extends TerraformStack {
         timeoutSeconds: aws.ingest.timeoutSeconds,
         reservedConcurrency: aws.ingest.reservedConcurrency,
         heapMb: aws.ingest.heapMb,
+        logRetentionDays: aws.logRetentionDays,
+      });
+    }
+
+    if (aws.curate.enabled && transforms.length > 0) {
+      this.curate = new Curate(this, "curate", {
+        name,
+        accountId: aws.accountId,
+        region: aws.region,
+        bundleDir: bundleFunction("curate").dir,
+        key: this.key,
+        settings: this.settings,
+        rawBucket: this.lake.raw,
+        curatedBucket: this.lake.curated,
+        athena: this.athena,
+        athenaResultsBucket: this.lake.athenaResults,
+        rawDatabase: this.catalog.rawDatabase.name,
+        curatedDatabase: this.catalog.curatedDatabase.name,
+        sources: sources.map((s) => ({ id: s.id, prefix: s.settings.target.prefix })),
+        transforms,
+        event: { source: EVENT_SOURCE, detailType: RAW_PUBLISHED },
+        monitoring: this.monitoring,
+        timestream: this.timestream,
+        usdPerTbScanned: aws.curate.usdPerTbScanned,
+        queryTimeoutSeconds: aws.curate.queryTimeoutSeconds,
+        executionTimeoutSeconds: aws.curate.executionTimeoutSeconds,
+        memoryMb: aws.curate.memoryMb,
+        reservedConcurrency: aws.curate.reservedConcurrency,
         logRetentionDays: aws.logRetentionDays,
       });
     }

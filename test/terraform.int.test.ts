@@ -177,14 +177,14 @@ afterAll(async () => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
-it("synthesizes dp-bootstrap-*, dp-aws-* and dp-gcp-* for all three environments, with no machine path in any file", () => {
+it("synthesizes dp-github, dp-bootstrap-*, dp-aws-* and dp-gcp-* for all three environments, with no machine path in any file", () => {
   const { stacks, outdir } = synth;
   // The policy pack ran and every environment is clean.
   const report = JSON.parse(readFileSync(join(outdir, "policy-report.json"), "utf8"));
   expect(report.rules.length).toBeGreaterThanOrEqual(30);
   expect(report.violations).toEqual([]);
   expect([...stacks].sort()).toEqual(
-    AWS_ENVS.flatMap((e) => [`dp-bootstrap-${e}`, `dp-aws-${e}`, `dp-gcp-${e}`]).sort(),
+    ["dp-github", ...AWS_ENVS.flatMap((e) => [`dp-bootstrap-${e}`, `dp-aws-${e}`, `dp-gcp-${e}`])].sort(),
   );
   for (const stack of stacks) {
     const text = readFileSync(join(outdir, "stacks", stack, "cdk.tf.json"), "utf8");
