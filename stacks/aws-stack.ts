@@ -153,6 +153,7 @@ export class AwsStack extends TerraformStack {
         reservedConcurrency: aws.ingest.reservedConcurrency,
         heapMb: aws.ingest.heapMb,
         logRetentionDays: aws.logRetentionDays,
+        eventBusName: "default",
       });
     }
 

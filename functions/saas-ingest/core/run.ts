@@ -29,7 +29,7 @@ import { type HttpClient, redact } from "./http";
 import { IncrementalTracker } from "./incremental";
 import { getPath } from "./json-path";
 import { firstPageParams, nextPage, withParams } from "./pagination";
-import type { Log, MetricsSink, ObjectStore, SecretResolver, SettingsStore } from "./ports";
+import type { Log, MetricsSink, ObjectStore, PublishAnnouncer, SecretResolver, SettingsStore } from "./ports";
 import { parseSourceSettings, type SourceSettings } from "./settings";
 import { SourceClient } from "./source-client";
 import type { PendingPublish, RunState } from "./state";
@@ -56,6 +56,8 @@ export interface RunSummary {
   manifestKey: string;
   /** A previous run's publish that this run completed first, if any. */
   recoveredRunId?: string;
+  /** Whether the publish event was sent (undefined: no announcer configured). */
+  announced?: boolean;
 }
 
 export interface RunDeps {
@@ -64,6 +66,8 @@ export interface RunDeps {
   secrets: SecretResolver;
   http: HttpClient;
   metrics?: MetricsSink;
+  /** Announces each successful publish (EventBridge `RawPartitionPublished`). @default - none */
+  announcer?: PublishAnnouncer;
   log: Log;
   now: () => number;
   /** Epoch ms by which the run must have stopped (Lambda deadline minus a cleanup reserve). */
@@ -225,6 +229,7 @@ export async function runIngestion(event: IngestEvent, deps: RunDeps): Promise<R
     await deps.metrics
       ?.publish({ ...summary, status: "succeeded" })
       .catch((e) => log.warn("metrics not published", { error: String(e) }));
+    if (deps.announcer) summary.announced = await announce(deps.announcer, summary, log);
     return summary;
   } catch (caught) {
     const e = source ? source.redact(caught) : caught;
@@ -256,6 +261,27 @@ export async function runIngestion(event: IngestEvent, deps: RunDeps): Promise<R
       })
       .catch(() => undefined);
     throw e;
+  }
+}
+
+/** Sends the publish event; never throws (the data is committed): a failure is logged and returned. */
+async function announce(announcer: PublishAnnouncer, s: RunSummary, log: Log): Promise<boolean> {
+  try {
+    await announcer.published({
+      sourceId: s.sourceId,
+      runDate: s.runDate,
+      runId: s.runId,
+      records: s.records,
+      manifestKey: s.manifestKey,
+    });
+    return true;
+  } catch (e) {
+    log.error("published and committed, but the publish event was not sent: curate was not started", {
+      sourceId: s.sourceId,
+      runId: s.runId,
+      error: (e as Error).message,
+    });
+    return false;
   }
 }
 
