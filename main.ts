@@ -9,12 +9,17 @@ import { synthOptions } from "./stacks/app-options";
 import { AwsStack } from "./stacks/aws-stack";
 import { BootstrapStack } from "./stacks/bootstrap-stack";
 import { GcpStack } from "./stacks/gcp-stack";
-import { awsStackName, bootstrapStackName, gcpStackName } from "./stacks/names";
+import { GithubStack } from "./stacks/github-stack";
+import { awsStackName, bootstrapStackName, gcpStackName, githubStackName } from "./stacks/names";
 
 function main() {
   const started = performance.now();
-  const { environments } = loadAppConfig();
+  const { environments, allEnvironments } = loadAppConfig();
   const app = new App(synthOptions());
+  // Repository settings (environments, branch protection, OIDC template, variables) for every environment.
+  if (allEnvironments.length > 0) {
+    new GithubStack(app, githubStackName(allEnvironments[0].prefix), { environments: allEnvironments });
+  }
   for (const env of environments) {
     // One state store per environment account (only for S3 state).
     if (env.state.type === "s3") new BootstrapStack(app, bootstrapStackName(env.prefix, env.name), { env });

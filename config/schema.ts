@@ -112,6 +112,14 @@ export const environmentSchema = z.object({
     /** `single`: one NAT (cheap, dev). `per-az`: one per AZ (prod). `none`: no egress. */
     natGateways: z.enum(["none", "single", "per-az"]).default("single"),
     interfaceEndpoints: z.array(z.string().regex(/^[a-z0-9.-]+$/)).default([...DEFAULT_INTERFACE_ENDPOINTS]),
+    /**
+     * Buckets outside this environment that principals in the VPC may reach through the S3 endpoint
+     * (names or `*` patterns, e.g. a partner's bucket IICS reads). This environment's buckets and
+     * the AWS-owned agent buckets are always allowed. @default []
+     */
+    s3EndpointExtraBuckets: z
+      .array(z.string().regex(/^[a-z0-9*][a-z0-9.*-]{1,62}$/, "must be an S3 bucket name or a * pattern"))
+      .default([]),
     flowLogRetentionDays: z.number().int().default(90),
     logRetentionDays: z.number().int().default(365),
     agentHost: z.object({
@@ -185,6 +193,8 @@ export const environmentSchema = z.object({
   }),
   gcp: z.object({
     projectId: gcpProjectId,
+    /** Project number (`gcloud projects describe <id> --format='value(projectNumber)'`): WIF provider names use it. */
+    projectNumber: z.string().regex(/^\d{6,20}$/, "must be the numeric GCP project number"),
     /** BigQuery / KMS location. @default "asia-northeast1" */
     location: z
       .string()

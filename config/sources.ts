@@ -22,7 +22,12 @@ export const sources = loadSources([
       auth: { type: "bearer", secretId: "dp/saas/demo-api-token" },
       records: { path: "data" },
       pagination: { type: "cursor", cursorPath: "meta.next_cursor", param: "cursor" },
-      incremental: { cursorField: "updated_at", param: "updated_since", initial: "2024-01-01T00:00:00Z" },
+      incremental: {
+        cursorField: "updated_at",
+        cursorType: "timestamp",
+        param: "updated_since",
+        initial: "2024-01-01T00:00:00Z",
+      },
       primaryKey: "id",
       target: { prefix: "saas/demo_orders" },
       schedule: "cron(0 3 * * ? *)",

@@ -116,15 +116,21 @@ describe("AwsStack Secure Agent host", () => {
     expect(instance.user_data).toContain('"InstanceId": "$${aws:InstanceId}"');
   });
 
-  it("role: SSM core, CloudWatch agent, and lake grants scoped to buckets and the key (no wildcard resources for data)", () => {
+  it("role: scoped SSM and CloudWatch agent statements instead of AWS managed policies, lake grants scoped to buckets and the key", () => {
     const attached = Object.values(s.of("aws_iam_role_policy_attachment")).map((a) => a.policy_arn);
-    expect(attached).toEqual(
+    expect(attached).not.toContain("arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore");
+    expect(attached).not.toContain("arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy");
+    const st = statements(s.one("aws_iam_role_policy", "iics-agent").policy);
+    const actions = st.flatMap((x) => [x.Action].flat());
+    expect(actions).toEqual(
       expect.arrayContaining([
-        "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
-        "arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy",
+        "ssm:UpdateInstanceInformation",
+        "ssmmessages:OpenDataChannel",
+        "ec2messages:GetMessages",
+        "cloudwatch:PutMetricData",
       ]),
     );
-    const st = statements(s.one("aws_iam_role_policy", "iics-agent").policy);
+    expect(actions.filter((a) => /^ssm:GetParameter|^logs:CreateLogGroup$/.test(a))).toEqual([]);
     const s3 = st.filter((x) => [x.Action].flat().some((a: string) => a.startsWith("s3:")));
     expect(s3.length).toBeGreaterThan(0);
     expect(s3.every((x) => [x.Resource].flat().every((r: string) => r !== "*"))).toBe(true);
@@ -206,6 +212,22 @@ describe("AwsStack data lake", () => {
     expect(results.rule.find((r: any) => r.id === "expire-current-versions").expiration).toEqual([
       { days: 30 },
     ]);
+  });
+
+  it("expires the raw bucket's _staging/ after 2 days and aborts its incomplete multipart uploads after 1 day", () => {
+    const raw = s.one("aws_s3_bucket_lifecycle_configuration", "data-lake_raw");
+    expect(raw.rule.find((r: any) => r.id === "expire-staging")).toMatchObject({
+      status: "Enabled",
+      filter: [{ prefix: "_staging/" }],
+      expiration: [{ days: 2 }],
+    });
+    expect(
+      raw.rule.find((r: any) => r.id === "abort-incomplete-multipart-uploads")
+        .abort_incomplete_multipart_upload,
+    ).toEqual([{ days_after_initiation: 1 }]);
+    // Only the raw bucket's staging expires; curated keeps the 7-day default.
+    const curated = s.one("aws_s3_bucket_lifecycle_configuration", "data-lake_curated");
+    expect(curated.rule.map((r: any) => r.id)).not.toContain("expire-staging");
   });
 
   it("never force-destroys in prod", () => {

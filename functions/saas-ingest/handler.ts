@@ -8,7 +8,7 @@
 
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
-import { intEnv, requiredEnv } from "../shared/env";
+import { boolEnv, intEnv, requiredEnv } from "../shared/env";
 import { StorageError } from "../shared/errors";
 import { EventBridgeAnnouncer } from "../shared/events";
 import { createLogger } from "../shared/logger";
@@ -55,6 +55,7 @@ export async function handler(event: IngestEvent, context: LambdaContextLike): P
       maxAttempts: intEnv("HTTP_MAX_ATTEMPTS", 5, 1),
       baseDelayMs: intEnv("HTTP_RETRY_BASE_DELAY_MS", 1000, 0),
       maxDelayMs: 16_000,
+      maxRetryAfterMs: intEnv("HTTP_MAX_RETRY_AFTER_MS", 60_000, 0),
       timeoutMs: 30_000,
       fetch: globalThis.fetch,
       sleep: defaultSleep,
@@ -64,12 +65,14 @@ export async function handler(event: IngestEvent, context: LambdaContextLike): P
       onRetry: (i) => log.warn("retrying request", i),
     }),
     metrics: new IngestMetricsSink(),
-    // Set by Terraform; unset locally (no EventBridge stand-in), where nothing is announced.
-    announcer: process.env.EVENT_BUS_NAME ? new EventBridgeAnnouncer(process.env.EVENT_BUS_NAME) : undefined,
     log,
     now: Date.now,
     deadline: () => deadline,
     maxFileBytes: intEnv("OUTPUT_FILE_MAX_BYTES", 64 * 1024 * 1024, 1024),
+    gzipLevel: intEnv("OUTPUT_GZIP_LEVEL", 1, 1, 9),
+    allowHttpLoopback: boolEnv("ALLOW_HTTP_LOOPBACK", false),
+    // Set by Terraform; unset locally (no EventBridge stand-in), where nothing is announced.
+    announcer: process.env.EVENT_BUS_NAME ? new EventBridgeAnnouncer(process.env.EVENT_BUS_NAME) : undefined,
   });
   // The data is committed; failing the invocation raises the errors alarm and the async retry
   // runs (and announces) again, so curate is never silently left out.
