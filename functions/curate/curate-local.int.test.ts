@@ -101,6 +101,7 @@ async function ingest(sourceId: string, announced: RawPublishedDetail[], total =
         deadline: () => Date.now() + 60_000,
       }),
       announcer: { published: async (d) => void announced.push(d) },
+      allowHttpLoopback: true,
       log: { info() {}, warn() {}, error() {} },
       now: Date.now,
       deadline: () => Date.now() + 60_000,
