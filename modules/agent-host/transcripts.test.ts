@@ -4,12 +4,15 @@
  * synthesized policies with the IAM evaluator (test/helpers/iam-eval.ts).
  */
 import { Testing } from "cdktf";
+import { loadListOnly } from "../../config";
 import { environments } from "../../config/environments";
 import { loadEnvironments } from "../../config/load";
-import { sources } from "../../config/sources";
+import { sources as sourceList } from "../../config/sources";
 import { AwsStack } from "../../stacks/aws-stack";
 import { isAllowed, rolePrincipal, statementsOf } from "../../test/helpers/iam-eval";
 import { synthesize } from "../../test/helpers/stack";
+
+const sources = [...loadListOnly(sourceList)];
 
 const env = loadEnvironments(structuredClone(environments)).find((e) => e.name === "prod")!;
 const s = synthesize(new AwsStack(Testing.app(), "dp-aws-prod", { env, sources }));
