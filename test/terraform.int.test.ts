@@ -257,7 +257,7 @@ describe("npm run preview (the main job)", () => {
   it("its synth removes stack folders it did not produce, but never one holding local state", async () => {
     expect((await preview).code).toBe(0);
     const left = readdirSync(join(previewOut, "stacks")).sort();
-    expect(left).toEqual(["dp-aws-dev", "dp-aws-local", "dp-bootstrap-dev", "dp-gcp-dev"]);
+    expect(left).toEqual(["dp-aws-dev", "dp-aws-local", "dp-bootstrap-dev", "dp-gcp-dev", "dp-github"]);
     expect((await preview).stdout).toContain("removed stale stack folders: dp-aws-gone");
   });
 });
