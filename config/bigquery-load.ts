@@ -3,6 +3,7 @@
  * mapping, and the hook that turns curated tables declared "loaded to BigQuery" into target tables.
  */
 import type { z } from "zod";
+import type { ResolvedCheck } from "../functions/bq-reconcile/core/checks";
 import {
   type BigQuerySettings,
   type BigQuerySettingsInput,
@@ -241,3 +242,40 @@ export function loadBigQuery(input: BigQuerySettingsInput): BigQuerySettings {
 /** Tables of one layer. */
 export const tablesOf = (s: BigQuerySettings, layer: BqLayer) => s.tables.filter((t) => t.dataset === layer);
 export { BQ_LAYERS };
+
+/** Where a check's names resolve to in one environment. */
+export interface CheckEnvironment {
+  /** Glue database prefix, e.g. `dp_dev` (`raw` -> `dp_dev_raw`). */
+  glueDatabasePrefix: string;
+  projectId: string;
+  datasetIds: Record<BqLayer, string>;
+}
+
+/**
+ * The checks as the reconcile function reads them (settings items): Athena database names and
+ * BigQuery dataset ids of the environment, and the type of the BigQuery date column.
+ */
+export function resolveChecks(s: BigQuerySettings, env: CheckEnvironment): ResolvedCheck[] {
+  return s.checks.map((c) => {
+    const table = s.tables.find((t) => t.dataset === c.bigquery.dataset && t.table === c.bigquery.table);
+    const col = table?.columns.find((x) => x.name.toLowerCase() === c.bigquery.dateColumn.toLowerCase());
+    if (!col) throw new ConfigError([`bigquery.checks[${c.id}].bigquery: not validated (use loadBigQuery)`]);
+    const database =
+      c.athena.database === "raw" || c.athena.database === "curated"
+        ? `${env.glueDatabasePrefix}_${c.athena.database}`
+        : c.athena.database;
+    return {
+      id: c.id,
+      athena: { ...c.athena, database },
+      bigquery: {
+        projectId: env.projectId,
+        datasetId: env.datasetIds[c.bigquery.dataset],
+        table: c.bigquery.table,
+        dateColumn: col.name,
+        dateColumnType: col.type as ResolvedCheck["bigquery"]["dateColumnType"],
+      },
+      tolerance: c.tolerance,
+      freshnessHours: c.freshnessHours,
+    };
+  });
+}

@@ -8,13 +8,19 @@ const common = {
   prefix: "dp",
   owner: "data-platform",
   costCenter: "cc-data-0001",
-  github: { repository: "example-org/data-platform" },
+  github: { repository: "example-org/data-platform", repositoryId: "123456789" },
 } as const;
 
 /** RHEL 9 AMI in ap-northeast-1 (placeholder: look up the current one and pin it here). */
 const RHEL9_AMI_AP_NORTHEAST_1 = "ami-0e0f1a2b3c4d5e6f7";
 
-const stateBucket = "dp-tfstate-111111111111-apne1";
+/**
+ * One state bucket (and KMS key) per environment account, created by that account's
+ * `<prefix>-bootstrap-<env>` stack: no principal of one environment can reach another's state.
+ */
+const stateBucket = (accountId: string) => `dp-tfstate-${accountId}-apne1`;
+/** Who approves stg and prod deployments (GitHub logins / team slugs). Replace with yours. */
+const approvers = { users: [], teams: ["platform-leads"] };
 
 export const environments: Record<"dev" | "stg" | "prod", EnvironmentInput> = {
   dev: {
@@ -35,11 +41,16 @@ export const environments: Record<"dev" | "stg" | "prod", EnvironmentInput> = {
       timestream: { enabled: true },
       logRetentionDays: 90,
     },
-    gcp: { projectId: "dp-dev-000001", readerGroup: "data-readers-dev@example.com" },
-    state: { type: "s3", bucket: stateBucket, lock: "lockfile" },
+    gcp: {
+      projectId: "dp-dev-000001",
+      projectNumber: "100000000001",
+      readerGroup: "data-readers-dev@example.com",
+    },
+    state: { type: "s3", bucket: stateBucket("111111111111"), lock: "lockfile" },
   },
   stg: {
     ...common,
+    github: { ...common.github, reviewers: approvers },
     aws: {
       accountId: "222222222222",
       vpcCidr: "10.20.0.0/16",
@@ -54,11 +65,16 @@ export const environments: Record<"dev" | "stg" | "prod", EnvironmentInput> = {
       dataLake: { iicsStaging: true },
       athena: { bytesScannedCutoffPerQuery: 50 * 1024 ** 3 },
     },
-    gcp: { projectId: "dp-stg-000001", readerGroup: "data-readers-stg@example.com" },
-    state: { type: "s3", bucket: stateBucket, lock: "lockfile" },
+    gcp: {
+      projectId: "dp-stg-000001",
+      projectNumber: "100000000002",
+      readerGroup: "data-readers-stg@example.com",
+    },
+    state: { type: "s3", bucket: stateBucket("222222222222"), lock: "lockfile" },
   },
   prod: {
     ...common,
+    github: { ...common.github, reviewers: approvers },
     aws: {
       accountId: "333333333333",
       vpcCidr: "10.30.0.0/16",
@@ -74,22 +90,11 @@ export const environments: Record<"dev" | "stg" | "prod", EnvironmentInput> = {
       athena: { bytesScannedCutoffPerQuery: 100 * 1024 ** 3 },
       alarmEmails: ["data-oncall@example.com"],
     },
-    gcp: { projectId: "dp-prod-000001", readerGroup: "data-readers@example.com" },
-    state: { type: "s3", bucket: stateBucket, lock: "lockfile" },
+    gcp: {
+      projectId: "dp-prod-000001",
+      projectNumber: "100000000003",
+      readerGroup: "data-readers@example.com",
+    },
+    state: { type: "s3", bucket: stateBucket("333333333333"), lock: "lockfile" },
   },
 };
-
-/** Where the bootstrap stack (state store) lives, and its own state (local first, then migrated). */
-export const bootstrap = {
-  prefix: common.prefix,
-  accountId: "111111111111",
-  region: "ap-northeast-1",
-  stateBucket,
-  /** Also create a DynamoDB lock table (for Terraform < 1.10 or tooling that needs it). */
-  dynamodbLockTable: true,
-  owner: common.owner,
-  costCenter: common.costCenter,
-  github: common.github,
-  /** Days a superseded state version is kept. */
-  noncurrentVersionExpiryDays: 90,
-} as const;

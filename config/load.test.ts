@@ -88,10 +88,10 @@ describe("loadEnvironments", () => {
     raw.dev!.aws.availabilityZones = ["us-east-1a", "ap-northeast-1a", "ap-northeast-1a"];
     const problems = problemsOf(raw);
     expect(problems).toContainEqual(
-      expect.stringMatching(/^dev\.aws\.availabilityZones\.0: "us-east-1a" is not a zone/),
+      expect.stringMatching(/^dev\.aws\.availabilityZones\[0\]: "us-east-1a" is not a zone/),
     );
     expect(problems).toContainEqual(
-      expect.stringMatching(/^dev\.aws\.availabilityZones\.2: .* listed twice/),
+      expect.stringMatching(/^dev\.aws\.availabilityZones\[2\]: .* listed twice/),
     );
   });
 
@@ -133,5 +133,39 @@ describe("loadEnvironments", () => {
     raw.dev!.aws.accountId = "x";
     raw.stg!.aws.vpcCidr = "nope";
     expect(problemsOf(raw)).toHaveLength(2);
+  });
+
+  it("refuses a state bucket or an account shared between environments, and stg/prod without reviewers", () => {
+    const raw = clone();
+    raw.stg!.state = { type: "s3", bucket: "dp-tfstate-111111111111-apne1" };
+    raw.prod!.aws.accountId = "111111111111";
+    raw.prod!.github = { repository: "example-org/data-platform", repositoryId: "123456789" };
+    expect(problemsOf(raw)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /^stg\.state\.bucket: "dp-tfstate-111111111111-apne1" is also dev's state bucket/,
+        ),
+        expect.stringMatching(/^prod\.aws\.accountId: "111111111111" is also dev's account/),
+        expect.stringMatching(/^prod\.github\.reviewers: at least one user or team must approve prod/),
+      ]),
+    );
+  });
+
+  it("refuses environments deployed from different repositories, and a non-numeric repository id", () => {
+    const raw = clone();
+    raw.prod!.github = { ...raw.prod!.github, repository: "someone/else" };
+    raw.stg!.github = { ...raw.stg!.github, repositoryId: "abc" };
+    expect(problemsOf(raw)).toEqual(
+      expect.arrayContaining([
+        'stg.github.repositoryId: must be the numeric GitHub repository id (got "abc")',
+      ]),
+    );
+    const raw2 = clone();
+    raw2.prod!.github = { ...raw2.prod!.github, repository: "someone/else" };
+    expect(problemsOf(raw2)).toEqual([
+      expect.stringMatching(
+        /^prod\.github\.repository: "someone\/else" differs from dev\.github\.repository/,
+      ),
+    ]);
   });
 });

@@ -9,24 +9,19 @@
  * - state: stg/prod never on local state; a DynamoDB lock needs a table name;
  * - prod never allows force_destroy on data.
  */
-import type { z } from "zod";
+import { bucketNameProblem } from "../lib/rules/names";
+import { didYouMean } from "../lib/suggest";
 import { overlaps, parseCidr } from "./cidr";
+import { ConfigError, checkStrict } from "./problems";
 import {
   ENVIRONMENTS,
   type EnvironmentConfig,
   type EnvironmentInput,
   type EnvironmentName,
   environmentSchema,
-  type SourceConfig,
-  sourceSchema,
 } from "./schema";
 
-export class ConfigError extends Error {
-  override readonly name = "ConfigError";
-  constructor(readonly problems: string[]) {
-    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
-  }
-}
+export { bucketNameProblem, ConfigError };
 
 /** Data lake bucket suffixes; the full name is `<prefix>-<env>-<account>-<suffix>`. */
 export const BUCKET_SUFFIXES = ["raw", "curated", "athena-results", "access-logs", "iics-staging"] as const;
@@ -34,26 +29,6 @@ export type BucketSuffix = (typeof BUCKET_SUFFIXES)[number];
 
 export function bucketName(env: Pick<EnvironmentConfig, "prefix" | "name" | "aws">, suffix: string): string {
   return `${env.prefix}-${env.name}-${env.aws.accountId}-${suffix}`;
-}
-
-/** S3 bucket naming rules (general purpose buckets). Returns the reason a name is invalid. */
-export function bucketNameProblem(name: string): string | undefined {
-  if (name.length < 3 || name.length > 63) return `"${name}" is ${name.length} characters (S3 allows 3-63)`;
-  if (!/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(name)) {
-    return `"${name}" may hold only lowercase letters, digits, dots and hyphens, and start/end with a letter or digit`;
-  }
-  if (/\.\.|\.-|-\./.test(name)) return `"${name}" has adjacent dots or a dot next to a hyphen`;
-  if (/^\d+\.\d+\.\d+\.\d+$/.test(name)) return `"${name}" is formatted as an IP address`;
-  if (/^xn--|^sthree-|-s3alias$|--ol-s3$/.test(name)) return `"${name}" uses a reserved prefix or suffix`;
-  return undefined;
-}
-
-function zodProblems(where: string, error: z.ZodError): string[] {
-  return error.issues.map((i) => {
-    const path = [where, ...i.path.map(String)].join(".");
-    const received = "input" in i && i.input !== undefined ? ` (got ${JSON.stringify(i.input)})` : "";
-    return `${path}: ${i.message}${received}`;
-  });
 }
 
 export interface LoadOptions {
@@ -71,18 +46,21 @@ export function loadEnvironments(
   const envs: EnvironmentConfig[] = [];
   for (const [name, input] of Object.entries(raw)) {
     if (!(ENVIRONMENTS as readonly string[]).includes(name)) {
-      problems.push(`${name}: unknown environment (expected one of ${ENVIRONMENTS.join(", ")})`);
+      problems.push(
+        `${name}: unknown environment (expected one of ${ENVIRONMENTS.join(", ")})${didYouMean(name, ENVIRONMENTS)}`,
+      );
       continue;
     }
-    const parsed = environmentSchema.safeParse(input, { reportInput: true });
-    if (!parsed.success) {
-      problems.push(...zodProblems(name, parsed.error));
+    const parsed = checkStrict(name, environmentSchema, input);
+    if (!parsed.ok) {
+      problems.push(...parsed.problems);
       continue;
     }
     envs.push({ ...parsed.data, name: name as EnvironmentName });
   }
   for (const env of envs) problems.push(...crossFieldProblems(env));
   problems.push(...overlapProblems(envs));
+  problems.push(...isolationProblems(envs));
 
   let selected = envs;
   if (options.select?.trim()) {
@@ -127,9 +105,9 @@ function crossFieldProblems(env: EnvironmentConfig): string[] {
   const seen = new Set<string>();
   env.aws.availabilityZones.forEach((az, i) => {
     if (!new RegExp(`^${env.aws.region}[a-z]$`).test(az)) {
-      problems.push(`${n}.aws.availabilityZones.${i}: "${az}" is not a zone of ${env.aws.region}`);
+      problems.push(`${n}.aws.availabilityZones[${i}]: "${az}" is not a zone of ${env.aws.region}`);
     }
-    if (seen.has(az)) problems.push(`${n}.aws.availabilityZones.${i}: "${az}" is listed twice`);
+    if (seen.has(az)) problems.push(`${n}.aws.availabilityZones[${i}]: "${az}" is listed twice`);
     seen.add(az);
   });
   for (const suffix of BUCKET_SUFFIXES) {
@@ -155,6 +133,47 @@ function crossFieldProblems(env: EnvironmentConfig): string[] {
   return problems;
 }
 
+/**
+ * Isolation by construction: each environment has its own AWS account and its own state bucket
+ * (created in that account by its bootstrap stack), so a principal of one environment has no path
+ * to another's state. A shared state bucket or account cannot be configured.
+ */
+function isolationProblems(envs: EnvironmentConfig[]): string[] {
+  const problems: string[] = [];
+  for (let i = 0; i < envs.length; i++) {
+    const a = envs[i];
+    if (a.name !== "dev" && a.github.reviewers.users.length + a.github.reviewers.teams.length === 0) {
+      problems.push(
+        `${a.name}.github.reviewers: at least one user or team must approve ${a.name} deployments (got none)`,
+      );
+    }
+    for (let j = 0; j < i; j++) {
+      const b = envs[j];
+      if (a.aws.accountId === b.aws.accountId) {
+        problems.push(
+          `${a.name}.aws.accountId: "${a.aws.accountId}" is also ${b.name}'s account; each environment needs its own account (state and CI identities are isolated by account)`,
+        );
+      }
+      const bucket = (e: EnvironmentConfig) =>
+        e.state.type === "s3" || e.state.type === "gcs" ? e.state.bucket : undefined;
+      if (bucket(a) !== undefined && bucket(a) === bucket(b)) {
+        problems.push(
+          `${a.name}.state.bucket: "${bucket(a)}" is also ${b.name}'s state bucket; each environment keeps its state in its own account's bucket`,
+        );
+      }
+    }
+    const first = envs[0];
+    for (const field of ["repository", "repositoryId"] as const) {
+      if (i > 0 && a.github[field] !== first.github[field]) {
+        problems.push(
+          `${a.name}.github.${field}: "${a.github[field]}" differs from ${first.name}.github.${field} "${first.github[field]}" (one repository deploys every environment)`,
+        );
+      }
+    }
+  }
+  return problems;
+}
+
 function overlapProblems(envs: EnvironmentConfig[]): string[] {
   const problems: string[] = [];
   for (let i = 0; i < envs.length; i++) {
@@ -169,22 +188,4 @@ function overlapProblems(envs: EnvironmentConfig[]): string[] {
     }
   }
   return problems;
-}
-
-export function loadSources(raw: unknown[]): SourceConfig[] {
-  const problems: string[] = [];
-  const out: SourceConfig[] = [];
-  const ids = new Set<string>();
-  raw.forEach((input, i) => {
-    const parsed = sourceSchema.safeParse(input, { reportInput: true });
-    if (!parsed.success) {
-      problems.push(...zodProblems(`sources.${i}`, parsed.error));
-      return;
-    }
-    if (ids.has(parsed.data.id)) problems.push(`sources.${i}.id: "${parsed.data.id}" is used twice`);
-    ids.add(parsed.data.id);
-    out.push(parsed.data);
-  });
-  if (problems.length > 0) throw new ConfigError(problems);
-  return out;
 }

@@ -58,7 +58,12 @@ async function main() {
       auth: { type: "none" },
       records: { path: "data" },
       pagination: { type: "cursor", cursorPath: "meta.next_cursor", param: "cursor" },
-      incremental: { cursorField: "updated_at", param: "updated_since", initial: "2025-01-01T00:00:00Z" },
+      incremental: {
+        cursorField: "updated_at",
+        cursorType: "timestamp",
+        param: "updated_since",
+        initial: "2025-01-01T00:00:00Z",
+      },
       primaryKey: "id",
       target: { prefix: "bench/orders" },
     });

@@ -1,9 +1,13 @@
 import { Testing } from "cdktf";
+import { loadListOnly } from "../config";
 import { environments } from "../config/environments";
 import { loadEnvironments } from "../config/load";
-import { sources } from "../config/sources";
+import { sources as sourceList } from "../config/sources";
+import { bundleFunction } from "../functions/build";
 import { type Synthesized, statements, synthesize } from "../test/helpers/stack";
 import { AwsStack } from "./aws-stack";
+
+const sources = [...loadListOnly(sourceList)];
 
 const envs = loadEnvironments(structuredClone(environments));
 const byName = (n: string) => envs.find((e) => e.name === n)!;
@@ -115,15 +119,21 @@ describe("AwsStack Secure Agent host", () => {
     expect(instance.user_data).toContain('"InstanceId": "$${aws:InstanceId}"');
   });
 
-  it("role: SSM core, CloudWatch agent, and lake grants scoped to buckets and the key (no wildcard resources for data)", () => {
+  it("role: scoped SSM and CloudWatch agent statements instead of AWS managed policies, lake grants scoped to buckets and the key", () => {
     const attached = Object.values(s.of("aws_iam_role_policy_attachment")).map((a) => a.policy_arn);
-    expect(attached).toEqual(
+    expect(attached).not.toContain("arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore");
+    expect(attached).not.toContain("arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy");
+    const st = statements(s.one("aws_iam_role_policy", "iics-agent").policy);
+    const actions = st.flatMap((x) => [x.Action].flat());
+    expect(actions).toEqual(
       expect.arrayContaining([
-        "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
-        "arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy",
+        "ssm:UpdateInstanceInformation",
+        "ssmmessages:OpenDataChannel",
+        "ec2messages:GetMessages",
+        "cloudwatch:PutMetricData",
       ]),
     );
-    const st = statements(s.one("aws_iam_role_policy", "iics-agent").policy);
+    expect(actions.filter((a) => /^ssm:GetParameter|^logs:CreateLogGroup$/.test(a))).toEqual([]);
     const s3 = st.filter((x) => [x.Action].flat().some((a: string) => a.startsWith("s3:")));
     expect(s3.length).toBeGreaterThan(0);
     expect(s3.every((x) => [x.Resource].flat().every((r: string) => r !== "*"))).toBe(true);
@@ -205,6 +215,22 @@ describe("AwsStack data lake", () => {
     expect(results.rule.find((r: any) => r.id === "expire-current-versions").expiration).toEqual([
       { days: 30 },
     ]);
+  });
+
+  it("expires the raw bucket's _staging/ after 2 days and aborts its incomplete multipart uploads after 1 day", () => {
+    const raw = s.one("aws_s3_bucket_lifecycle_configuration", "data-lake_raw");
+    expect(raw.rule.find((r: any) => r.id === "expire-staging")).toMatchObject({
+      status: "Enabled",
+      filter: [{ prefix: "_staging/" }],
+      expiration: [{ days: 2 }],
+    });
+    expect(
+      raw.rule.find((r: any) => r.id === "abort-incomplete-multipart-uploads")
+        .abort_incomplete_multipart_upload,
+    ).toEqual([{ days_after_initiation: 1 }]);
+    // Only the raw bucket's staging expires; curated keeps the 7-day default.
+    const curated = s.one("aws_s3_bucket_lifecycle_configuration", "data-lake_curated");
+    expect(curated.rule.map((r: any) => r.id)).not.toContain("expire-staging");
   });
 
   it("never force-destroys in prod", () => {
@@ -308,6 +334,8 @@ describe("AwsStack ingestion function", () => {
     });
     expect(fn.kms_key_arn).toMatch(/aws_kms_key/);
     expect(fn.filename).toMatch(/assets\/.*\.zip$/);
+    // The base64 SHA-256 of the deterministic package, as Terraform computes it for a zip.
+    expect(fn.source_code_hash).toBe(bundleFunction("saas-ingest").sourceCodeHash);
     expect(Object.keys(fn.environment.variables).sort()).toEqual(
       expect.arrayContaining([
         "CONFIG_TABLE_NAME",
@@ -374,51 +402,5 @@ describe("AwsStack ingestion function", () => {
         "dp-prod-saas-ingest-demo_orders-missed-run",
       ]),
     );
-  });
-});
-
-describe("AwsStack CI identity", () => {
-  const env = structuredClone(byName("stg"));
-  const s = synthesize(
-    new AwsStack(Testing.app(), "dp-aws-stg", {
-      env,
-      sources,
-      stateStore: { accountId: "111111111111", kmsAlias: "alias/dp-tfstate" },
-    }),
-  );
-  const trust = (part: string) => JSON.parse(s.one("aws_iam_role", part).assume_role_policy).Statement[0];
-
-  it("trusts GitHub OIDC with aud = sts and sub = this repository (plan: PRs and main; apply: the protected environment)", () => {
-    expect(s.one("aws_iam_openid_connect_provider")).toMatchObject({
-      url: "https://token.actions.githubusercontent.com",
-      client_id_list: ["sts.amazonaws.com"],
-    });
-    expect(trust("ci_plan").Condition).toEqual({
-      StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" },
-      StringLike: {
-        "token.actions.githubusercontent.com:sub": [
-          "repo:example-org/data-platform:pull_request",
-          "repo:example-org/data-platform:ref:refs/heads/main",
-        ],
-      },
-    });
-    expect(trust("ci_apply").Condition.StringLike).toEqual({
-      "token.actions.githubusercontent.com:sub": ["repo:example-org/data-platform:environment:stg"],
-    });
-  });
-
-  it("plan is read-only and may only write its lockfile; apply writes its environment's state", () => {
-    const attachments = Object.entries(s.of("aws_iam_role_policy_attachment")).filter(([k]) =>
-      k.startsWith("ci_"),
-    );
-    expect(attachments.map(([k, a]) => `${k.split("_")[1]} ${a.policy_arn.split("/").pop()}`).sort()).toEqual(
-      ["apply AdministratorAccess", "plan ReadOnlyAccess"],
-    );
-    const writes = (part: string) =>
-      statements(s.one("aws_iam_role_policy", part).policy)
-        .filter((x: any) => [x.Action].flat().includes("s3:PutObject"))
-        .map((x: any) => x.Resource);
-    expect(writes("ci_plan")).toEqual(["arn:aws:s3:::dp-tfstate-111111111111-apne1/stg/*.tflock"]);
-    expect(writes("ci_apply")).toEqual(["arn:aws:s3:::dp-tfstate-111111111111-apne1/stg/*"]);
   });
 });

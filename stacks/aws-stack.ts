@@ -1,13 +1,17 @@
 /** `<prefix>-aws-<env>`: the AWS side of one environment, composed from modules. */
-import { TerraformStack } from "cdktf";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { Aspects, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { bucketName } from "../config/load";
 import type { EnvironmentConfig, SourceConfig } from "../config/schema";
 import { bundleFunction } from "../functions/build";
+import type { TransformSpec } from "../functions/curate/core/spec";
+import { EVENT_SOURCE, RAW_PUBLISHED } from "../functions/shared/events";
 import { AgentHost } from "../modules/agent-host";
 import { Athena } from "../modules/athena";
 import { Catalog } from "../modules/catalog";
-import { CiIdentity } from "../modules/ci-identity";
+import { boundaryArn, CiIdentity } from "../modules/ci-identity";
+import { Curate } from "../modules/curate";
 import { DataLake } from "../modules/data-lake";
 import { IngestFunction } from "../modules/ingest-function";
 import { KmsKey } from "../modules/kms-key";
@@ -16,15 +20,15 @@ import { Network } from "../modules/network";
 import { SettingsTable } from "../modules/settings-table";
 import { Timestream } from "../modules/timestream";
 import { configureBackend } from "./backend";
-import { ingestRoleName } from "./names";
+import { ingestRoleName, stateKeyAlias } from "./names";
 import { awsProvider } from "./providers";
 
 export interface AwsStackProps {
   readonly env: EnvironmentConfig;
   /** Ingestion sources: settings items, Glue raw tables. @default [] */
   readonly sources?: SourceConfig[];
-  /** Account and key alias of the S3 state store (CI roles get their state). @default - no state grants */
-  readonly stateStore?: { accountId: string; kmsAlias: string };
+  /** Curate transforms (config/transforms.ts): Iceberg tables, settings items, the runner. @default [] */
+  readonly transforms?: TransformSpec[];
 }
 
 export class AwsStack extends TerraformStack {
@@ -38,12 +42,14 @@ export class AwsStack extends TerraformStack {
   readonly timestream?: Timestream;
   readonly agentHost?: AgentHost;
   readonly ingest?: IngestFunction;
+  readonly curate?: Curate;
   readonly ci: CiIdentity;
 
   constructor(scope: Construct, id: string, props: AwsStackProps) {
     super(scope, id);
     const { env } = props;
     const sources = props.sources ?? [];
+    const transforms = props.transforms ?? [];
     const aws = env.aws;
     const name = `${env.prefix}-${env.name}`;
     const isProd = env.name === "prod";
@@ -78,6 +84,8 @@ export class AwsStack extends TerraformStack {
       interfaceEndpoints: aws.interfaceEndpoints,
       logKey: this.key,
       flowLogRetentionDays: aws.flowLogRetentionDays,
+      // This environment's buckets (`<prefix>-<env>-<account>-*`) plus any configured extra ones.
+      s3EndpointBuckets: [bucketName(env, "*"), ...aws.s3EndpointExtraBuckets],
     });
     this.lake = new DataLake(this, "data-lake", {
       bucketName: (suffix) => bucketName(env, suffix),
@@ -117,11 +125,16 @@ export class AwsStack extends TerraformStack {
         magneticRetentionDays: aws.timestream.magneticRetentionDays,
       });
     }
+    const settingsTableName = `${name}-settings`;
     this.settings = new SettingsTable(this, "settings", {
-      tableName: `${name}-settings`,
+      tableName: settingsTableName,
       key: this.key,
       deletionProtection: isProd,
-      configItems: Object.fromEntries(sources.map((s) => [`source#${s.id}`, s.settings])),
+      configItems: Object.fromEntries([
+        ...sources.map((s) => [`source#${s.id}`, s.settings] as const),
+        // The runner reads each transform, its SQL included, from here (reviewed in the PR).
+        ...transforms.map((t) => [`transform#${t.id}`, { ...t }] as const),
+      ]),
     });
 
     if (aws.ingest.enabled) {
@@ -130,7 +143,7 @@ export class AwsStack extends TerraformStack {
         roleName: ingestRoleName(env.prefix, env.name),
         accountId: aws.accountId,
         region: aws.region,
-        bundleDir: bundleFunction("saas-ingest").dir,
+        bundle: bundleFunction("saas-ingest"),
         key: this.key,
         settings: this.settings,
         rawBucket: this.lake.raw,
@@ -145,15 +158,61 @@ export class AwsStack extends TerraformStack {
       });
     }
 
+    if (aws.curate.enabled && transforms.length > 0) {
+      this.curate = new Curate(this, "curate", {
+        name,
+        accountId: aws.accountId,
+        region: aws.region,
+        bundleDir: bundleFunction("curate").dir,
+        key: this.key,
+        settings: this.settings,
+        rawBucket: this.lake.raw,
+        curatedBucket: this.lake.curated,
+        athena: this.athena,
+        athenaResultsBucket: this.lake.athenaResults,
+        rawDatabase: this.catalog.rawDatabase.name,
+        curatedDatabase: this.catalog.curatedDatabase.name,
+        sources: sources.map((s) => ({ id: s.id, prefix: s.settings.target.prefix })),
+        transforms,
+        event: { source: EVENT_SOURCE, detailType: RAW_PUBLISHED },
+        monitoring: this.monitoring,
+        timestream: this.timestream,
+        usdPerTbScanned: aws.curate.usdPerTbScanned,
+        queryTimeoutSeconds: aws.curate.queryTimeoutSeconds,
+        executionTimeoutSeconds: aws.curate.executionTimeoutSeconds,
+        memoryMb: aws.curate.memoryMb,
+        reservedConcurrency: aws.curate.reservedConcurrency,
+        logRetentionDays: aws.logRetentionDays,
+      });
+    }
+
+    const state = env.state;
     this.ci = new CiIdentity(this, "ci", {
       name,
       environment: env.name,
       accountId: aws.accountId,
+      region: aws.region,
       repository: env.github.repository,
+      settingsTableName,
+      // The environment's own state store, in this account (its `<prefix>-bootstrap-<env>` stack).
       state:
-        env.state.type === "s3" && props.stateStore
-          ? { bucket: env.state.bucket, region: env.state.region, ...props.stateStore }
+        state.type === "s3"
+          ? {
+              bucket: state.bucket,
+              region: state.region,
+              accountId: aws.accountId,
+              environment: env.name,
+              kmsAlias: `alias/${stateKeyAlias(env.prefix, env.name)}`,
+              lockTable: state.lock === "dynamodb" ? state.dynamodbTable : undefined,
+            }
           : undefined,
+    });
+    // Every role of the stack carries the boundary: the apply role can create no role without it.
+    const boundary = boundaryArn(aws.accountId, name);
+    Aspects.of(this).add({
+      visit: (node) => {
+        if (node instanceof IamRole) node.permissionsBoundary = boundary;
+      },
     });
 
     if (aws.agentHost.enabled) {

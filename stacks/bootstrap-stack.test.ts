@@ -5,23 +5,56 @@ import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { Testing } from "cdktf";
-import { bootstrap } from "../config/environments";
+import { environments } from "../config/environments";
+import { loadEnvironments } from "../config/load";
+import type { EnvironmentConfig } from "../config/schema";
 import { BootstrapStack } from "./bootstrap-stack";
 
-const synth = () =>
-  Testing.synth(
-    new BootstrapStack(Testing.app(), "bootstrap", {
-      ...bootstrap,
-      ciEnvironments: [{ prefix: "dp", name: "prod", accountId: "333333333333" }],
-    }),
-  );
+const prodEnv = () => loadEnvironments(structuredClone(environments)).find((e) => e.name === "prod")!;
+const synth = (patch: (e: EnvironmentConfig) => void = () => {}) => {
+  const env = prodEnv();
+  patch(env);
+  return Testing.synth(new BootstrapStack(Testing.app(), "dp-bootstrap-prod", { env }));
+};
 
 describe("BootstrapStack", () => {
-  const out = synth();
+  const out = synth((e) => {
+    if (e.state.type === "s3")
+      e.state = { ...e.state, lock: "dynamodb", dynamodbTable: "dp-prod-tfstate-lock" };
+  });
   const json = JSON.parse(out);
 
-  it("starts on local state", () => {
-    expect(Object.keys(json.terraform.backend)).toEqual(["local"]);
+  it("starts on local state at a path relative to its folder (no machine path in the JSON)", () => {
+    expect(json.terraform.backend).toEqual({
+      local: { path: "../../../terraform.dp-bootstrap-prod.tfstate" },
+    });
+    expect(out).not.toContain(process.cwd());
+  });
+
+  it("moves to its own bucket when config says state.bootstrapState = remote (no code edit)", () => {
+    const remote = JSON.parse(
+      synth((e) => {
+        if (e.state.type === "s3") e.state = { ...e.state, bootstrapState: "remote" };
+      }),
+    );
+    expect(remote.terraform.backend.s3).toMatchObject({
+      bucket: "dp-tfstate-333333333333-apne1",
+      key: "bootstrap/dp-bootstrap-prod.tfstate",
+      encrypt: true,
+      use_lockfile: true,
+    });
+  });
+
+  it("lives in its environment's account only", () => {
+    expect(json.provider.aws[0].allowed_account_ids).toEqual(["333333333333"]);
+  });
+
+  it("refuses an environment whose state is not S3, naming the field", () => {
+    expect(() =>
+      synth((e) => {
+        e.state = { type: "gcs", bucket: "g", prefix: "" };
+      }),
+    ).toThrow(/prod\.state\.type: the bootstrap stack creates an S3 state store; got "gcs"/);
   });
 
   it("creates a versioned, KMS-encrypted, public-blocked state bucket with a rotating key", () => {
@@ -48,7 +81,7 @@ describe("BootstrapStack", () => {
     expect(out).toHaveResourceWithProperties(S3BucketLifecycleConfiguration, {
       rule: expect.arrayContaining([
         expect.objectContaining({
-          noncurrent_version_expiration: [{ noncurrent_days: bootstrap.noncurrentVersionExpiryDays }],
+          noncurrent_version_expiration: [{ noncurrent_days: 90 }],
         }),
       ]),
     });
@@ -60,17 +93,26 @@ describe("BootstrapStack", () => {
     }
   });
 
-  it("lets each environment's CI roles reach only their own state, valid before the roles exist", () => {
-    const policies = Object.values(json.resource.aws_s3_bucket_policy) as { policy: string }[];
-    const st = policies
-      .flatMap((p) => JSON.parse(p.policy).Statement)
-      .filter((x: any) => x.Sid?.startsWith("Ci"));
-    expect(st.map((x: any) => x.Sid)).toEqual(["CiListprod", "CiReadprod", "CiLockprod", "CiWriteprod"]);
-    expect(st.every((x: any) => x.Principal.AWS === "arn:aws:iam::333333333333:root")).toBe(true);
-    expect(st.find((x: any) => x.Sid === "CiLockprod").Condition.ArnEquals["aws:PrincipalArn"]).toEqual([
-      "arn:aws:iam::333333333333:role/dp-prod-ci-plan",
-    ]);
-    expect(st.find((x: any) => x.Sid === "CiWriteprod").Resource).toMatch(/\/prod\/\*$/);
+  it("grants no other account anything: every Allow in the bucket and key policies names this account", () => {
+    const docs = [
+      ...Object.values<any>(json.resource.aws_s3_bucket_policy).map((p) => p.policy),
+      ...Object.values<any>(json.resource.aws_kms_key).map((k) => k.policy),
+    ];
+    const allows = docs.flatMap((d) => JSON.parse(d).Statement).filter((x: any) => x.Effect === "Allow");
+    for (const a of allows) {
+      const principals = JSON.stringify(a.Principal);
+      expect(principals).not.toMatch(/"\*"|111111111111|222222222222/);
+    }
+    const bucketPolicy = JSON.parse(
+      Object.values<any>(json.resource.aws_s3_bucket_policy).find((p) => p.policy.includes("DenyPlanWrites"))
+        .policy,
+    ).Statement;
+    expect(bucketPolicy.map((x: any) => x.Sid)).toEqual(
+      expect.arrayContaining(["DenyOtherAccounts", "DenyCiBucketChanges", "DenyPlanWrites"]),
+    );
+    expect(bucketPolicy.find((x: any) => x.Sid === "DenyOtherAccounts").Condition).toEqual({
+      StringNotEquals: { "aws:PrincipalAccount": "333333333333" },
+    });
   });
 
   it("creates a DynamoDB lock table keyed by LockID when asked", () => {
@@ -78,6 +120,7 @@ describe("BootstrapStack", () => {
       hash_key: "LockID",
       point_in_time_recovery: { enabled: true },
       deletion_protection_enabled: true,
+      name: "dp-prod-tfstate-lock",
     });
   });
 });

@@ -1,43 +1,58 @@
-/** `bootstrap`: the remote state store every other stack keeps its state in. Starts on local state. */
+/**
+ * `<prefix>-bootstrap-<env>`: the state store of ONE environment account (bucket, key, optional
+ * DynamoDB lock table). Applied by hand with that account's admin credentials, once.
+ *
+ * Its own state: `state.bootstrapState` in config. `local` (first apply) keeps it in
+ * `terraform.<stack>.tfstate` at the project root (a relative path, so nothing machine-specific
+ * lands in the synthesized JSON); `remote` keeps it in the bucket it created, at
+ * `bootstrap/<stack>.tfstate` (then `terraform init -migrate-state`, see README).
+ */
 import { LocalBackend, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
+import type { EnvironmentConfig } from "../config/schema";
 import { StateStore } from "../modules/state-store";
+import { configureBackend } from "./backend";
+import { stateKeyAlias } from "./names";
 import { awsProvider } from "./providers";
 
 export interface BootstrapStackProps {
-  readonly prefix: string;
-  readonly accountId: string;
-  readonly region: string;
-  readonly stateBucket: string;
-  readonly dynamodbLockTable: boolean;
-  readonly noncurrentVersionExpiryDays: number;
-  readonly owner: string;
-  readonly costCenter: string;
-  /** Environments whose CI roles may use their own state. @default [] */
-  readonly ciEnvironments?: ReadonlyArray<{ prefix: string; name: string; accountId: string }>;
+  /** The environment whose account gets the store; its `state` must be of type `s3`. */
+  readonly env: EnvironmentConfig;
+  /** Days a superseded state version is kept. @default 90 */
+  readonly noncurrentVersionExpiryDays?: number;
 }
+
+/** Local state path of a bootstrap stack, relative to its synthesized folder (`cdktf.out/stacks/<stack>`). */
+export const bootstrapLocalStatePath = (stack: string) => `../../../terraform.${stack}.tfstate`;
 
 export class BootstrapStack extends TerraformStack {
   readonly store: StateStore;
 
   constructor(scope: Construct, id: string, props: BootstrapStackProps) {
     super(scope, id);
-    // Local state first; after the first apply, switch to the bucket it created (README, "Bootstrap").
-    new LocalBackend(this, {});
-    awsProvider(this, props.region, props.accountId, {
-      project: props.prefix,
-      environment: "shared",
-      owner: props.owner,
-      costCenter: props.costCenter,
+    const { env } = props;
+    const state = env.state;
+    if (state.type !== "s3") {
+      throw new Error(
+        `${env.name}.state.type: the bootstrap stack creates an S3 state store; got "${state.type}"`,
+      );
+    }
+    if (state.bootstrapState === "remote") configureBackend(this, id, "bootstrap", state);
+    else new LocalBackend(this, { path: bootstrapLocalStatePath(id) });
+    awsProvider(this, state.region, env.aws.accountId, {
+      project: env.prefix,
+      environment: env.name,
+      owner: env.owner,
+      costCenter: env.costCenter,
     });
     this.store = new StateStore(this, "state", {
-      bucketName: props.stateBucket,
-      accountId: props.accountId,
-      region: props.region,
-      prefix: props.prefix,
-      dynamodbLockTable: props.dynamodbLockTable,
+      bucketName: state.bucket,
+      accountId: env.aws.accountId,
+      region: state.region,
+      prefix: env.prefix,
+      keyAlias: stateKeyAlias(env.prefix, env.name),
+      lockTableName: state.lock === "dynamodb" ? state.dynamodbTable : undefined,
       noncurrentVersionExpiryDays: props.noncurrentVersionExpiryDays,
-      ciEnvironments: props.ciEnvironments,
     });
   }
 }

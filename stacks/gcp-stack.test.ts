@@ -90,7 +90,10 @@ describe("GcpStack", () => {
 
   it("federates GitHub (this repository; apply only from the protected environment) and AWS (the functions' role)", () => {
     const github = prod.one("google_iam_workload_identity_pool_provider", "github");
-    expect(github.attribute_condition).toBe("assertion.repository == 'example-org/data-platform'");
+    expect(github.attribute_condition).toBe(
+      "assertion.repository_id == '123456789' && assertion.repository == 'example-org/data-platform' && attribute.ci_role != 'none'",
+    );
+    expect(github.attribute_mapping["attribute.ci_role"]).toContain("assertion.environment == 'prod'");
     expect(github.oidc.issuer_uri).toBe("https://token.actions.githubusercontent.com");
     const aws = prod.one("google_iam_workload_identity_pool_provider", "aws");
     expect(aws.aws.account_id).toBe("333333333333");
@@ -105,8 +108,8 @@ describe("GcpStack", () => {
       ]),
     );
     expect(grants).toEqual({
-      "ci-plan-wif": ["roles/iam.workloadIdentityUser", "/attribute.repository/example-org/data-platform"],
-      "ci-apply-wif": ["roles/iam.workloadIdentityUser", "/attribute.environment/prod"],
+      "ci-plan-wif": ["roles/iam.workloadIdentityUser", "/attribute.ci_role/plan"],
+      "ci-apply-wif": ["roles/iam.workloadIdentityUser", "/attribute.ci_role/apply"],
       "aws-functions-wif": [
         "roles/iam.workloadIdentityUser",
         "/attribute.aws_role/arn:aws:sts::333333333333:assumed-role/dp-prod-saas-ingest",

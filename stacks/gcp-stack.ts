@@ -59,6 +59,7 @@ export class GcpStack extends TerraformStack {
       name,
       environment: env.name,
       githubRepository: env.github.repository,
+      githubRepositoryId: env.github.repositoryId,
       awsAccountId: env.aws.accountId,
       awsFunctionsRoleName: ingestRoleName(env.prefix, env.name),
       dependsOn: apis.services,

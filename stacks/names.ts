@@ -1,6 +1,11 @@
-/** Stack names: `<prefix>-<cloud>-<env>`, plus `bootstrap`. */
+/** Names agreed between stacks, modules, workflows and tests: each written once, here. */
 export const awsStackName = (prefix: string, env: string) => `${prefix}-aws-${env}`;
 export const gcpStackName = (prefix: string, env: string) => `${prefix}-gcp-${env}`;
-export const BOOTSTRAP_STACK = "bootstrap";
+/** The state store of one environment account (bucket, key, lock table). */
+export const bootstrapStackName = (prefix: string, env: string) => `${prefix}-bootstrap-${env}`;
+/** Repository settings (environments, branch protection, OIDC claims, variables). */
+export const githubStackName = (prefix: string) => `${prefix}-github`;
 /** IAM role of the SaaS ingestion Lambda (trusted by the GCP WIF AWS provider). */
 export const ingestRoleName = (prefix: string, env: string) => `${prefix}-${env}-saas-ingest`;
+/** Alias (without `alias/`) of an environment's state key. */
+export const stateKeyAlias = (prefix: string, env: string) => `${prefix}-${env}-tfstate`;

@@ -25,7 +25,7 @@ describe("terraform on the synthesized AWS stacks", () => {
     terraformBinary();
   });
 
-  it("synthesizes bootstrap plus dp-aws-* and dp-gcp-* for all three environments", () => {
+  it("synthesizes dp-github, dp-bootstrap-*, dp-aws-* and dp-gcp-* for all three environments, with no machine path in any file", () => {
     const { stacks, outdir } = synthApp();
     // The policy pack ran and every environment is clean.
     const report = JSON.parse(readFileSync(join(outdir, "policy-report.json"), "utf8"));
@@ -33,7 +33,10 @@ describe("terraform on the synthesized AWS stacks", () => {
     expect(report.violations).toEqual([]);
     expect(stacks.sort()).toEqual(
       [
-        "bootstrap",
+        "dp-github",
+        "dp-bootstrap-dev",
+        "dp-bootstrap-stg",
+        "dp-bootstrap-prod",
         "dp-aws-dev",
         "dp-aws-prod",
         "dp-aws-stg",
@@ -42,12 +45,20 @@ describe("terraform on the synthesized AWS stacks", () => {
         "dp-gcp-stg",
       ].sort(),
     );
+    for (const stack of stacks) {
+      const text = readFileSync(join(outdir, "stacks", stack, "cdk.tf.json"), "utf8");
+      expect({ stack, root: text.includes(ROOT), outdir: text.includes(outdir) }).toEqual({
+        stack,
+        root: false,
+        outdir: false,
+      });
+    }
   });
 
   it("validates every AWS stack", () => {
     const { outdir, stacks } = synthApp();
-    const aws = stacks.filter((s) => s === "bootstrap" || s.includes("-aws-"));
-    expect(aws).toHaveLength(4);
+    const aws = stacks.filter((s) => s.includes("-bootstrap-") || s.includes("-aws-"));
+    expect(aws).toHaveLength(6);
     for (const stack of aws) {
       const dir = join(outdir, "stacks", stack);
       init(dir, { backend: false });

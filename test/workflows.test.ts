@@ -1,14 +1,25 @@
-/** The workflows keep the promises the README makes: keyless, minimal permissions, ordered applies. */
+/** The workflows keep the promises the README makes: keyless, pinned, minimal permissions, reviewed ordered applies. */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { CI_WORKFLOWS } from "../modules/ci-identity/subjects";
 
 const dir = join(__dirname, "..", ".github");
 const read = (p: string) => readFileSync(join(dir, p), "utf8");
-const all = [
-  ...readdirSync(join(dir, "workflows")).map((f) => `workflows/${f}`),
-  "actions/setup/action.yml",
-  "actions/cloud-auth/action.yml",
-];
+const workflows = readdirSync(join(dir, "workflows")).map((f) => `workflows/${f}`);
+const all = [...workflows, "actions/setup/action.yml", "actions/cloud-auth/action.yml"];
+
+/** `{ jobId: text }` of a workflow's jobs (two-space keys under `jobs:`). */
+function jobsOf(text: string): Record<string, string> {
+  const body = text.slice(text.indexOf("\njobs:\n") + 7);
+  const out: Record<string, string> = {};
+  let current = "";
+  for (const line of body.split("\n")) {
+    const m = /^ {2}([A-Za-z0-9_-]+):\s*$/.exec(line);
+    if (m) current = m[1];
+    else if (current) out[current] = `${out[current] ?? ""}${line}\n`;
+  }
+  return out;
+}
 
 describe("GitHub workflows", () => {
   it("hold no long-lived credentials anywhere", () => {
@@ -23,33 +34,102 @@ describe("GitHub workflows", () => {
     }
   });
 
-  it("plan: PR-scoped concurrency, minimal permissions, matrix from the synth manifest, sticky comment", () => {
-    const plan = read("workflows/plan.yml");
-    expect(plan).toMatch(/permissions:\n {2}contents: read\n {2}pull-requests: write\n {2}id-token: write\n/);
+  it("pin every third-party action to a full commit SHA with its version in a comment", () => {
+    const uses = all.flatMap((f) =>
+      [...read(f).matchAll(/uses: ([^\s]+)(.*)$/gm)].map((m) => ({ f, ref: m[1], comment: m[2].trim() })),
+    );
+    const remote = uses.filter((u) => !u.ref.startsWith("./"));
+    expect(remote.length).toBeGreaterThan(10);
+    for (const u of remote) {
+      expect({
+        ...u,
+        ok: /@[0-9a-f]{40}$/.test(u.ref) && /^# v\d+\.\d+\.\d+$/.test(u.comment),
+      }).toMatchObject({
+        ok: true,
+      });
+    }
+    // One SHA per action across files (no two versions of the same action).
+    const byAction = new Map<string, Set<string>>();
+    for (const u of remote) {
+      const [name, sha] = u.ref.split("@");
+      byAction.set(name, (byAction.get(name) ?? new Set()).add(sha));
+    }
+    for (const [name, shas] of byAction) expect({ name, versions: shas.size }).toEqual({ name, versions: 1 });
+  });
+
+  it("check out without persisting credentials, and run Node 22 or newer", () => {
+    for (const f of workflows) {
+      const text = read(f);
+      const checkouts = text.split("uses: actions/checkout@").slice(1);
+      for (const c of checkouts)
+        expect({ f, persist: /^.*\n\s+with:\n\s+persist-credentials: false/.test(c) }).toEqual({
+          f,
+          persist: true,
+        });
+    }
+    const node = /node-version: (\d+)/.exec(read("actions/setup/action.yml"));
+    expect(Number(node?.[1])).toBeGreaterThanOrEqual(22);
+  });
+
+  it("grant nothing at workflow level and permissions per job", () => {
+    for (const f of workflows) {
+      const text = read(f);
+      expect({ f, top: /\npermissions: \{\}\n/.test(text) }).toEqual({ f, top: true });
+      for (const [job, body] of Object.entries(jobsOf(text))) {
+        expect({ f, job, perms: /\n? {4}permissions:/.test(body) }).toEqual({ f, job, perms: true });
+      }
+    }
+  });
+
+  it("plan: PR-scoped, -lock=false, matrix from the synth manifest, sticky comment, one required result check", () => {
+    const plan = read(`workflows/${CI_WORKFLOWS.plan}`);
     expect(plan).toContain("group: plan-${{ github.event.pull_request.number }}");
     expect(plan).toContain("node scripts/stack-matrix.js");
-    expect(plan).toContain("matrix: ${{ fromJson(needs.synth.outputs.matrix) }}");
+    expect(plan).toContain("terraform plan -input=false -no-color -lock=false -out=tfplan");
     expect(plan).toContain("npm run -s plan:summary --");
     expect(plan).toContain("updateComment");
+    expect(plan).toContain("name: plan result");
+    expect(plan).not.toMatch(/\n {4}paths:/);
+    const jobs = jobsOf(plan);
+    expect(jobs.plan).toContain("id-token: write");
+    expect(jobs.comment).not.toContain("id-token");
+    expect(jobs.synth).not.toContain("id-token");
   });
 
-  it("apply: dev -> stg -> prod, each in its GitHub environment, never cancelled, applying the saved plan", () => {
+  it("apply: push to main only, dev -> stg -> prod, never cancelled", () => {
     const apply = read("workflows/apply.yml");
-    expect(apply).toMatch(
-      /stg:\n {4}needs: dev\n(.*\n){1,4} {6}group: apply-stg\n {6}cancel-in-progress: false/,
-    );
-    expect(apply).toMatch(/prod:\n {4}needs: stg/);
-    const env = read("workflows/apply-env.yml");
-    expect(env).toContain("environment: ${{ inputs.env }}");
-    expect(env).toContain("cancel-in-progress: false");
-    expect(env).toMatch(/terraform plan .*-out=tfplan\n\s+terraform apply .*tfplan/);
+    expect(apply).not.toContain("workflow_dispatch");
+    expect(apply).toMatch(/on:\n {2}push:\n {4}branches: \[main\]/);
+    expect(apply).toMatch(/stg:\n {4}needs: dev\n/);
+    expect(apply).toMatch(/prod:\n {4}needs: stg\n/);
+    expect(apply).toContain("cancel-in-progress: false");
+    expect(apply).not.toContain("cancel-in-progress: true");
   });
 
-  it("drift: scheduled and manual, -detailed-exitcode, one issue per stack opened and closed", () => {
-    const drift = read("workflows/drift.yml");
+  it("apply-env: plan job saves the plan and writes its summary; apply job in the environment applies exactly that file", () => {
+    const env = read(`workflows/${CI_WORKFLOWS.applyEnv}`);
+    const jobs = jobsOf(env);
+    expect(jobs.plan).not.toMatch(/\n {4}environment:/);
+    expect(jobs.plan).toContain("AWS_PLAN_ROLE_ARN_");
+    expect(jobs.plan).toContain("terraform plan -input=false -no-color -lock=false -out=tfplan");
+    expect(jobs.plan).toMatch(/npm run -s plan:summary -- .*>> "\$GITHUB_STEP_SUMMARY"/);
+    expect(jobs.plan).toContain("name: tfplan-${{ matrix.stack }}");
+    expect(jobs.apply).toContain("environment: ${{ inputs.env }}");
+    expect(jobs.apply).toContain("needs: [stacks, plan]");
+    expect(jobs.apply).toContain("AWS_APPLY_ROLE_ARN_");
+    expect(jobs.apply).toContain("name: tfplan-${{ matrix.stack }}");
+    expect(jobs.apply).toContain("terraform apply -input=false -no-color -lock-timeout=10m tfplan");
+    expect(jobs.apply).not.toContain("terraform plan");
+    expect(jobs.apply).toContain("fail-fast: false");
+    expect(jobs.apply).toContain("cancel-in-progress: false");
+    expect(env).not.toContain("fail-fast: true");
+  });
+
+  it("drift: scheduled and manual, -detailed-exitcode without a lock, one issue per stack opened and closed", () => {
+    const drift = read(`workflows/${CI_WORKFLOWS.drift}`);
     expect(drift).toContain("schedule:");
     expect(drift).toContain("workflow_dispatch:");
-    expect(drift).toContain("-detailed-exitcode");
+    expect(drift).toContain("-lock=false -detailed-exitcode");
     expect(drift).toContain("Drift detected: ${process.env.STACK}");
     expect(drift).toContain('state: "closed"');
   });

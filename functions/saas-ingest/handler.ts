@@ -8,7 +8,7 @@
 
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
-import { intEnv, requiredEnv } from "../shared/env";
+import { boolEnv, intEnv, requiredEnv } from "../shared/env";
 import { createLogger } from "../shared/logger";
 import { S3ObjectStore } from "../shared/s3-objects";
 import { SecretsManagerResolver } from "../shared/secrets";
@@ -53,6 +53,7 @@ export async function handler(event: IngestEvent, context: LambdaContextLike): P
       maxAttempts: intEnv("HTTP_MAX_ATTEMPTS", 5, 1),
       baseDelayMs: intEnv("HTTP_RETRY_BASE_DELAY_MS", 1000, 0),
       maxDelayMs: 16_000,
+      maxRetryAfterMs: intEnv("HTTP_MAX_RETRY_AFTER_MS", 60_000, 0),
       timeoutMs: 30_000,
       fetch: globalThis.fetch,
       sleep: defaultSleep,
@@ -66,5 +67,7 @@ export async function handler(event: IngestEvent, context: LambdaContextLike): P
     now: Date.now,
     deadline: () => deadline,
     maxFileBytes: intEnv("OUTPUT_FILE_MAX_BYTES", 64 * 1024 * 1024, 1024),
+    gzipLevel: intEnv("OUTPUT_GZIP_LEVEL", 1, 1, 9),
+    allowHttpLoopback: boolEnv("ALLOW_HTTP_LOOPBACK", false),
   });
 }

@@ -54,6 +54,7 @@ beforeAll(async () => {
     HTTP_RETRY_BASE_DELAY_MS: "10",
     POWERTOOLS_METRICS_DISABLED: "true",
     POWERTOOLS_LOG_LEVEL: "SILENT",
+    ALLOW_HTTP_LOOPBACK: "true",
   });
 });
 afterAll(async () => {
@@ -108,6 +109,7 @@ function coreDeps(objects: ObjectStore, deadline: number, extra: Partial<RunDeps
     log: { info() {}, warn() {}, error() {} },
     now: Date.now,
     deadline: () => deadline,
+    allowHttpLoopback: true,
     ...extra,
   };
 }
@@ -129,6 +131,13 @@ const STYLES: Record<string, Record<string, unknown>> = {
     pagination: { type: "offset", param: "offset", limitParam: "limit", limit: 100 },
   },
   link: { request: { url: "/link" }, records: { path: "" }, pagination: { type: "link" } },
+};
+
+const INCREMENTAL = {
+  cursorField: "updated_at",
+  cursorType: "timestamp",
+  param: "updated_since",
+  initial: "2025-01-01T00:00:00Z",
 };
 
 const ids = (records: Record<string, unknown>[]) => records.map((r) => r.id as string);
@@ -197,9 +206,10 @@ describe("auth from Secrets Manager", () => {
       ...STYLES.cursor,
       auth: { type: "bearer", secretId: "test/absent" },
     });
-    await expect(handler({ sourceId: id, runDate: RUN_DATE }, context())).rejects.toThrow(
-      /secret "test\/absent"/,
-    );
+    const error = await handler({ sourceId: id, runDate: RUN_DATE }, context()).catch((e) => e);
+    expect(error.message).toMatch(/secret "test\/absent".*ResourceNotFoundException/);
+    // Retrying cannot create a secret (issue #14 case 7).
+    expect(error.retryable).toBe(false);
     expect(await listKeys(aws.s3Endpoint, BUCKET, prefix)).toEqual([]);
   });
 });
@@ -239,7 +249,7 @@ describe("faults", () => {
   it("a permanent failure mid-run leaves nothing visible and the state unchanged; the rerun lands each record exactly once", async () => {
     const { id, prefix } = await source({
       ...STYLES.cursor,
-      incremental: { cursorField: "updated_at", param: "updated_since", initial: "2025-01-01T00:00:00Z" },
+      incremental: INCREMENTAL,
       primaryKey: "id",
     });
     saas.faults.push({ page: 6, kind: "500", times: Number.POSITIVE_INFINITY });
@@ -273,7 +283,7 @@ describe("incremental", () => {
   it("sends the watermark, advances it after the commit, and skips records already committed at the boundary", async () => {
     const { id, prefix } = await source({
       ...STYLES.cursor,
-      incremental: { cursorField: "updated_at", param: "updated_since", initial: "2025-01-01T00:00:00Z" },
+      incremental: INCREMENTAL,
       primaryKey: "id",
     });
     saas.setTotal(500);
@@ -290,7 +300,7 @@ describe("incremental", () => {
     const state = await getSourceState(aws.dynamodbEndpoint, TABLE, id);
     expect(state).toMatchObject({
       watermark: demoRecord(799).updated_at,
-      boundaryKeys: ["r799"],
+      boundary: { count: 1, keys: ["r799"] },
       lastStatus: "succeeded",
       lastRunId: second.runId,
     });
@@ -299,7 +309,7 @@ describe("incremental", () => {
   it("a crash in the middle of publishing is finished by the next run (exactly once)", async () => {
     const { id, prefix } = await source({
       ...STYLES.cursor,
-      incremental: { cursorField: "updated_at", param: "updated_since", initial: "2025-01-01T00:00:00Z" },
+      incremental: INCREMENTAL,
       primaryKey: "id",
     });
     process.env.OUTPUT_FILE_MAX_BYTES = "20000";
@@ -309,16 +319,21 @@ describe("incremental", () => {
     const crashing = Object.assign(Object.create(real), {
       copy: (a: string, b: string) => (++copies === 3 ? new Promise<void>(() => undefined) : real.copy(a, b)),
     });
-    const deadline = Date.now() + 3000;
-    void runIngestion(
-      { sourceId: id, runDate: RUN_DATE },
-      coreDeps(crashing, deadline, { maxFileBytes: 20_000, publishReserveMs: 0, leaseGraceMs: 0 }),
-    );
+    const deadline = Date.now() + 60_000;
+    const deps = coreDeps(crashing, deadline, { maxFileBytes: 20_000, publishReserveMs: 0, leaseMs: 1500 });
+    // After the crash the dead process writes nothing more (its lease is no longer renewed).
+    const settings = deps.settings;
+    deps.settings = Object.assign(Object.create(settings), {
+      putState: (...a: Parameters<typeof settings.putState>) =>
+        copies >= 3 ? new Promise<boolean>(() => undefined) : settings.putState(...a),
+    });
+    void runIngestion({ sourceId: id, runDate: RUN_DATE }, deps);
     while (copies < 3) await new Promise((r) => setTimeout(r, 20));
-    // Two files are visible now: the crash window. The lease expires at the crashed run's deadline.
+    const crashedAt = Date.now();
+    // Two files are visible now: the crash window. The short lease blocks the next run for seconds only.
     expect((await getSourceState(aws.dynamodbEndpoint, TABLE, id))?.pending).toBeDefined();
     await expect(handler({ sourceId: id, runDate: RUN_DATE }, context())).rejects.toThrow(/is being run by/);
-    await new Promise((r) => setTimeout(r, deadline - Date.now() + 50));
+    await new Promise((r) => setTimeout(r, 1600 - (Date.now() - crashedAt)));
     const summary = await handler({ sourceId: id, runDate: RUN_DATE }, context());
     expect(summary.recoveredRunId).toBeDefined();
     expect(summary.records).toBe(0);

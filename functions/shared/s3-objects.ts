@@ -27,11 +27,13 @@ export interface ObjectStore {
   /** Streams `body` to `key` (multipart for large bodies). */
   upload(key: string, body: Readable, contentType: string): Promise<UploadResult>;
   copy(fromKey: string, toKey: string): Promise<void>;
-  put(key: string, body: string, contentType: string): Promise<void>;
+  put(key: string, body: string | Uint8Array, contentType: string): Promise<void>;
   delete(keys: string[]): Promise<void>;
   exists(key: string): Promise<boolean>;
   /** The object's body as UTF-8 text, or undefined when it does not exist. */
   getText?(key: string): Promise<string | undefined>;
+  /** The object's bytes, or undefined when it does not exist. */
+  getBytes?(key: string): Promise<Buffer | undefined>;
   /** Every key under `prefix`, sorted. */
   list?(prefix: string): Promise<string[]>;
 }
@@ -84,7 +86,7 @@ export class S3ObjectStore implements ObjectStore {
     }
   }
 
-  async put(key: string, body: string, contentType: string): Promise<void> {
+  async put(key: string, body: string | Uint8Array, contentType: string): Promise<void> {
     try {
       await this.client.send(
         new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }),
@@ -118,6 +120,16 @@ export class S3ObjectStore implements ObjectStore {
     } catch (e) {
       if (notFound(e)) return false;
       this.fail("head", key, e);
+    }
+  }
+
+  async getBytes(key: string): Promise<Buffer | undefined> {
+    try {
+      const r = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      return Buffer.from(await r.Body!.transformToByteArray());
+    } catch (e) {
+      if (notFound(e)) return undefined;
+      this.fail("get", key, e);
     }
   }
 

@@ -1,51 +1,91 @@
 /**
- * AWS side of CI identity for one environment account: the GitHub OIDC provider and two roles.
- * - `<name>-ci-plan`: read-only, plus read of this environment's state and its lockfile; assumable
- *   only by this repository's pull requests and its main branch (drift detection).
- * - `<name>-ci-apply`: deploys; assumable only by jobs in the repository's `<env>` GitHub
- *   environment (which can require reviewers).
- * Both require `aud = sts.amazonaws.com` and a `sub` naming this repository.
+ * AWS side of CI identity for one environment account: the GitHub OIDC provider, a permissions
+ * boundary every role of the stack carries, and two roles.
+ * - `<name>-ci-plan`: ReadOnlyAccess minus every data read (`PLAN_DENIED_DATA_READS`), plus read
+ *   of this environment's state; never writes a state or a lock (plans run `-lock=false`).
+ *   Trusted only for the plan workflow on pull requests and the drift / apply-env plan jobs on main.
+ * - `<name>-ci-apply`: the services the stacks manage (`MANAGED_SERVICES`), IAM only on
+ *   `<name>-*` roles that carry the boundary, read/write of this environment's state. Trusted only
+ *   for the apply-env workflow on main, in the `<env>` GitHub environment.
+ * Trusts name the workflow file through the repository's OIDC subject template (see `subjects.ts`).
  */
 import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
+import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import { suppress } from "../../policy/suppress";
 import { type PolicyStatement, policyDocument } from "../iam/policy";
 import { ServiceRole } from "../iam/service-role";
+import {
+  ciStateStatements,
+  STATE_BUCKET_ADMIN,
+  STATE_KEY_ADMIN,
+  type StateLocation,
+} from "../state-store/grants";
+import {
+  ADMIN_POLICY_ARNS,
+  IAM_ESCALATION,
+  IAM_ROLE_WRITES_NEEDING_BOUNDARY,
+  MANAGED_SERVICES,
+  MANAGED_SETTINGS_KEYS,
+  PLAN_DENIED_DATA_READS,
+  RUNTIME_SERVICES,
+} from "./perms";
+import { applySubject, planSubjects } from "./subjects";
 
 export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
 
 export interface CiIdentityProps {
-  /** e.g. `dp-dev`. */
+  /** e.g. `dp-dev`: roles are `<name>-ci-plan|apply`, the boundary `<name>-boundary`. */
   readonly name: string;
   readonly environment: string;
   readonly accountId: string;
+  readonly region: string;
   /** `owner/name`. */
   readonly repository: string;
-  /** Remote state location (bucket in the state account, its region and key alias). */
-  readonly state?: { bucket: string; accountId: string; region: string; kmsAlias: string };
+  /** This environment's state store (in this account). @default - no state grants */
+  readonly state?: StateLocation;
+  /** The settings table whose managed items the plan role may read. @default - none */
+  readonly settingsTableName?: string;
 }
 
-export function githubTrust(accountId: string, repository: string, subjects: string[]): string {
+/** Trust of GitHub's OIDC provider for exactly these `sub` values (StringLike only if one has a `*`). */
+export function githubTrust(accountId: string, subjects: string[]): string {
+  const op = subjects.some((s) => s.includes("*")) ? "StringLike" : "StringEquals";
   return policyDocument([
     {
       Effect: "Allow",
       Principal: { Federated: `arn:aws:iam::${accountId}:oidc-provider/${GITHUB_OIDC_HOST}` },
       Action: "sts:AssumeRoleWithWebIdentity",
-      Condition: {
-        StringEquals: { [`${GITHUB_OIDC_HOST}:aud`]: "sts.amazonaws.com" },
-        StringLike: { [`${GITHUB_OIDC_HOST}:sub`]: subjects.map((s) => `repo:${repository}:${s}`) },
-      },
+      Condition:
+        op === "StringEquals"
+          ? {
+              StringEquals: {
+                [`${GITHUB_OIDC_HOST}:aud`]: "sts.amazonaws.com",
+                [`${GITHUB_OIDC_HOST}:sub`]: subjects,
+              },
+            }
+          : {
+              StringEquals: { [`${GITHUB_OIDC_HOST}:aud`]: "sts.amazonaws.com" },
+              StringLike: { [`${GITHUB_OIDC_HOST}:sub`]: subjects },
+            },
     },
   ]);
 }
 
+/** ARN of the permissions boundary every role of the environment's AWS stack carries. */
+export const boundaryArn = (accountId: string, name: string) =>
+  `arn:aws:iam::${accountId}:policy/${name}-boundary`;
+
 export class CiIdentity extends Construct {
   readonly planRole: ServiceRole;
   readonly applyRole: ServiceRole;
+  readonly boundary: IamPolicy;
 
   constructor(scope: Construct, id: string, props: CiIdentityProps) {
     super(scope, id);
+    const { accountId, name } = props;
     const provider = new IamOpenidConnectProvider(this, "github", {
       url: `https://${GITHUB_OIDC_HOST}`,
       clientIdList: ["sts.amazonaws.com"],
@@ -54,135 +94,245 @@ export class CiIdentity extends Construct {
         "1c58a3a8518e8759bf075b76b750d4f2df264fcd",
       ],
     });
+    this.boundary = new IamPolicy(this, "boundary", {
+      name: `${name}-boundary`,
+      description: `Ceiling of every role in ${name}: managed services only, no way out of the boundary`,
+      policy: policyDocument(boundaryStatements(props)),
+    });
+    suppress(
+      this.boundary,
+      "AWS-IAM-NO-SERVICE-WILDCARD",
+      "A permissions boundary is a ceiling and grants nothing by itself; each role's own policy is narrow",
+    );
     this.planRole = new ServiceRole(this, "plan", {
-      name: `${props.name}-ci-plan`,
+      name: `${name}-ci-plan`,
       service: GITHUB_OIDC_HOST,
-      accountId: props.accountId,
-      assumeRolePolicy: githubTrust(props.accountId, props.repository, [
-        "pull_request",
-        "ref:refs/heads/main",
-      ]),
+      accountId,
+      assumeRolePolicy: githubTrust(accountId, planSubjects(props.repository)),
       managedPolicyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess"],
     });
+    this.planRole.addToPolicy(...planDenies(props));
     this.applyRole = new ServiceRole(this, "apply", {
-      name: `${props.name}-ci-apply`,
+      name: `${name}-ci-apply`,
       service: GITHUB_OIDC_HOST,
-      accountId: props.accountId,
-      assumeRolePolicy: githubTrust(props.accountId, props.repository, [`environment:${props.environment}`]),
-      managedPolicyArns: ["arn:aws:iam::aws:policy/AdministratorAccess"],
+      accountId,
+      assumeRolePolicy: githubTrust(accountId, [applySubject(props.repository, props.environment)]),
     });
-    this.planRole.role.node.addDependency(provider);
-    this.applyRole.role.node.addDependency(provider);
+    const applyScope = new IamRolePolicy(this, "apply-scope", {
+      role: this.applyRole.role.id,
+      name: "managed-services",
+      policy: policyDocument(applyStatements(props)),
+    });
     suppress(
-      this.applyRole.managedAttachments[0],
-      "AWS-IAM-NO-ADMIN-POLICY",
-      "The apply role creates every resource of this stack, IAM roles included; only jobs in the protected GitHub environment can assume it",
+      applyScope,
+      "AWS-IAM-NO-SERVICE-WILDCARD",
+      "The apply role creates and deletes every resource of these services in its own account; IAM is scoped to the environment's names and the boundary",
     );
+    for (const role of [this.planRole, this.applyRole]) role.role.node.addDependency(provider);
     if (props.state) {
-      const s = props.state;
-      const bucketArn = `arn:aws:s3:::${s.bucket}`;
-      const keyArn = `arn:aws:kms:${s.region}:${s.accountId}:key/*`;
-      const aliasCondition = { "ForAnyValue:StringEquals": { "kms:ResourceAliases": s.kmsAlias } };
-      const stateStatements = (write: boolean): PolicyStatement[] => [
-        {
-          Effect: "Allow",
-          Action: ["s3:ListBucket"],
-          Resource: bucketArn,
-          Condition: { StringLike: { "s3:prefix": [`${props.environment}/*`] } },
-        },
-        { Effect: "Allow", Action: ["s3:GetObject"], Resource: `${bucketArn}/${props.environment}/*` },
-        {
-          Effect: "Allow",
-          Action: ["s3:PutObject", "s3:DeleteObject"],
-          Resource: write
-            ? `${bucketArn}/${props.environment}/*`
-            : `${bucketArn}/${props.environment}/*.tflock`,
-        },
-        {
-          Effect: "Allow",
-          Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"],
-          Resource: keyArn,
-          Condition: aliasCondition,
-        },
-      ];
-      this.planRole.addToPolicy(...stateStatements(false));
-      this.applyRole.addToPolicy(...stateStatements(true));
+      this.planRole.addToPolicy(...ciStateStatements(props.state, "plan"));
+      this.applyRole.addToPolicy(...ciStateStatements(props.state, "apply"));
     }
     new TerraformOutput(this, "plan_role_arn", {
       value: this.planRole.arn,
-      description: "Set as repository variable AWS_PLAN_ROLE_ARN_<ENV>",
+      description: "Repository variable AWS_PLAN_ROLE_ARN_<ENV> (set by the GitHub stack)",
     });
     new TerraformOutput(this, "apply_role_arn", {
       value: this.applyRole.arn,
-      description: "Set as repository variable AWS_APPLY_ROLE_ARN_<ENV>",
+      description: "Repository variable AWS_APPLY_ROLE_ARN_<ENV> (set by the GitHub stack)",
     });
   }
 }
 
-/**
- * Statements for the state bucket policy granting one environment's CI roles their state. The
- * principal is the account, narrowed by `aws:PrincipalArn`, so the policy is valid before the
- * roles exist (bootstrap is applied first).
- */
-export function stateAccessForCi(
-  prefix: string,
-  env: string,
-  accountId: string,
-  bucketArn: string,
-): PolicyStatement[] {
-  const role = (kind: string) => `arn:aws:iam::${accountId}:role/${prefix}-${env}-ci-${kind}`;
-  const who = (...kinds: string[]) => ({ ArnEquals: { "aws:PrincipalArn": kinds.map(role) } });
-  const account = { AWS: `arn:aws:iam::${accountId}:root` };
+/** The plan role's explicit denies: no data reads, no writes to anything. */
+export function planDenies(props: CiIdentityProps): PolicyStatement[] {
+  const out: PolicyStatement[] = [
+    {
+      Sid: "DenyDataReads",
+      Effect: "Deny",
+      Action: PLAN_DENIED_DATA_READS.filter((a) => !a.startsWith("s3:")),
+      Resource: "*",
+    },
+    {
+      Sid: "DenyObjectReadsButState",
+      Effect: "Deny",
+      Action: PLAN_DENIED_DATA_READS.filter((a) => a.startsWith("s3:")),
+      NotResource: props.state
+        ? `arn:aws:s3:::${props.state.bucket}/${props.state.environment}/*`
+        : "arn:aws:s3:::no-state-bucket/none",
+    },
+  ];
+  const tables = [
+    props.settingsTableName &&
+      `arn:aws:dynamodb:${props.region}:${props.accountId}:table/${props.settingsTableName}`,
+    props.state?.lockTable &&
+      `arn:aws:dynamodb:${props.state.region}:${props.accountId}:table/${props.state.lockTable}`,
+  ].filter((t): t is string => Boolean(t));
+  out.push({
+    Sid: "DenyItemReadsButManaged",
+    Effect: "Deny",
+    Action: "dynamodb:GetItem",
+    NotResource: tables.length > 0 ? tables : "arn:aws:dynamodb:::table/none",
+  });
+  if (props.settingsTableName) {
+    out.push({
+      Sid: "DenySettingsItemsNotManaged",
+      Effect: "Deny",
+      Action: "dynamodb:GetItem",
+      Resource: `arn:aws:dynamodb:${props.region}:${props.accountId}:table/${props.settingsTableName}`,
+      Condition: { "ForAnyValue:StringNotLike": { "dynamodb:LeadingKeys": [...MANAGED_SETTINGS_KEYS] } },
+    });
+  }
+  return out;
+}
+
+/** What apply may do: the managed services, IAM only on this environment's names. */
+export function applyStatements(props: CiIdentityProps): PolicyStatement[] {
+  const iam = (kind: string) => `arn:aws:iam::${props.accountId}:${kind}/${props.name}-*`;
   return [
     {
-      Sid: `CiList${env}`,
+      Sid: "ManagedServices",
       Effect: "Allow",
-      Principal: account,
-      Action: "s3:ListBucket",
-      Resource: bucketArn,
-      Condition: { ...who("plan", "apply"), StringLike: { "s3:prefix": [`${env}/*`] } },
+      Action: MANAGED_SERVICES.filter((s) => s !== "dynamodb").map((s) => `${s}:*`),
+      Resource: "*",
+    },
+    // Buckets of this environment only (`<prefix>-<env>-…`); never the state bucket's settings.
+    {
+      Sid: "EnvironmentBuckets",
+      Effect: "Allow",
+      Action: "s3:*",
+      Resource: [`arn:aws:s3:::${props.name}-*`, `arn:aws:s3:::${props.name}-*/*`],
     },
     {
-      Sid: `CiRead${env}`,
+      Sid: "BucketListing",
       Effect: "Allow",
-      Principal: account,
-      Action: "s3:GetObject",
-      Resource: `${bucketArn}/${env}/*`,
-      Condition: who("plan", "apply"),
+      Action: ["s3:ListAllMyBuckets", "s3:GetBucketLocation"],
+      Resource: "*",
     },
     {
-      Sid: `CiLock${env}`,
+      Sid: "EnvironmentTables",
       Effect: "Allow",
-      Principal: account,
-      Action: ["s3:PutObject", "s3:DeleteObject"],
-      Resource: `${bucketArn}/${env}/*.tflock`,
-      Condition: who("plan"),
+      Action: "dynamodb:*",
+      Resource: [
+        `arn:aws:dynamodb:${props.region}:${props.accountId}:table/${props.name}-*`,
+        `arn:aws:dynamodb:${props.region}:${props.accountId}:table/${props.name}-*/*`,
+      ],
     },
     {
-      Sid: `CiWrite${env}`,
+      Sid: "DynamodbDescribe",
       Effect: "Allow",
-      Principal: account,
-      Action: ["s3:PutObject", "s3:DeleteObject"],
-      Resource: `${bucketArn}/${env}/*`,
-      Condition: who("apply"),
+      Action: ["dynamodb:List*", "dynamodb:Describe*"],
+      Resource: "*",
+    },
+    { Sid: "IamRead", Effect: "Allow", Action: ["iam:Get*", "iam:List*"], Resource: "*" },
+    {
+      Sid: "IamEnvironmentRoles",
+      Effect: "Allow",
+      Action: [
+        "iam:CreateRole",
+        "iam:DeleteRole",
+        "iam:UpdateRole",
+        "iam:UpdateAssumeRolePolicy",
+        "iam:TagRole",
+        "iam:UntagRole",
+        "iam:PutRolePolicy",
+        "iam:DeleteRolePolicy",
+        "iam:AttachRolePolicy",
+        "iam:DetachRolePolicy",
+        "iam:PutRolePermissionsBoundary",
+        "iam:PassRole",
+        "iam:CreateInstanceProfile",
+        "iam:DeleteInstanceProfile",
+        "iam:AddRoleToInstanceProfile",
+        "iam:RemoveRoleFromInstanceProfile",
+        "iam:TagInstanceProfile",
+        "iam:CreatePolicy",
+        "iam:DeletePolicy",
+        "iam:CreatePolicyVersion",
+        "iam:DeletePolicyVersion",
+        "iam:TagPolicy",
+      ],
+      Resource: [iam("role"), iam("instance-profile"), iam("policy")],
+    },
+    {
+      Sid: "IamGithubProvider",
+      Effect: "Allow",
+      Action: ["iam:*OpenIDConnectProvider*"],
+      Resource: `arn:aws:iam::${props.accountId}:oidc-provider/${GITHUB_OIDC_HOST}`,
+    },
+    {
+      Sid: "ServiceLinkedRoles",
+      Effect: "Allow",
+      Action: "iam:CreateServiceLinkedRole",
+      Resource: `arn:aws:iam::${props.accountId}:role/aws-service-role/*`,
     },
   ];
 }
 
-/** Key policy statement letting one environment's CI roles use the state key. */
-export function stateKeyAccessForCi(prefix: string, env: string, accountId: string): PolicyStatement {
-  return {
-    Sid: `CiState${env}`,
-    Effect: "Allow",
-    Principal: { AWS: `arn:aws:iam::${accountId}:root` },
-    Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"],
-    Resource: "*",
-    Condition: {
-      ArnEquals: {
-        "aws:PrincipalArn": ["plan", "apply"].map(
-          (k) => `arn:aws:iam::${accountId}:role/${prefix}-${env}-ci-${k}`,
-        ),
-      },
+/**
+ * The boundary: the ceiling of every role in the stack. It allows the managed and run-time
+ * services, and denies what would leave it: roles created or changed without it, users and keys,
+ * editing it, admin policies, the CI roles' trusts (an admin changes those), the state store.
+ */
+export function boundaryStatements(props: CiIdentityProps): PolicyStatement[] {
+  const arn = boundaryArn(props.accountId, props.name);
+  const ciRoles = `arn:aws:iam::${props.accountId}:role/${props.name}-ci-*`;
+  const out: PolicyStatement[] = [
+    {
+      Sid: "Ceiling",
+      Effect: "Allow",
+      Action: [...MANAGED_SERVICES, ...RUNTIME_SERVICES, "iam", "s3"].map((s) => `${s}:*`),
+      Resource: "*",
     },
-  };
+    {
+      Sid: "DenyRolesWithoutThisBoundary",
+      Effect: "Deny",
+      Action: [...IAM_ROLE_WRITES_NEEDING_BOUNDARY],
+      Resource: "*",
+      Condition: { StringNotEquals: { "iam:PermissionsBoundary": arn } },
+    },
+    { Sid: "DenyEscalation", Effect: "Deny", Action: [...IAM_ESCALATION], Resource: "*" },
+    {
+      Sid: "DenyEditingTheBoundary",
+      Effect: "Deny",
+      Action: [
+        "iam:CreatePolicyVersion",
+        "iam:DeletePolicy",
+        "iam:DeletePolicyVersion",
+        "iam:SetDefaultPolicyVersion",
+      ],
+      Resource: arn,
+    },
+    {
+      Sid: "DenyAdminPolicies",
+      Effect: "Deny",
+      Action: ["iam:AttachRolePolicy"],
+      Resource: "*",
+      Condition: { ArnEquals: { "iam:PolicyARN": [...ADMIN_POLICY_ARNS] } },
+    },
+    {
+      Sid: "DenyCiTrustChanges",
+      Effect: "Deny",
+      Action: ["iam:UpdateAssumeRolePolicy", "iam:DeleteRole"],
+      Resource: ciRoles,
+    },
+  ];
+  if (props.state) {
+    out.push(
+      {
+        Sid: "DenyStateStoreChanges",
+        Effect: "Deny",
+        Action: [...STATE_BUCKET_ADMIN],
+        Resource: [`arn:aws:s3:::${props.state.bucket}`, `arn:aws:s3:::${props.state.bucket}/*`],
+      },
+      {
+        Sid: "DenyStateKeyChanges",
+        Effect: "Deny",
+        Action: [...STATE_KEY_ADMIN],
+        Resource: "*",
+        Condition: { "ForAnyValue:StringEquals": { "kms:ResourceAliases": props.state.kmsAlias } },
+      },
+    );
+  }
+  return out;
 }

@@ -57,6 +57,9 @@ export class DataLake extends Construct {
         ...extra,
       });
     this.raw = data("raw", {
+      // Ingestion stages under _staging/ and deletes what it staged; files of a killed run expire here.
+      abortIncompleteMultipartDays: 1,
+      prefixExpirations: [{ prefix: "_staging/", days: 2 }],
       transitions: [
         { days: props.rawTransitionDays ?? 90, storageClass: "STANDARD_IA" },
         { days: props.rawArchiveDays ?? 365, storageClass: "GLACIER_IR" },

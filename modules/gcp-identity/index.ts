@@ -15,6 +15,8 @@ import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
 import { ServiceAccountIamMember } from "@cdktf/provider-google/lib/service-account-iam-member";
 import { type ITerraformDependable, TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
+import { suppress } from "../../policy/suppress";
+import { CI_WORKFLOWS, jobWorkflowRef, MAIN_REF } from "../ci-identity/subjects";
 
 /** Predefined (never primitive) roles of the CI service accounts, project-wide by necessity. */
 export const CI_PLAN_ROLES = [
@@ -33,6 +35,28 @@ export const CI_APPLY_ROLES = [
   "roles/serviceusage.serviceUsageAdmin",
 ] as const;
 
+/** Pool id of an environment (`<name>-pool`, at most 32 characters). */
+export const wifPoolId = (name: string) => `${name}-pool`.slice(0, 32);
+export const GITHUB_WIF_PROVIDER_ID = "github";
+/** The GitHub WIF provider's resource name, as google-github-actions/auth wants it (project number). */
+export const githubWifProviderName = (projectNumber: string, name: string) =>
+  `projects/${projectNumber}/locations/global/workloadIdentityPools/${wifPoolId(name)}/providers/${GITHUB_WIF_PROVIDER_ID}`;
+/** Email of a CI service account (`ci-plan` / `ci-apply`). */
+export const ciServiceAccountEmail = (projectId: string, kind: "plan" | "apply") =>
+  `ci-${kind}@${projectId}.iam.gserviceaccount.com`;
+
+/**
+ * Why the apply service account holds roles that can reach owner: the stack manages project IAM
+ * and its own federation. Only the apply job of apply-env.yml on main, in the environment's
+ * GitHub environment (required reviewers for stg and prod), can impersonate it.
+ */
+const CI_APPLY_OWNER_EQUIVALENT_REASONS: Partial<Record<(typeof CI_APPLY_ROLES)[number], string>> = {
+  "roles/resourcemanager.projectIamAdmin":
+    "The stack grants project roles through google_project_iam_member; only the reviewed apply job on main can impersonate this account",
+  "roles/iam.workloadIdentityPoolAdmin":
+    "The stack manages its own federation pool and providers; only the reviewed apply job on main can impersonate this account",
+};
+
 export interface GcpIdentityProps {
   readonly projectId: string;
   /** e.g. `dp-dev`; pool id is `<name>-pool`. */
@@ -40,6 +64,8 @@ export interface GcpIdentityProps {
   readonly environment: string;
   /** `owner/name` of the repository CI runs in. */
   readonly githubRepository: string;
+  /** Numeric id of that repository (`assertion.repository_id`: survives a rename or a re-created namesake). */
+  readonly githubRepositoryId: string;
   /** GitHub environment whose jobs may apply. @default environment */
   readonly githubApplyEnvironment?: string;
   readonly awsAccountId: string;
@@ -69,7 +95,7 @@ export class GcpIdentity extends Construct {
 
     this.pool = new IamWorkloadIdentityPool(this, "pool", {
       project,
-      workloadIdentityPoolId: `${props.name}-pool`.slice(0, 32),
+      workloadIdentityPoolId: wifPoolId(props.name),
       displayName: `${props.name} federation`.slice(0, 32),
       description: "Keyless access for GitHub Actions and AWS functions",
       dependsOn: props.dependsOn,
@@ -79,17 +105,14 @@ export class GcpIdentity extends Construct {
     this.githubProvider = new IamWorkloadIdentityPoolProvider(this, "github", {
       project,
       workloadIdentityPoolId: poolId,
-      workloadIdentityPoolProviderId: "github",
+      workloadIdentityPoolProviderId: GITHUB_WIF_PROVIDER_ID,
       displayName: "GitHub Actions",
-      attributeMapping: {
-        "google.subject": "assertion.sub",
-        "attribute.repository": "assertion.repository",
-        "attribute.ref": "assertion.ref",
-        "attribute.environment": "assertion.environment",
-        "attribute.event_name": "assertion.event_name",
-      },
-      // Only tokens minted for this repository are accepted at all.
-      attributeCondition: `assertion.repository == '${props.githubRepository}'`,
+      attributeMapping: githubAttributeMapping(
+        props.githubRepository,
+        props.githubApplyEnvironment ?? props.environment,
+      ),
+      // Only this repository (by id and name), and only the jobs that have a CI role at all.
+      attributeCondition: githubAttributeCondition(props.githubRepository, props.githubRepositoryId),
       oidc: { issuerUri: "https://token.actions.githubusercontent.com" },
     });
     const awsRoleArn = `arn:aws:sts::${props.awsAccountId}:assumed-role/${props.awsFunctionsRoleName}`;
@@ -116,12 +139,8 @@ export class GcpIdentity extends Construct {
         role: "roles/iam.workloadIdentityUser",
         member,
       });
-    impersonate("ci-plan-wif", this.ciPlan, principalSet("repository", props.githubRepository));
-    impersonate(
-      "ci-apply-wif",
-      this.ciApply,
-      principalSet("environment", props.githubApplyEnvironment ?? props.environment),
-    );
+    impersonate("ci-plan-wif", this.ciPlan, principalSet("ci_role", "plan"));
+    impersonate("ci-apply-wif", this.ciApply, principalSet("ci_role", "apply"));
     impersonate("aws-functions-wif", this.awsFunctions, principalSet("aws_role", awsRoleArn));
 
     const projectRole = (sid: string, role: string, account: ServiceAccount) =>
@@ -129,7 +148,11 @@ export class GcpIdentity extends Construct {
     projectRole("iics-job-user", "roles/bigquery.jobUser", this.iics);
     projectRole("aws-functions-job-user", "roles/bigquery.jobUser", this.awsFunctions);
     for (const role of CI_PLAN_ROLES) projectRole(`ci-plan-${role.split("/")[1]}`, role, this.ciPlan);
-    for (const role of CI_APPLY_ROLES) projectRole(`ci-apply-${role.split("/")[1]}`, role, this.ciApply);
+    for (const role of CI_APPLY_ROLES) {
+      const grant = projectRole(`ci-apply-${role.split("/")[1]}`, role, this.ciApply);
+      const reason = CI_APPLY_OWNER_EQUIVALENT_REASONS[role];
+      if (reason) suppress(grant, "CI-GCP-NO-OWNER-EQUIVALENT", reason);
+    }
 
     const out = (oid: string, value: string, description: string) =>
       new TerraformOutput(this, oid, { value, description });
@@ -152,4 +175,44 @@ export class GcpIdentity extends Construct {
     out("ci_plan_service_account", this.ciPlan.email, "Service account CI plans as");
     out("ci_apply_service_account", this.ciApply.email, "Service account CI applies as");
   }
+}
+
+/**
+ * `attribute.ci_role` of a GitHub token: `apply` only for the apply-env workflow on main running in
+ * the environment's GitHub environment; `plan` for the plan workflow on pull requests and the
+ * drift / apply-env plan jobs on main; `none` otherwise (refused by the attribute condition).
+ * The same table as the AWS trusts (`modules/ci-identity/subjects.ts`), read from the claims
+ * (`assertion.ref`, `assertion.job_workflow_ref`, `assertion.environment`) rather than `sub`.
+ */
+export function ciRoleExpression(repository: string, environment: string): string {
+  const ref = (file: string) => `'${jobWorkflowRef(repository, file, MAIN_REF)}'`;
+  const onMain = `assertion.ref == '${MAIN_REF}'`;
+  const apply = [
+    onMain,
+    `assertion.job_workflow_ref == ${ref(CI_WORKFLOWS.applyEnv)}`,
+    `'environment' in assertion`,
+    `assertion.environment == '${environment}'`,
+  ].join(" && ");
+  const prPlan = [
+    `assertion.event_name == 'pull_request'`,
+    `assertion.job_workflow_ref.startsWith('${repository}/.github/workflows/${CI_WORKFLOWS.plan}@refs/pull/')`,
+  ].join(" && ");
+  const mainPlan = `${onMain} && assertion.job_workflow_ref in [${ref(CI_WORKFLOWS.drift)}, ${ref(CI_WORKFLOWS.applyEnv)}]`;
+  return `(${apply}) ? 'apply' : ((${prPlan}) || (${mainPlan})) ? 'plan' : 'none'`;
+}
+
+export function githubAttributeMapping(repository: string, environment: string): Record<string, string> {
+  return {
+    // google.subject is limited to 127 bytes; the customised `sub` can be longer.
+    "google.subject":
+      "'gh:' + assertion.repository_id + ':' + assertion.run_id + ':' + assertion.run_attempt",
+    "attribute.repository_id": "assertion.repository_id",
+    "attribute.ref": "assertion.ref",
+    "attribute.job_workflow_ref": "assertion.job_workflow_ref",
+    "attribute.ci_role": ciRoleExpression(repository, environment),
+  };
+}
+
+export function githubAttributeCondition(repository: string, repositoryId: string): string {
+  return `assertion.repository_id == '${repositoryId}' && assertion.repository == '${repository}' && attribute.ci_role != 'none'`;
 }

@@ -5,6 +5,8 @@ export interface PolicyStatement {
   Principal?: Record<string, string | string[]> | "*";
   Action: string | string[];
   Resource?: string | string[];
+  /** Every resource except these (deny statements that carve out an exception). */
+  NotResource?: string | string[];
   Condition?: Record<string, Record<string, string | string[] | boolean>>;
 }
 

@@ -12,6 +12,7 @@ import { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedule";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { AssetType, TerraformAsset, TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
+import type { Bundle } from "../../functions/build";
 import type { SourceSettings } from "../../functions/saas-ingest/core/settings";
 import { ServiceRole } from "../iam/service-role";
 import type { KmsKey } from "../kms-key";
@@ -31,8 +32,8 @@ export interface IngestFunctionProps {
   readonly roleName: string;
   readonly accountId: string;
   readonly region: string;
-  /** Folder holding the bundled index.js (and its source map). */
-  readonly bundleDir: string;
+  /** The bundled handler (`bundleFunction("saas-ingest")`): its deterministic zip is the package. */
+  readonly bundle: Bundle;
   readonly key: KmsKey;
   readonly settings: SettingsTable;
   readonly rawBucket: SecureBucket;
@@ -62,7 +63,12 @@ export class IngestFunction extends Construct {
   constructor(scope: Construct, id: string, props: IngestFunctionProps) {
     super(scope, id);
     const { key } = props;
-    const asset = new TerraformAsset(this, "bundle", { path: props.bundleDir, type: AssetType.ARCHIVE });
+    // The zip is built (and cached) by bundleFunction: cdktf only copies it, no re-zip per stack.
+    const asset = new TerraformAsset(this, "bundle", {
+      path: props.bundle.zip,
+      type: AssetType.FILE,
+      assetHash: props.bundle.sha256,
+    });
     const logGroup = new CloudwatchLogGroup(this, "logs", {
       name: `/aws/lambda/${props.functionName}`,
       retentionInDays: props.logRetentionDays ?? 365,
@@ -120,7 +126,7 @@ export class IngestFunction extends Construct {
       architectures: ["arm64"],
       handler: "index.handler",
       filename: asset.path,
-      sourceCodeHash: asset.assetHash,
+      sourceCodeHash: props.bundle.sourceCodeHash,
       memorySize: props.memoryMb ?? 512,
       timeout: props.timeoutSeconds ?? 900,
       reservedConcurrentExecutions: props.reservedConcurrency ?? 5,

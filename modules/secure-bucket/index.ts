@@ -20,7 +20,7 @@ import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { Construct } from "constructs";
-import { bucketNameProblem } from "../../config/load";
+import { bucketNameProblem } from "../../lib/rules/names";
 import type { PolicyStatement } from "../iam/policy";
 import { policyDocument } from "../iam/policy";
 import type { IGrantable } from "../iam/service-role";
@@ -40,6 +40,13 @@ export interface SecureBucketProps {
   readonly noncurrentVersionExpiryDays?: number;
   /** Days until current objects expire. @default - never */
   readonly expirationDays?: number;
+  /** Days after which an incomplete multipart upload is aborted (its parts deleted). @default 7 */
+  readonly abortIncompleteMultipartDays?: number;
+  /**
+   * Expiry of objects under a prefix (current versions after `days`, noncurrent ones a day after
+   * they become noncurrent), e.g. staging areas that crashed writers leave behind. @default []
+   */
+  readonly prefixExpirations?: Array<{ prefix: string; days: number }>;
   /** Storage class transitions of current objects. @default [] */
   readonly transitions?: Array<{
     days: number;
@@ -152,7 +159,7 @@ export class SecureBucket extends Construct {
         id: "abort-incomplete-multipart-uploads",
         status: "Enabled",
         filter: [{}],
-        abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
+        abortIncompleteMultipartUpload: [{ daysAfterInitiation: props.abortIncompleteMultipartDays ?? 7 }],
       },
       {
         id: "expire-noncurrent-versions",
@@ -161,6 +168,15 @@ export class SecureBucket extends Construct {
         noncurrentVersionExpiration: [{ noncurrentDays: props.noncurrentVersionExpiryDays ?? 90 }],
       },
     ];
+    for (const e of props.prefixExpirations ?? []) {
+      rules.push({
+        id: `expire-${e.prefix.replace(/[^A-Za-z0-9-]+/g, "-").replace(/^-+|-+$/g, "")}`,
+        status: "Enabled",
+        filter: [{ prefix: e.prefix }],
+        expiration: [{ days: e.days }],
+        noncurrentVersionExpiration: [{ noncurrentDays: 1 }],
+      });
+    }
     if (props.transitions && props.transitions.length > 0) {
       rules.push({
         id: "transition-current-versions",

@@ -23,7 +23,10 @@ let checked: string | undefined;
 export function terraformBinary(): string {
   const bin = process.env.TERRAFORM_BIN ?? "terraform";
   if (checked === bin) return bin;
-  const r = spawnSync(bin, ["version", "-json"], { encoding: "utf8" });
+  const r = spawnSync(bin, ["version", "-json"], {
+    encoding: "utf8",
+    env: { ...process.env, CHECKPOINT_DISABLE: "1" },
+  });
   if (r.error || r.status !== 0) {
     throw new TerraformError(
       `Terraform was not found ("${bin}"). Install Terraform >= 1.10 (https://developer.hashicorp.com/terraform/install) ` +

@@ -136,15 +136,20 @@ export async function prepare(req: RunRequest, deps: CurateDeps): Promise<RunCur
   });
   const claimed = await deps.store.claimRun(record(cursor, deps, "running"), now);
   if (!claimed) {
-    throw new ConcurrentRunError(
-      `${spec.id} ${runDate}: another run holds the lease (run ${previous?.runId ?? "?"}); not started`,
-    );
+    // Two events planned the same run (e.g. both sources published at once): one runs it.
+    const holder = await deps.store.getRun(spec.id, runDate);
+    cursor.status = "skipped";
+    cursor.done = true;
+    cursor.statements = [];
+    cursor.error = `not run: run ${holder?.runId ?? "?"} of ${spec.id} ${runDate} is in progress`;
+    deps.log?.warn("transform skipped", { transform: spec.id, runDate, reason: cursor.error });
+    return cursor;
   }
   deps.log?.info("transform run started", { transform: spec.id, runDate, runId, attempt: cursor.attempt });
   return cursor;
 }
 
-function record(c: RunCursor, deps: CurateDeps, status: RunRecord["status"]): RunRecord {
+export function record(c: RunCursor, deps: CurateDeps, status: RunRecord["status"]): RunRecord {
   const now = deps.now();
   const finished = status !== "running";
   return {

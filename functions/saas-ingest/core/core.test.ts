@@ -1,5 +1,5 @@
 import { HttpClient, redact, retryAfterMs } from "./http";
-import { compareCursor, IncrementalTracker } from "./incremental";
+import { compareCursor, IncrementalTracker, parseCursor } from "./incremental";
 import { getPath } from "./json-path";
 import { firstPageParams, nextLink, nextPage } from "./pagination";
 import { InvalidSettingsError, parseSourceSettings } from "./settings";
@@ -20,7 +20,7 @@ describe("pagination", () => {
       expect(nextPage(p, "https://a.test/", body, h, 5)).toBeUndefined();
   });
 
-  it("ends page paging on an empty page and offset paging on a short page", () => {
+  it("ends page paging on an empty page; offset paging advances by the records received and ends on an empty page or the declared total", () => {
     const h = new Headers();
     const page = { type: "page" as const, param: "page", start: 1 };
     expect(firstPageParams(page)).toEqual({ page: "1" });
@@ -28,31 +28,80 @@ describe("pagination", () => {
     expect(nextPage(page, "https://a.test/?page=4", [], h, 0)).toBeUndefined();
     const offset = { type: "offset" as const, param: "o", limitParam: "l", limit: 10 };
     expect(nextPage(offset, "https://a.test/?o=20&l=10", [], h, 10)).toBe("https://a.test/?o=30&l=10");
-    expect(nextPage(offset, "https://a.test/?o=20&l=10", [], h, 9)).toBeUndefined();
+    // A short page (the API capped limit) does not end the run: issue #14 case 6.
+    expect(nextPage(offset, "https://a.test/?o=20&l=10", [], h, 9)).toBe("https://a.test/?o=29&l=10");
+    expect(nextPage(offset, "https://a.test/?o=20&l=10", [], h, 0)).toBeUndefined();
+    const total = { ...offset, totalPath: "meta.total" };
+    expect(nextPage(total, "https://a.test/?o=20&l=10", { meta: { total: 29 } }, h, 9)).toBeUndefined();
+    expect(nextPage(total, "https://a.test/?o=20&l=10", { meta: { total: 30 } }, h, 9)).toBe(
+      "https://a.test/?o=29&l=10",
+    );
   });
 });
 
 describe("incremental", () => {
-  it("compares numbers, ISO instants and strings", () => {
-    expect(compareCursor("10", "9")).toBeGreaterThan(0);
-    expect(compareCursor("2025-01-01T00:00:00Z", "2025-01-01T00:00:00.000Z")).toBe(0);
-    expect(compareCursor("2025-01-01T09:00:00+09:00", "2025-01-01T00:00:00Z")).toBe(0);
-    expect(compareCursor("b", "a")).toBeGreaterThan(0);
+  it("compares cursors as their declared type: numbers, ISO instants, strings", () => {
+    expect(compareCursor("number", "10", "9")).toBeGreaterThan(0);
+    expect(compareCursor("string", "10", "9")).toBeLessThan(0);
+    expect(compareCursor("timestamp", "2025-01-01T00:00:00Z", "2025-01-01T00:00:00.000Z")).toBe(0);
+    expect(compareCursor("timestamp", "2025-01-01T09:00:00+09:00", "2025-01-01T00:00:00Z")).toBe(0);
+    expect(compareCursor("string", "b", "a")).toBeGreaterThan(0);
+    expect(parseCursor("timestamp", "N/A")).toBeUndefined();
+    expect(parseCursor("timestamp", "2025-13-45")).toBeUndefined();
+    expect(parseCursor("number", "")).toBeUndefined();
+    expect(parseCursor("number", "1e3")).toBe(1000);
+    expect(parseCursor("string", { a: 1 })).toBeUndefined();
   });
 
+  const opts = {
+    cursorField: "u",
+    cursorType: "number" as const,
+    primaryKey: "id",
+    onBadCursor: "fail" as const,
+  };
+
   it("skips older records and committed boundary keys, and tracks the new boundary", () => {
-    const t = new IncrementalTracker("u", "id", "5", ["a"]);
+    const t = new IncrementalTracker(opts, { watermark: "5", keys: new Set(["a"]) });
     expect(
       [
         { id: "a", u: 5 },
         { id: "b", u: 5 },
         { id: "c", u: 4 },
         { id: "d", u: 7 },
-        { id: "e", u: 7 },
-      ].map((r) => t.accept(r)),
+        { id: "e", u: "7" },
+      ].map((r) => t.accept(r, () => "test")),
     ).toEqual([false, true, false, true, true]);
+    t.commitPage();
     expect(t.next()).toEqual({ watermark: "7", boundaryKeys: ["d", "e"] });
     expect(t.skipped).toBe(2);
+  });
+
+  it("a bad cursor fails naming the record's key and value, or is skipped and counted; it never becomes the watermark (issue #14 case 2)", () => {
+    const t = new IncrementalTracker({ ...opts, cursorType: "timestamp" }, { keys: new Set() });
+    expect(t.accept({ id: "a", u: "2025-01-01T00:00:00Z" }, () => "page 1, record 0")).toBe(true);
+    expect(() => t.accept({ id: "x9", u: "N/A" }, () => "page 1, record 1")).toThrow(
+      /incremental.cursorField "u" of the record with id="x9" \(page 1, record 1\) is "N\/A", not a timestamp/,
+    );
+    expect(() => t.accept({ id: "x10" }, () => "page 1, record 2")).toThrow(/is missing/);
+    const skip = new IncrementalTracker(
+      { ...opts, cursorType: "timestamp", onBadCursor: "skip" },
+      { keys: new Set() },
+    );
+    expect(skip.accept({ id: "a", u: "2025-01-01T00:00:00Z" }, () => "r")).toBe(true);
+    expect(skip.accept({ id: "b", u: "N/A" }, () => "r")).toBe(false);
+    expect(skip.accept({ id: "c", u: "zzzz" }, () => "r")).toBe(false);
+    skip.commitPage();
+    expect(skip.badCursor).toBe(2);
+    expect(skip.next().watermark).toBe("2025-01-01T00:00:00Z");
+  });
+
+  it("a rolled-back page (retried after a truncated body) is counted once", () => {
+    const t = new IncrementalTracker(opts, { keys: new Set() });
+    t.accept({ id: "a", u: 9 }, () => "r");
+    t.rollbackPage();
+    t.accept({ id: "b", u: 3 }, () => "r");
+    t.commitPage();
+    expect(t.next()).toEqual({ watermark: "3", boundaryKeys: ["b"] });
   });
 });
 

@@ -7,13 +7,18 @@
  * | none   | —                                                | after the first page          |
  * | cursor | `param=<value at cursorPath>`                    | cursor null, absent or ""     |
  * | page   | `param=<n+1>` (first page `start`, default 1)    | a page with no records        |
- * | offset | `param=<offset+limit>`, `limitParam=limit`       | a page shorter than `limit`   |
+ * | offset | `param=<offset+records received>`, `limitParam`  | an empty page, or `offset + records >= total` when `totalPath` is set (a short page does not end it: APIs cap `limit`) |
  * | link   | the `Link: <url>; rel="next"` header (RFC 8288)  | no next link                  |
  * | next-url | the URL at `path` in the body, as given        | absent/null/"", `stopPath` true |
  * | header-cursor | `param=<value of header>`                 | header absent or empty        |
  * | last-record | `param=<field of the last record>`          | empty page, `hasMorePath` false |
  *
  * The last three live in `pagination/<style>.ts`.
+ *
+ * To add a style: add its settings to `paginationSchema` (settings.ts), its first-page parameters
+ * to `firstPageParams` and its next-page rule to `nextPage`. `body` is the page without its
+ * records (the records array is empty), so a rule reads cursors and totals; `lastRecord` is the
+ * only record it sees.
  */
 import { getPath } from "./json-path";
 import { nextHeaderCursor } from "./pagination/header-cursor";
@@ -69,10 +74,15 @@ export function nextPage(
       return withParams(currentUrl, { [p.param]: String(current + 1) });
     }
     case "offset": {
-      if (recordCount < p.limit) return undefined;
+      if (recordCount === 0) return undefined;
       const current = Number(new URL(currentUrl).searchParams.get(p.param) ?? 0);
+      const next = current + recordCount;
+      if (p.totalPath !== undefined) {
+        const total = Number(getPath(body, p.totalPath));
+        if (Number.isFinite(total) && next >= total) return undefined;
+      }
       return withParams(currentUrl, {
-        [p.param]: String(current + p.limit),
+        [p.param]: String(next),
         [p.limitParam]: String(p.limit),
       });
     }

@@ -6,7 +6,8 @@
 import { createAuth, type RequestAuth } from "./auth";
 import { redactError } from "./auth/redact";
 import { OutOfTimeError, SourceHttpError, SourceShapeError } from "./errors";
-import { type HttpClient, type JsonResponse, redact } from "./http";
+import { type HttpClient, type JsonResponse, type PageResponse, type PageSink, redact } from "./http";
+import type { OriginPolicy } from "./origin";
 import type { Log, SecretResolver } from "./ports";
 import { rateLimitWaitMs } from "./rate-limit";
 import type { SourceSettings } from "./settings";
@@ -25,6 +26,7 @@ export class SourceClient {
     private readonly baseHeaders: Record<string, string>,
     private readonly origins: ReadonlySet<string>,
     private readonly log?: Log,
+    private readonly policy?: OriginPolicy,
   ) {}
 
   /**
@@ -35,7 +37,7 @@ export class SourceClient {
     cfg: Pick<SourceSettings, "auth" | "request">,
     secrets: SecretResolver,
     http: HttpClient,
-    o: { log?: Log; extraOrigins?: string[] } = {},
+    o: { log?: Log; extraOrigins?: string[]; policy?: OriginPolicy } = {},
   ): Promise<SourceClient> {
     const t = http.o;
     const auth = await createAuth(cfg.auth, secrets, {
@@ -49,7 +51,7 @@ export class SourceClient {
       new URL(cfg.request.url).origin,
       ...(o.extraOrigins ?? []).map((u) => new URL(u).origin),
     ]);
-    return new SourceClient(http, auth, { ...(cfg.request.headers ?? {}) }, origins, o.log);
+    return new SourceClient(http, auth, { ...(cfg.request.headers ?? {}) }, origins, o.log, o.policy);
   }
 
   /** Every secret value in use, in each wire form. */
@@ -62,13 +64,57 @@ export class SourceClient {
     return redactError(e, this.secrets());
   }
 
-  async get(url: string): Promise<JsonResponse> {
+  /**
+   * One page streamed into `sink` (see HttpClient.getPage): credentials added by the auth scheme,
+   * redirects checked by the run's OriginPolicy, rate limits honoured, a new token once on a 401.
+   */
+  async getPage<T>(url: string, sink: PageSink<T>): Promise<PageResponse<T>> {
+    this.checkOrigin(url);
+    try {
+      await this.waitForRateLimit(url);
+      let refreshed = false;
+      for (;;) {
+        const req = await this.auth.apply(url, {});
+        try {
+          const res = await this.http.getPage(
+            req.url,
+            { headers: this.baseHeaders, credentials: req.headers, policy: this.policy },
+            sink,
+          );
+          this.observe(res.headers);
+          return res;
+        } catch (e) {
+          if (!refreshed && e instanceof SourceHttpError && e.status === 401 && (await this.auth.refresh())) {
+            refreshed = true;
+            this.authRefreshes++;
+            this.log?.warn("the source answered 401; fetched a new access token and retrying once", {
+              url: redact(url),
+            });
+            continue;
+          }
+          throw e;
+        }
+      }
+    } catch (e) {
+      throw this.redact(e);
+    }
+  }
+
+  private checkOrigin(url: string): void {
+    if (this.policy) {
+      this.policy.check(url, "next page");
+      return;
+    }
     const origin = new URL(url).origin;
     if (!this.origins.has(origin)) {
       throw new SourceShapeError(
         `the source sent a next page on another origin (${redact(url)}); only ${[...this.origins].join(", ")} is followed, so credentials never leave the source`,
       );
     }
+  }
+
+  async get(url: string): Promise<JsonResponse> {
+    this.checkOrigin(url);
     try {
       await this.waitForRateLimit(url);
       let refreshed = false;

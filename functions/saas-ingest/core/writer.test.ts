@@ -30,14 +30,20 @@ function memoryStore(failUpload = false) {
   return { store, objects };
 }
 
-const line = (i: number) => `${JSON.stringify({ id: i, pad: "x".repeat(200) })}\n`;
+const rec = (i: number) => Buffer.from(JSON.stringify({ id: i, pad: "x".repeat(200) }));
+
+async function page(w: RotatingGzipWriter, from: number, n: number) {
+  w.beginPage();
+  for (let i = from; i < from + n; i++) w.add(rec(i));
+  await w.flush();
+  await w.commitPage(n);
+}
 
 describe("RotatingGzipWriter", () => {
   it("rotates by uncompressed size and reports records, sizes and checksums per file", async () => {
     const { store, objects } = memoryStore();
     const w = new RotatingGzipWriter(store, (i) => `f${i}.jsonl.gz`, 10_000);
-    for (let p = 0; p < 10; p++)
-      await w.write(Array.from({ length: 20 }, (_, i) => line(p * 20 + i)).join(""), 20);
+    for (let p = 0; p < 10; p++) await page(w, p * 20, 20);
     const files = await w.close();
     expect(files.length).toBeGreaterThan(2);
     expect(files.reduce((a, f) => a + f.records, 0)).toBe(200);
@@ -45,13 +51,28 @@ describe("RotatingGzipWriter", () => {
     expect(all.map((l) => JSON.parse(l).id)).toEqual(Array.from({ length: 200 }, (_, i) => i));
   });
 
+  it("an aborted page leaves nothing in the file; pages are separate gzip members of one valid file", async () => {
+    const { store, objects } = memoryStore();
+    const w = new RotatingGzipWriter(store, (i) => `f${i}.jsonl.gz`, 1e9);
+    await page(w, 0, 3);
+    w.beginPage();
+    w.add(rec(100));
+    await w.flush(true);
+    w.abortPage();
+    await page(w, 3, 2);
+    const files = await w.close();
+    expect(files).toHaveLength(1);
+    expect(files[0].records).toBe(5);
+    const lines = gunzipSync(objects.get(files[0].key)!).toString().split("\n").filter(Boolean);
+    expect(lines.map((l) => JSON.parse(l).id)).toEqual([0, 1, 2, 3, 4]);
+  });
+
   it("rejects (never hangs) when the upload fails mid-write, and abort removes what was started", async () => {
     const { store, objects } = memoryStore(true);
     const w = new RotatingGzipWriter(store, (i) => `f${i}.jsonl.gz`, 1e9, 0);
-    const big = Array.from({ length: 5000 }, (_, i) => line(i)).join("");
     await expect(
       (async () => {
-        for (let i = 0; i < 50; i++) await w.write(big, 5000);
+        for (let i = 0; i < 50; i++) await page(w, i * 5000, 5000);
         await w.close();
       })(),
     ).rejects.toThrow("S3 is down");

@@ -1,11 +1,15 @@
 /**
- * Streams JSON Lines into gzip files, rotating by uncompressed size, each uploaded as it is
- * written (multipart through the ObjectStore). Memory stays flat: nothing is buffered beyond the
- * current page and the stream buffers. Each file's SHA-256 is computed on the bytes uploaded.
+ * Writes records as gzip JSON Lines files, rotating by uncompressed size, each uploaded as it is
+ * written (multipart through the ObjectStore). Each page is compressed as its own gzip member and
+ * appended to the file only when the page is complete (`commitPage`), so a page that fails
+ * half-way (truncated body, retried) leaves nothing behind (`abortPage`). Memory holds at most one
+ * page compressed plus stream buffers. Concatenated gzip members are one valid gzip file
+ * (RFC 1952 §2.2), read by gunzip, Athena and Spark alike. Each file's SHA-256 is computed on the
+ * bytes uploaded.
  */
 import { createHash } from "node:crypto";
-import { Transform } from "node:stream";
-import { constants, createGzip, type Gzip } from "node:zlib";
+import { PassThrough } from "node:stream";
+import { createGzip, type Gzip } from "node:zlib";
 import type { ObjectStore, UploadResult } from "./ports";
 
 export interface WrittenFile {
@@ -19,33 +23,34 @@ export interface WrittenFile {
 
 interface OpenFile {
   key: string;
-  gzip: Gzip;
+  body: PassThrough;
   records: number;
   uncompressed: number;
   compressed: number;
   hash: ReturnType<typeof createHash>;
   upload: Promise<UploadResult>;
-  tap?: Transform;
-  /** First error of the gzip stream, the tap or the upload. */
+  /** First error of the upload. */
   failed?: Error;
 }
 
-/** Resolves when the gzip stream can take more, rejects when the file failed meanwhile. */
-function drained(f: OpenFile): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const done = () => {
-      f.gzip.off("drain", done);
-      f.gzip.off("close", done);
-      if (f.failed) reject(f.failed);
-      else resolve();
-    };
-    f.gzip.once("drain", done);
-    f.gzip.once("close", done);
-  });
+interface OpenPage {
+  gzip: Gzip;
+  out: Buffer[];
+  done: Promise<void>;
+  /** Records being collected, and full batches waiting for the compressor. */
+  batch: Buffer;
+  batchBytes: number;
+  ready: Buffer[];
+  uncompressed: number;
+  failed?: Error;
 }
+
+const EMPTY = Buffer.alloc(0);
+const BATCH_BYTES = 256 * 1024;
 
 export class RotatingGzipWriter {
   private current?: OpenFile;
+  private page?: OpenPage;
   private readonly done: WrittenFile[] = [];
   private readonly started: string[] = [];
   private index = 0;
@@ -53,50 +58,134 @@ export class RotatingGzipWriter {
   constructor(
     private readonly store: ObjectStore,
     private readonly keyFor: (index: number) => string,
-    /** Rotate after this many uncompressed bytes. */
+    /** Rotate after this many uncompressed bytes (checked between pages). */
     private readonly maxBytes: number,
+    /** zlib level 1-9. @default 6 */
     private readonly gzipLevel = 6,
   ) {}
 
-  /** Writes already-serialized lines (each ending in "\n") holding `records` records. */
-  async write(lines: string, records: number): Promise<void> {
-    if (records === 0) return;
+  /** Starts a page (discarding an unfinished one). */
+  beginPage(): void {
+    this.abortPage();
+    const gzip = createGzip({ level: this.gzipLevel });
+    const p: OpenPage = {
+      gzip,
+      out: [],
+      batch: EMPTY,
+      batchBytes: 0,
+      ready: [],
+      uncompressed: 0,
+      done: Promise.resolve(),
+    };
+    gzip.on("data", (c: Buffer) => p.out.push(c));
+    p.done = new Promise<void>((resolve, reject) => {
+      gzip.once("end", resolve);
+      gzip.once("error", (e) => {
+        p.failed ??= e;
+        reject(e);
+      });
+    });
+    p.done.catch(() => undefined);
+    this.page = p;
+  }
+
+  /** Adds one record's JSON (no line break inside), copied into the page's current batch. */
+  add(json: Buffer): void {
+    const p = this.page!;
+    const need = json.length + 1;
+    if (p.batchBytes + need > p.batch.length) {
+      if (p.batchBytes > 0) p.ready.push(p.batch.subarray(0, p.batchBytes));
+      p.batch = Buffer.allocUnsafe(Math.max(BATCH_BYTES, need));
+      p.batchBytes = 0;
+    }
+    json.copy(p.batch, p.batchBytes);
+    p.batch[p.batchBytes + json.length] = 0x0a;
+    p.batchBytes += need;
+  }
+
+  /** Hands full batches (all with `force`) to the page's compressor; waits when it is busy. */
+  async flush(force = false): Promise<void> {
+    const p = this.page;
+    if (!p) return;
+    if (force && p.batchBytes > 0) {
+      p.ready.push(p.batch.subarray(0, p.batchBytes));
+      p.batch = EMPTY;
+      p.batchBytes = 0;
+    }
+    while (p.ready.length > 0) {
+      const data = p.ready.shift()!;
+      p.uncompressed += data.length;
+      if (!p.gzip.write(data)) await new Promise<void>((r) => p.gzip.once("drain", r));
+      if (p.failed) throw p.failed;
+    }
+  }
+
+  /** Appends the finished page (if it has records) to the current file; rotates by size. */
+  async commitPage(records: number): Promise<void> {
+    const p = this.page;
+    if (!p) return;
+    if (records === 0) {
+      this.abortPage();
+      return;
+    }
+    await this.flush(true);
+    p.gzip.end();
+    await p.done;
+    this.page = undefined;
     const f = this.current ?? this.open();
     if (f.failed) throw f.failed;
     f.records += records;
-    f.uncompressed += Buffer.byteLength(lines);
-    if (!f.gzip.write(lines)) await drained(f);
+    f.uncompressed += p.uncompressed;
+    for (const c of p.out) {
+      f.hash.update(c);
+      f.compressed += c.length;
+      if (!f.body.write(c)) await this.drained(f);
+    }
     if (f.failed) throw f.failed;
     if (f.uncompressed >= this.maxBytes) await this.finish();
   }
 
+  /** Forgets the page being written. */
+  abortPage(): void {
+    const p = this.page;
+    this.page = undefined;
+    if (p) {
+      p.gzip.removeAllListeners("data");
+      p.gzip.destroy();
+    }
+  }
+
+  private drained(f: OpenFile): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const done = () => {
+        f.body.off("drain", done);
+        f.body.off("close", done);
+        if (f.failed) reject(f.failed);
+        else resolve();
+      };
+      f.body.once("drain", done);
+      f.body.once("close", done);
+    });
+  }
+
   private open(): OpenFile {
     const key = this.keyFor(this.index++);
-    const gzip = createGzip({ level: this.gzipLevel, strategy: constants.Z_DEFAULT_STRATEGY });
-    const hash = createHash("sha256");
-    const f = { key, gzip, records: 0, uncompressed: 0, compressed: 0, hash } as OpenFile;
-    const tap = new Transform({
-      transform(chunk: Buffer, _enc, cb) {
-        hash.update(chunk);
-        f.compressed += chunk.length;
-        cb(null, chunk);
-      },
-    });
-    const fail = (e: unknown) => {
-      f.failed ??= e instanceof Error ? e : new Error(String(e));
-    };
-    f.tap = tap;
-    gzip.on("error", fail);
-    tap.on("error", fail);
-    gzip.pipe(tap);
+    const body = new PassThrough({ highWaterMark: 1024 * 1024 });
+    const f = {
+      key,
+      body,
+      records: 0,
+      uncompressed: 0,
+      compressed: 0,
+      hash: createHash("sha256"),
+    } as OpenFile;
     this.started.push(key);
-    f.upload = this.store.upload(key, tap, "application/gzip");
-    // A failed upload closes the streams, so a write waiting for "drain" rejects instead of hanging
+    f.upload = this.store.upload(key, body, "application/gzip");
+    // A failed upload closes the stream, so a write waiting for "drain" rejects instead of hanging
     // until the Lambda times out; the failure surfaces at the next write, close or abort.
     f.upload.catch((e) => {
-      fail(e);
-      gzip.destroy();
-      tap.destroy();
+      f.failed ??= e instanceof Error ? e : new Error(String(e));
+      body.destroy();
     });
     this.current = f;
     return f;
@@ -106,7 +195,7 @@ export class RotatingGzipWriter {
     const f = this.current;
     if (!f) return;
     this.current = undefined;
-    f.gzip.end();
+    f.body.end();
     await f.upload;
     this.done.push({
       key: f.key,
@@ -119,18 +208,19 @@ export class RotatingGzipWriter {
 
   /** Finishes the open file and returns every file written. */
   async close(): Promise<WrittenFile[]> {
+    this.abortPage();
     await this.finish();
     return [...this.done];
   }
 
   /** Stops writing and deletes whatever was uploaded (best effort). */
   async abort(): Promise<void> {
+    this.abortPage();
     const f = this.current;
     this.current = undefined;
     if (f) {
       f.failed ??= new Error("aborted");
-      f.gzip.destroy();
-      f.tap?.destroy();
+      f.body.destroy();
       await f.upload.catch(() => undefined);
     }
     await this.store.delete(this.started).catch(() => undefined);

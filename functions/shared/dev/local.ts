@@ -39,6 +39,8 @@ export function localHandlerEnv(o: {
     ...(o.table ? { CONFIG_TABLE_NAME: o.table } : {}),
     ...(o.bucket ? { RAW_BUCKET_NAME: o.bucket } : {}),
     POWERTOOLS_METRICS_DISABLED: "true",
+    // Local stand-ins speak http on loopback; the deployed function never sets this.
+    ALLOW_HTTP_LOOPBACK: "true",
     ...(o.extra ?? {}),
   };
 }

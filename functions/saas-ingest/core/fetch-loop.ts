@@ -1,0 +1,193 @@
+/**
+ * The fetch loop: request page after page (pagination.ts), stream each body through the record
+ * splitter into the writer, enforce the source's limits, and stop at the last page. Per page:
+ * records must be JSON objects, incremental records pass the tracker, and the page is committed
+ * to the writer and the tracker only when its body was complete (a retried page counts once).
+ */
+import { IngestError, SourceShapeError } from "./errors";
+import type { PageSink } from "./http";
+import { redact } from "./http";
+import type { IncrementalTracker } from "./incremental";
+import { getPath } from "./json-path";
+import type { OriginPolicy } from "./origin";
+import { firstPageParams, nextPage, withParams } from "./pagination";
+import { EnvelopeTooLargeError, IncompleteBodyError, RecordSplitter } from "./record-stream";
+import type { SourceSettings } from "./settings";
+import type { SourceClient } from "./source-client";
+import type { RotatingGzipWriter } from "./writer";
+
+/** A configured limit was reached; the run stops with nothing published. Never retryable. */
+export class LimitExceededError extends IngestError {}
+
+export interface FetchContext {
+  cfg: SourceSettings;
+  /** Authenticated, origin-checked, rate-limited requests. */
+  source: SourceClient;
+  policy: OriginPolicy;
+  writer: RotatingGzipWriter;
+  tracker?: IncrementalTracker;
+  /** Value sent as the incremental parameter (watermark or initial). */
+  since?: string;
+  /** Called before every page (lease lost, out of time). */
+  checkpoint: () => void;
+}
+
+export interface FetchStats {
+  pages: number;
+  records: number;
+  httpBytes: number;
+}
+
+interface PageResult {
+  body: unknown;
+  count: number;
+  kept: number;
+  /** The page's last record (pagination `last-record`); the only record kept past its line. */
+  lastRecord?: unknown;
+}
+
+const LF = 0x0a;
+const CR = 0x0d;
+
+export async function fetchAll(ctx: FetchContext, stats: FetchStats): Promise<void> {
+  const { cfg, source, writer, tracker } = ctx;
+  const limits = cfg.limits;
+  let url: string | undefined = withParams(cfg.request.url, {
+    ...(cfg.request.query ?? {}),
+    ...firstPageParams(cfg.pagination),
+    ...(cfg.incremental && ctx.since !== undefined ? { [cfg.incremental.param]: ctx.since } : {}),
+  });
+  const seen = new Set<string>();
+  let emptyInARow = 0;
+  while (url) {
+    ctx.checkpoint();
+    ctx.policy.check(url, `pagination.${cfg.pagination.type}: next page`);
+    if (seen.has(url))
+      throw new SourceShapeError(
+        `pagination.${cfg.pagination.type}: the source sent the same page again (${redact(url)}); stopping instead of looping`,
+      );
+    if (stats.pages >= limits.maxPages)
+      throw new LimitExceededError(
+        `limits.maxPages: more than ${limits.maxPages} pages; nothing was published`,
+      );
+    seen.add(url);
+    const pageNo = stats.pages + 1;
+    const pageUrl: string = url;
+    const res = await source.getPage(pageUrl, pageSink(ctx, pageNo, pageUrl, stats));
+    await writer.commitPage(res.result.kept);
+    tracker?.commitPage();
+    stats.pages++;
+    stats.records += res.result.kept;
+    stats.httpBytes += res.bytes;
+    if (stats.records > limits.maxRecords)
+      throw new LimitExceededError(
+        `limits.maxRecords: more than ${limits.maxRecords} records; nothing was published`,
+      );
+    if (stats.httpBytes > limits.maxBytes)
+      throw new LimitExceededError(
+        `limits.maxBytes: more than ${limits.maxBytes} bytes fetched; nothing was published`,
+      );
+    url = nextPage(
+      cfg.pagination,
+      res.url,
+      res.result.body,
+      res.headers,
+      res.result.count,
+      res.result.lastRecord,
+    );
+    emptyInARow = res.result.count === 0 ? emptyInARow + 1 : 0;
+    if (url && emptyInARow >= limits.maxConsecutiveEmptyPages)
+      throw new LimitExceededError(
+        `limits.maxConsecutiveEmptyPages: ${emptyInARow} pages in a row without records still pointed to a next page (${redact(url)}); stopping instead of running to the deadline`,
+      );
+  }
+}
+
+function pageSink(ctx: FetchContext, pageNo: number, url: string, stats: FetchStats): PageSink<PageResult> {
+  const { cfg, writer, tracker } = ctx;
+  const limits = cfg.limits;
+  let splitter: RecordSplitter;
+  let bytes = 0;
+  let kept = 0;
+  let lastRecord: unknown;
+  const where = (i: number) => `page ${pageNo} (${redact(url)}), record ${i}`;
+  const onRecord = (raw: Buffer, index: number) => {
+    if (index >= limits.maxPageRecords)
+      throw new LimitExceededError(
+        `limits.maxPageRecords: page ${pageNo} (${redact(url)}) has more than ${limits.maxPageRecords} records`,
+      );
+    let record: unknown;
+    try {
+      record = JSON.parse(raw.toString("utf8"));
+    } catch {
+      throw new IncompleteBodyError(`record ${index} of page ${pageNo} is not valid JSON`);
+    }
+    if (record === null || typeof record !== "object" || Array.isArray(record))
+      throw new SourceShapeError(
+        `records.path "${cfg.records.path}": ${where(index)} is ${record === null ? "null" : Array.isArray(record) ? "an array" : typeof record} (${raw.subarray(0, 80).toString("utf8")}), not a JSON object; nothing was published`,
+      );
+    lastRecord = record;
+    if (tracker && !tracker.accept(record as Record<string, unknown>, () => where(index))) return;
+    // Written as received (no re-serialising); a line break inside can only be whitespace.
+    writer.add(raw.indexOf(LF) >= 0 || raw.indexOf(CR) >= 0 ? oneLine(raw) : raw);
+    kept++;
+  };
+  return {
+    begin() {
+      splitter = new RecordSplitter(cfg.records.path, onRecord);
+      bytes = 0;
+      kept = 0;
+      lastRecord = undefined;
+      writer.beginPage();
+      tracker?.rollbackPage();
+    },
+    async write(chunk) {
+      bytes += chunk.length;
+      if (bytes > limits.maxPageBytes)
+        throw new LimitExceededError(
+          `limits.maxPageBytes: page ${pageNo} (${redact(url)}) is larger than ${limits.maxPageBytes} bytes (after decompression)`,
+        );
+      if (stats.httpBytes + bytes > limits.maxBytes)
+        throw new LimitExceededError(
+          `limits.maxBytes: more than ${limits.maxBytes} bytes fetched; nothing was published`,
+        );
+      try {
+        splitter.push(chunk);
+      } catch (e) {
+        if (e instanceof EnvelopeTooLargeError)
+          throw new SourceShapeError(
+            `records.path "${cfg.records.path}": page ${pageNo} (${redact(url)}): ${e.message}`,
+          );
+        throw e;
+      }
+      await writer.flush();
+    },
+    end() {
+      const envelope = splitter.end();
+      let body: unknown;
+      try {
+        body = JSON.parse(envelope);
+      } catch {
+        throw new IncompleteBodyError(`page ${pageNo} is not valid JSON`);
+      }
+      const items = getPath(body, cfg.records.path);
+      if (!Array.isArray(items) || !splitter.foundRecords) {
+        throw new SourceShapeError(
+          `records.path: "${cfg.records.path}" is not an array in the response of ${redact(url)} (got ${items === null ? "null" : typeof items})`,
+        );
+      }
+      return { body, count: splitter.count, kept, lastRecord };
+    },
+    abort() {
+      writer.abortPage();
+      tracker?.rollbackPage();
+    },
+  };
+}
+
+/** Replaces CR/LF (whitespace between tokens: JSON strings cannot hold them raw) with spaces. */
+function oneLine(raw: Buffer): Buffer {
+  const b = Buffer.from(raw);
+  for (let i = 0; i < b.length; i++) if (b[i] === LF || b[i] === CR) b[i] = 0x20;
+  return b;
+}

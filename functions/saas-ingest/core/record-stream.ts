@@ -1,0 +1,288 @@
+/**
+ * Splits a JSON body, as it streams in, into the raw bytes of each element of the array at
+ * `recordsPath` (dot path of object keys; "" = the body is the array), without building the page
+ * in memory. Everything outside that array (the "envelope": `{"data":[],"meta":{...}}`) is kept,
+ * up to `maxEnvelopeBytes`, and parsed at the end so pagination can read its cursor or total.
+ *
+ * The splitter checks structure only (strings, escapes, nesting); each record's bytes are parsed
+ * by the caller (JSON.parse) and written unchanged when they hold no line break, so an unchanged
+ * record is never re-serialised.
+ */
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const LBRACE = 0x7b;
+const RBRACE = 0x7d;
+const LBRACKET = 0x5b;
+const RBRACKET = 0x5d;
+const COMMA = 0x2c;
+const COLON = 0x3a;
+
+/** Length of the run of backslashes ending just before `end` (not before `from`). */
+function backslashRun(b: Buffer, from: number, end: number): number {
+  let k = end - 1;
+  while (k >= from && b[k] === BACKSLASH) k--;
+  return end - 1 - k;
+}
+
+const isSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+
+/** The body is not complete or not JSON (a retry may fix it). */
+export class IncompleteBodyError extends Error {}
+
+/** The envelope (the body without the records) is larger than allowed. */
+export class EnvelopeTooLargeError extends Error {}
+
+interface Frame {
+  arr: boolean;
+  /** Current key (object) or index (array). */
+  key: string;
+  idx: number;
+  expectKey: boolean;
+}
+
+enum Mode {
+  Envelope,
+  Between,
+  Record,
+}
+
+export class RecordSplitter {
+  private readonly target: string[];
+  private readonly stack: Frame[] = [];
+  private mode = Mode.Envelope;
+  private inString = false;
+  private escape = false;
+  // envelope string being a key
+  private keyString = false;
+  private keyPieces: Buffer[] = [];
+  private envelope: Buffer[] = [];
+  private envelopeBytes = 0;
+  private entered = false;
+  // record state
+  private depth = 0;
+  private recKind: "container" | "string" | "scalar" = "container";
+  private recPieces: Buffer[] = [];
+  private sawRoot = false;
+  /** Records emitted so far (index of the next one). */
+  count = 0;
+
+  constructor(
+    recordsPath: string,
+    private readonly onRecord: (bytes: Buffer, index: number) => void,
+    private readonly maxEnvelopeBytes = 1024 * 1024,
+  ) {
+    this.target = recordsPath === "" ? [] : recordsPath.split(".");
+  }
+
+  private pushEnvelope(b: Buffer) {
+    if (b.length === 0) return;
+    this.envelopeBytes += b.length;
+    if (this.envelopeBytes > this.maxEnvelopeBytes)
+      throw new EnvelopeTooLargeError(
+        `the response outside the records array is larger than ${this.maxEnvelopeBytes} bytes (is records.path right?)`,
+      );
+    this.envelope.push(b);
+  }
+
+  private atTarget(): boolean {
+    const s = this.stack;
+    if (s.length !== this.target.length) return false;
+    for (let i = 0; i < s.length; i++) if (s[i].key !== this.target[i]) return false;
+    return true;
+  }
+
+  private emit(chunk: Buffer, start: number, end: number) {
+    let bytes: Buffer;
+    if (this.recPieces.length === 0) bytes = chunk.subarray(start, end);
+    else {
+      this.recPieces.push(chunk.subarray(start, end));
+      bytes = Buffer.concat(this.recPieces);
+      this.recPieces = [];
+    }
+    this.onRecord(bytes, this.count++);
+  }
+
+  push(input: Uint8Array): void {
+    const chunk = Buffer.isBuffer(input)
+      ? input
+      : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+    const n = chunk.length;
+    let i = 0;
+    let envStart = this.mode === Mode.Envelope ? 0 : -1;
+    let recStart = this.mode === Mode.Record ? 0 : -1;
+    while (i < n) {
+      const c = chunk[i];
+      if (this.mode === Mode.Record) {
+        if (this.recKind === "container") {
+          if (this.inString) {
+            // Jump to the next quote natively; it ends the string unless an odd run of backslashes precedes it.
+            if (this.escape) {
+              this.escape = false;
+              i++;
+              continue;
+            }
+            const q = chunk.indexOf(QUOTE, i);
+            if (q < 0) {
+              this.escape = backslashRun(chunk, i, n) % 2 === 1;
+              i = n;
+              continue;
+            }
+            if (backslashRun(chunk, i, q) % 2 === 0) this.inString = false;
+            i = q + 1;
+            continue;
+          }
+          if (c === QUOTE) this.inString = true;
+          else if (c === LBRACE || c === LBRACKET) this.depth++;
+          else if (c === RBRACE || c === RBRACKET) {
+            if (--this.depth === 0) {
+              this.emit(chunk, recStart, i + 1);
+              this.mode = Mode.Between;
+              recStart = -1;
+            }
+          }
+          i++;
+          continue;
+        }
+        if (this.recKind === "string") {
+          if (this.escape) this.escape = false;
+          else if (c === BACKSLASH) this.escape = true;
+          else if (c === QUOTE) {
+            this.inString = false;
+            this.emit(chunk, recStart, i + 1);
+            this.mode = Mode.Between;
+            recStart = -1;
+          }
+          i++;
+          continue;
+        }
+        // scalar: ends before a delimiter, which Between then reads
+        if (c === COMMA || c === RBRACKET || isSpace(c)) {
+          this.emit(chunk, recStart, i);
+          this.mode = Mode.Between;
+          recStart = -1;
+          continue;
+        }
+        i++;
+        continue;
+      }
+      if (this.mode === Mode.Between) {
+        if (isSpace(c) || c === COMMA) {
+          i++;
+          continue;
+        }
+        if (c === RBRACKET) {
+          // end of the records array: the envelope resumes with this "]"
+          this.mode = Mode.Envelope;
+          this.stack.pop();
+          envStart = i;
+          i++;
+          this.afterValue();
+          continue;
+        }
+        this.mode = Mode.Record;
+        recStart = i;
+        this.depth = 0;
+        this.escape = false;
+        if (c === LBRACE || c === LBRACKET) {
+          this.recKind = "container";
+          this.depth = 1;
+          this.inString = false;
+        } else if (c === QUOTE) {
+          this.recKind = "string";
+          this.inString = true;
+        } else this.recKind = "scalar";
+        i++;
+        continue;
+      }
+      // Envelope
+      if (this.inString) {
+        if (this.escape) this.escape = false;
+        else if (c === BACKSLASH) this.escape = true;
+        else if (c === QUOTE) {
+          this.inString = false;
+          if (this.keyString) {
+            this.keyString = false;
+            this.keyPieces.push(chunk.subarray(this.keyStartIn(i), i + 1));
+            const top = this.stack[this.stack.length - 1];
+            top.key = JSON.parse(Buffer.concat(this.keyPieces).toString("utf8")) as string;
+            top.expectKey = false;
+            this.keyPieces = [];
+          } else this.afterValue();
+        }
+        i++;
+        continue;
+      }
+      const top = this.stack[this.stack.length - 1];
+      if (c === QUOTE) {
+        this.inString = true;
+        if (top && !top.arr && top.expectKey) {
+          this.keyString = true;
+          this.keyStart = i;
+          this.keyPieces = [];
+        } else this.beginValue();
+      } else if (c === LBRACE || c === LBRACKET) {
+        this.beginValue();
+        const entering = c === LBRACKET && !this.entered && this.atTarget();
+        this.stack.push({
+          arr: c === LBRACKET,
+          key: c === LBRACKET ? "0" : "",
+          idx: 0,
+          expectKey: c === LBRACE,
+        });
+        if (entering) {
+          this.entered = true;
+          this.pushEnvelope(chunk.subarray(envStart, i + 1));
+          envStart = -1;
+          this.mode = Mode.Between;
+        }
+      } else if (c === RBRACE || c === RBRACKET) {
+        this.stack.pop();
+        this.afterValue();
+      } else if (c === COMMA) {
+        if (top) {
+          if (top.arr) top.key = String(++top.idx);
+          else top.expectKey = true;
+        }
+      } else if (c !== COLON && !isSpace(c)) {
+        this.beginValue();
+      }
+      i++;
+    }
+    if (this.mode === Mode.Envelope) {
+      if (envStart >= 0) this.pushEnvelope(chunk.subarray(envStart));
+      if (this.keyString) this.keyPieces.push(chunk.subarray(this.keyStartIn(n)));
+    } else if (this.mode === Mode.Record && recStart >= 0) {
+      // keep a copy: the caller may reuse its chunk
+      this.recPieces.push(Buffer.from(chunk.subarray(recStart)));
+    }
+    this.keyStart = 0;
+  }
+
+  private keyStart = 0;
+  private keyStartIn(_end: number): number {
+    const s = this.keyStart;
+    this.keyStart = 0;
+    return s;
+  }
+
+  private beginValue() {
+    this.sawRoot = true;
+  }
+
+  private afterValue() {
+    /* structure is validated by JSON.parse of the envelope at the end */
+  }
+
+  /** The envelope (body without the records) as text; throws IncompleteBodyError when the body ended early. */
+  end(): string {
+    if (this.mode !== Mode.Envelope || this.inString || this.stack.length > 0 || !this.sawRoot)
+      throw new IncompleteBodyError("the body ended before the JSON value was complete");
+    return Buffer.concat(this.envelope).toString("utf8");
+  }
+
+  /** Whether the records array was found (false: the path named no array, or the body had none). */
+  get foundRecords(): boolean {
+    return this.entered;
+  }
+}

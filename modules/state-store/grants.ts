@@ -1,0 +1,158 @@
+/**
+ * Who may do what in one environment account's state store. Every statement is built here, from
+ * the same names, for both sides: the CI roles' identity policies (`ciStateStatements`) and the
+ * bucket and key policies' explicit denies (`stateBucketDenies`, `stateKeyDenies`).
+ *
+ * | principal        | state objects `<env>/*`     | lock (`.tflock` / DynamoDB item) | bucket/key settings |
+ * |------------------|-----------------------------|----------------------------------|---------------------|
+ * | `<env>-ci-plan`  | read (plans run `-lock=false`) | none (DynamoDB: read the digest) | denied              |
+ * | `<env>-ci-apply` | read, write                 | write                            | denied              |
+ * | other account    | denied                      | denied                           | denied              |
+ */
+import type { PolicyStatement } from "../iam/policy";
+
+/** Everything the CI side needs to know about its environment's state store. */
+export interface StateLocation {
+  /** Bucket name (in the environment's own account). */
+  readonly bucket: string;
+  readonly region: string;
+  readonly accountId: string;
+  /** Alias of the state key, with the `alias/` prefix. */
+  readonly kmsAlias: string;
+  /** Environment name: every stack's state lives under `<env>/`. */
+  readonly environment: string;
+  /** DynamoDB lock table (when `lock: "dynamodb"`). @default - S3 lockfile */
+  readonly lockTable?: string;
+}
+
+/** ARN of an environment's CI role (`kind`: plan or apply). */
+export const ciRoleArn = (accountId: string, prefix: string, env: string, kind: "plan" | "apply") =>
+  `arn:aws:iam::${accountId}:role/${prefix}-${env}-ci-${kind}`;
+
+export const STATE_KEY_USE = [
+  "kms:Decrypt",
+  "kms:Encrypt",
+  "kms:GenerateDataKey",
+  "kms:DescribeKey",
+] as const;
+export const STATE_KEY_READ = ["kms:Decrypt", "kms:DescribeKey"] as const;
+/** Terraform's S3 backend with a DynamoDB table: the lock and the state digest (`<bucket>/<key>-md5`). */
+export const LOCK_TABLE_READ = ["dynamodb:DescribeTable", "dynamodb:GetItem"] as const;
+export const LOCK_TABLE_WRITE = ["dynamodb:PutItem", "dynamodb:DeleteItem"] as const;
+/** What changes a bucket or key itself: no CI role may do any of it to the state store. */
+export const STATE_BUCKET_ADMIN = [
+  "s3:PutBucket*",
+  "s3:DeleteBucket*",
+  "s3:PutLifecycleConfiguration",
+  "s3:PutEncryptionConfiguration",
+  "s3:PutReplicationConfiguration",
+  "s3:PutObjectLockConfiguration",
+  "s3:DeleteObjectVersion",
+] as const;
+export const STATE_KEY_ADMIN = [
+  "kms:PutKeyPolicy",
+  "kms:ScheduleKeyDeletion",
+  "kms:DisableKey",
+  "kms:CreateGrant",
+  "kms:UpdateAlias",
+  "kms:DeleteAlias",
+] as const;
+export const STATE_OBJECT_WRITE = ["s3:PutObject", "s3:DeleteObject"] as const;
+
+/** Identity policy statements giving one CI role its environment's state (and nothing else's). */
+export function ciStateStatements(s: StateLocation, kind: "plan" | "apply"): PolicyStatement[] {
+  const bucketArn = `arn:aws:s3:::${s.bucket}`;
+  const objects = `${bucketArn}/${s.environment}/*`;
+  const out: PolicyStatement[] = [
+    {
+      Sid: "StateList",
+      Effect: "Allow",
+      Action: "s3:ListBucket",
+      Resource: bucketArn,
+      Condition: { StringLike: { "s3:prefix": [`${s.environment}/*`] } },
+    },
+    {
+      Sid: kind === "apply" ? "StateReadWrite" : "StateRead",
+      Effect: "Allow",
+      Action: kind === "apply" ? ["s3:GetObject", ...STATE_OBJECT_WRITE] : ["s3:GetObject"],
+      Resource: objects,
+    },
+    {
+      Sid: "StateKey",
+      Effect: "Allow",
+      Action: kind === "apply" ? [...STATE_KEY_USE] : [...STATE_KEY_READ],
+      Resource: `arn:aws:kms:${s.region}:${s.accountId}:key/*`,
+      Condition: { "ForAnyValue:StringEquals": { "kms:ResourceAliases": s.kmsAlias } },
+    },
+  ];
+  if (s.lockTable) {
+    out.push({
+      Sid: "StateLockTable",
+      Effect: "Allow",
+      Action: kind === "apply" ? [...LOCK_TABLE_READ, ...LOCK_TABLE_WRITE] : [...LOCK_TABLE_READ],
+      Resource: `arn:aws:dynamodb:${s.region}:${s.accountId}:table/${s.lockTable}`,
+      Condition: {
+        "ForAllValues:StringLike": { "dynamodb:LeadingKeys": [`${s.bucket}/${s.environment}/*`] },
+      },
+    });
+  }
+  return out;
+}
+
+/**
+ * Explicit denies in the state bucket policy: whatever IAM policy a role is given later
+ * (ReadOnlyAccess, a hand-made admin policy), no other account gets in, no CI role changes the
+ * bucket, and no plan role writes a state or a lock.
+ */
+export function stateBucketDenies(bucketArn: string, accountId: string, prefix: string): PolicyStatement[] {
+  const ci = `arn:aws:iam::${accountId}:role/${prefix}-*-ci-*`;
+  const plan = `arn:aws:iam::${accountId}:role/${prefix}-*-ci-plan`;
+  return [
+    {
+      Sid: "DenyOtherAccounts",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "s3:*",
+      Resource: [bucketArn, `${bucketArn}/*`],
+      Condition: { StringNotEquals: { "aws:PrincipalAccount": accountId } },
+    },
+    {
+      Sid: "DenyCiBucketChanges",
+      Effect: "Deny",
+      Principal: "*",
+      Action: [...STATE_BUCKET_ADMIN],
+      Resource: [bucketArn, `${bucketArn}/*`],
+      Condition: { ArnLike: { "aws:PrincipalArn": ci } },
+    },
+    {
+      Sid: "DenyPlanWrites",
+      Effect: "Deny",
+      Principal: "*",
+      Action: [...STATE_OBJECT_WRITE, "s3:PutObject*", "s3:RestoreObject"],
+      Resource: `${bucketArn}/*`,
+      Condition: { ArnLike: { "aws:PrincipalArn": plan } },
+    },
+  ];
+}
+
+/** Explicit denies in the state key policy (same principals as the bucket). */
+export function stateKeyDenies(accountId: string, prefix: string): PolicyStatement[] {
+  return [
+    {
+      Sid: "DenyCiKeyChanges",
+      Effect: "Deny",
+      Principal: "*",
+      Action: [...STATE_KEY_ADMIN],
+      Resource: "*",
+      Condition: { ArnLike: { "aws:PrincipalArn": `arn:aws:iam::${accountId}:role/${prefix}-*-ci-*` } },
+    },
+    {
+      Sid: "DenyPlanEncrypt",
+      Effect: "Deny",
+      Principal: "*",
+      Action: ["kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"],
+      Resource: "*",
+      Condition: { ArnLike: { "aws:PrincipalArn": `arn:aws:iam::${accountId}:role/${prefix}-*-ci-plan` } },
+    },
+  ];
+}
