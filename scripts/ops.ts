@@ -13,7 +13,7 @@
 import { spawnSync } from "node:child_process";
 import { DescribeInstanceInformationCommand, SSMClient } from "@aws-sdk/client-ssm";
 import type { OpsBackend } from "./ops/backend";
-import { findEntry, loadCatalog, OpsError } from "./ops/catalog";
+import { configuredSources, findEntry, loadCatalog, OpsError } from "./ops/catalog";
 import { type Output, run, runBackfill, runs, runText, status, statusText } from "./ops/commands";
 import { parseDate } from "./ops/dates";
 
@@ -108,12 +108,8 @@ function positiveInt(v: string | true | undefined, flag: string, fallback: numbe
 }
 
 async function openBackend(a: OpsArgs): Promise<OpsBackend> {
-  const sourcePrefix = (id: string) => {
-    const { sources } = require("../config/sources") as {
-      sources: { id: string; settings: { target: { prefix: string } } }[];
-    };
-    return sources.find((s) => s.id === id)?.settings.target.prefix ?? id;
-  };
+  const sources = configuredSources();
+  const sourcePrefix = (id: string) => String(sources.find((s) => s.id === id)?.settings.target.prefix ?? id);
   if (a.flags["--local"]) {
     const { openLocalBackend } = await import("./ops/local");
     return openLocalBackend({ dir: String(a.flags["--dir"] ?? ".ops-local") });

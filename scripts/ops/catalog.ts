@@ -31,13 +31,18 @@ function optionalList(file: string, exportName: string): any[] {
   return Array.isArray(list) ? list : [];
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: settings are validated by the config loader and the function
+type SourceSettings = Record<string, any>;
+
+/** The validated ingestion sources (config/sources.ts through the one config loader). */
+export function configuredSources(): { id: string; settings: SourceSettings }[] {
+  const { loadListOnly } = require("../../config") as typeof import("../../config");
+  const { sources } = require("../../config/sources") as typeof import("../../config/sources");
+  return [...loadListOnly(sources)] as { id: string; settings: SourceSettings }[];
+}
+
 export function loadCatalog(): BatchEntry[] {
-  const { sources } = require("../../config/sources") as {
-    sources: {
-      id: string;
-      settings: { schedule?: string; scheduleTimezone?: string; incremental?: unknown };
-    }[];
-  };
+  const sources = configuredSources();
   const entries: BatchEntry[] = sources.map((s) => ({
     id: s.id,
     kind: "source",

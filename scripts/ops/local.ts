@@ -24,7 +24,7 @@ import { documentClient } from "../../functions/shared/dynamodb";
 import { startChildServer } from "../lib/child-server";
 import type { LocalEndpoints } from "../local-aws";
 import { type Invoker, type OpsBackend, type RunRecord, SdkHistory } from "./backend";
-import { type BatchEntry, OpsError } from "./catalog";
+import { type BatchEntry, configuredSources, OpsError } from "./catalog";
 
 export const LOCAL_BUCKET = "local-raw";
 export const LOCAL_TABLE = "local-settings";
@@ -86,7 +86,7 @@ export async function openLocalBackend(o: LocalOptions): Promise<OpsBackend> {
   }
   const token = "local-demo-token";
   let demo: { saas: DemoSaasServer; secrets: SecretsStub } | undefined;
-  const { sources } = require("../../config/sources") as { sources: { id: string; settings: Settings }[] };
+  const sources = configuredSources();
 
   const started = async () => {
     if (demo) return demo;
