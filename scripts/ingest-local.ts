@@ -10,7 +10,8 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
-import { sources } from "../config/sources";
+import { loadListOnly } from "../config";
+import { sources as sourceList } from "../config/sources";
 import { DemoSaasServer } from "../functions/saas-ingest/dev/demo-saas-server";
 import { localRecipe, recipeIds } from "../functions/saas-ingest/dev/local-recipes";
 import {
@@ -43,6 +44,7 @@ const TABLE = "local-settings";
 
 async function main() {
   const sourceId = process.argv[2];
+  const sources = loadListOnly(sourceList);
   const known = sources.map((s) => s.id);
   const recipes = `; README recipes: ${recipeIds().join(", ")}`;
   if (!sourceId || sourceId.startsWith("--"))

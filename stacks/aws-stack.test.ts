@@ -1,10 +1,13 @@
 import { Testing } from "cdktf";
+import { loadListOnly } from "../config";
 import { environments } from "../config/environments";
 import { loadEnvironments } from "../config/load";
-import { sources } from "../config/sources";
+import { sources as sourceList } from "../config/sources";
 import { bundleFunction } from "../functions/build";
 import { type Synthesized, statements, synthesize } from "../test/helpers/stack";
 import { AwsStack } from "./aws-stack";
+
+const sources = [...loadListOnly(sourceList)];
 
 const envs = loadEnvironments(structuredClone(environments));
 const byName = (n: string) => envs.find((e) => e.name === n)!;
