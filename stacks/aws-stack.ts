@@ -155,6 +155,7 @@ export class AwsStack extends TerraformStack {
         reservedConcurrency: aws.ingest.reservedConcurrency,
         heapMb: aws.ingest.heapMb,
         logRetentionDays: aws.logRetentionDays,
+        eventBusName: "default",
       });
     }
 
