@@ -41,7 +41,11 @@ export const environments: Record<"dev" | "stg" | "prod", EnvironmentInput> = {
       timestream: { enabled: true },
       logRetentionDays: 90,
     },
-    gcp: { projectId: "dp-dev-000001", readerGroup: "data-readers-dev@example.com" },
+    gcp: {
+      projectId: "dp-dev-000001",
+      projectNumber: "100000000001",
+      readerGroup: "data-readers-dev@example.com",
+    },
     state: { type: "s3", bucket: stateBucket("111111111111"), lock: "lockfile" },
   },
   stg: {
@@ -61,7 +65,11 @@ export const environments: Record<"dev" | "stg" | "prod", EnvironmentInput> = {
       dataLake: { iicsStaging: true },
       athena: { bytesScannedCutoffPerQuery: 50 * 1024 ** 3 },
     },
-    gcp: { projectId: "dp-stg-000001", readerGroup: "data-readers-stg@example.com" },
+    gcp: {
+      projectId: "dp-stg-000001",
+      projectNumber: "100000000002",
+      readerGroup: "data-readers-stg@example.com",
+    },
     state: { type: "s3", bucket: stateBucket("222222222222"), lock: "lockfile" },
   },
   prod: {
@@ -82,7 +90,11 @@ export const environments: Record<"dev" | "stg" | "prod", EnvironmentInput> = {
       athena: { bytesScannedCutoffPerQuery: 100 * 1024 ** 3 },
       alarmEmails: ["data-oncall@example.com"],
     },
-    gcp: { projectId: "dp-prod-000001", readerGroup: "data-readers@example.com" },
+    gcp: {
+      projectId: "dp-prod-000001",
+      projectNumber: "100000000003",
+      readerGroup: "data-readers@example.com",
+    },
     state: { type: "s3", bucket: stateBucket("333333333333"), lock: "lockfile" },
   },
 };

@@ -185,6 +185,11 @@ export const environmentSchema = z.object({
   }),
   gcp: z.object({
     projectId: gcpProjectId,
+    /** Project number (WIF audiences name it): needed by the BigQuery reconcile Lambda. */
+    projectNumber: z
+      .string()
+      .regex(/^\d{6,19}$/, "must be the numeric GCP project number (gcloud projects describe <id>)")
+      .optional(),
     /** BigQuery / KMS location. @default "asia-northeast1" */
     location: z
       .string()
