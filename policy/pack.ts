@@ -1,9 +1,11 @@
 /** The rule pack applied to every stack. */
 import { ec2Rules } from "./rules/aws/ec2";
+import { hostRules } from "./rules/aws/host";
 import { iamRules } from "./rules/aws/iam";
 import { lambdaRules } from "./rules/aws/lambda";
 import { s3Rules } from "./rules/aws/s3";
 import { serviceRules } from "./rules/aws/services";
+import { vpcEndpointRules } from "./rules/aws/vpc-endpoints";
 import { ciIdentityRules } from "./rules/ci/identity";
 import { commonRules } from "./rules/common";
 import { gcpRules } from "./rules/gcp/gcp";
@@ -21,6 +23,8 @@ export const RULES: Rule[] = [
   ...s3Rules,
   ...ec2Rules,
   ...iamRules,
+  ...hostRules,
+  ...vpcEndpointRules,
   ...serviceRules,
   ...lambdaRules,
   ...commonRules,

@@ -2,14 +2,18 @@
  * `npm run ingest:local -- <sourceId> [--records N]`: runs the real handler against local s3rver +
  * dynalite, a Secrets Manager stub and the bundled demo SaaS API, so a newcomer sees files land
  * without AWS. Sources come from config/sources.ts; their URL is pointed at the demo API (same
- * pagination style) and their secret at a local value.
+ * pagination style) and their secret at a local value. README recipes (stripe_customers,
+ * salesforce_accounts, …) run unchanged but for their origin, against the demo API's copy of
+ * that API's paging and auth (functions/saas-ingest/dev/demo-saas-apis.ts).
  */
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
-import { sources } from "../config/sources";
+import { loadListOnly } from "../config";
+import { sources as sourceList } from "../config/sources";
 import { DemoSaasServer } from "../functions/saas-ingest/dev/demo-saas-server";
+import { localRecipe, recipeIds } from "../functions/saas-ingest/dev/local-recipes";
 import {
   createSettingsTable,
   getBytes,
@@ -40,11 +44,14 @@ const TABLE = "local-settings";
 
 async function main() {
   const sourceId = process.argv[2];
+  const sources = loadListOnly(sourceList);
   const known = sources.map((s) => s.id);
+  const recipes = `; README recipes: ${recipeIds().join(", ")}`;
   if (!sourceId || sourceId.startsWith("--"))
-    throw new Error(`usage: npm run ingest:local -- <sourceId>  (one of: ${known.join(", ")})`);
+    throw new Error(`usage: npm run ingest:local -- <sourceId>  (one of: ${known.join(", ")}${recipes})`);
   const source = sources.find((s) => s.id === sourceId);
-  if (!source) throw new Error(`unknown sourceId "${sourceId}" (config/sources.ts has: ${known.join(", ")})`);
+  if (!source && !recipeIds().includes(sourceId))
+    throw new Error(`unknown sourceId "${sourceId}" (config/sources.ts has: ${known.join(", ")})${recipes}`);
   const i = process.argv.indexOf("--records");
   const total = i > 0 ? Number(process.argv[i + 1]) : 2500;
 
@@ -61,19 +68,26 @@ async function main() {
       localHandlerEnv({ ...servers.endpoints, secretsManager: secrets.url, table: TABLE, bucket: BUCKET }),
     );
     await createSettingsTable(servers.endpoints.dynamodb, TABLE);
-    const s = source.settings;
-    if (s.auth.type !== "none") secrets.secrets.set(s.auth.secretId, token);
-    const pagination = s.pagination;
-    await putSourceConfig(servers.endpoints.dynamodb, TABLE, sourceId, {
-      ...s,
-      request: { ...s.request, url: `${saas.url}${DEMO_PATH[pagination.type]}` },
-      records: { path: DEMO_RECORDS_PATH[pagination.type] },
-      pagination:
-        pagination.type === "cursor" ? { ...pagination, cursorPath: "meta.next_cursor" } : pagination,
-      incremental: s.incremental
-        ? { ...s.incremental, cursorField: "updated_at", param: "updated_since" }
-        : undefined,
-    });
+    const recipe = localRecipe(sourceId, saas.url);
+    if (recipe) {
+      for (const [id, value] of Object.entries(recipe.secrets)) secrets.secrets.set(id, value);
+      await putSourceConfig(servers.endpoints.dynamodb, TABLE, sourceId, recipe.settings);
+    }
+    const s = source?.settings;
+    if (s) {
+      if (s.auth.type !== "none") secrets.secrets.set(s.auth.secretId, token);
+      const pagination = s.pagination;
+      await putSourceConfig(servers.endpoints.dynamodb, TABLE, sourceId, {
+        ...s,
+        request: { ...s.request, url: `${saas.url}${DEMO_PATH[pagination.type]}` },
+        records: { path: DEMO_RECORDS_PATH[pagination.type] },
+        pagination:
+          pagination.type === "cursor" ? { ...pagination, cursorPath: "meta.next_cursor" } : pagination,
+        incremental: s.incremental
+          ? { ...s.incremental, cursorField: "updated_at", param: "updated_since" }
+          : undefined,
+      });
+    }
     const { handler } = await import("../functions/saas-ingest/handler");
     const summary = await handler(
       { sourceId },

@@ -2,9 +2,17 @@ import { stackMatrix } from "./stack-matrix.js";
 
 describe("stack matrix", () => {
   const manifest = {
-    stacks: { bootstrap: {}, "dp-aws-dev": {}, "dp-gcp-dev": {}, "dp-aws-prod": {}, "dp-gcp-prod": {} },
+    stacks: {
+      "dp-github": {},
+      "dp-bootstrap-dev": {},
+      "dp-aws-dev": {},
+      "dp-gcp-dev": {},
+      "dp-bootstrap-prod": {},
+      "dp-aws-prod": {},
+      "dp-gcp-prod": {},
+    },
   };
-  it("lists every environment x cloud stack from the manifest, never bootstrap", () => {
+  it("lists every environment x cloud stack from the manifest, never a bootstrap or the GitHub stack (admins apply those)", () => {
     expect(stackMatrix(manifest).map((e) => e.stack)).toEqual([
       "dp-aws-dev",
       "dp-gcp-dev",

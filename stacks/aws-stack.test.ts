@@ -1,10 +1,13 @@
 import { Testing } from "cdktf";
+import { loadListOnly } from "../config";
 import { environments } from "../config/environments";
 import { loadEnvironments } from "../config/load";
-import { sources } from "../config/sources";
+import { sources as sourceList } from "../config/sources";
 import { bundleFunction } from "../functions/build";
 import { type Synthesized, statements, synthesize } from "../test/helpers/stack";
 import { AwsStack } from "./aws-stack";
+
+const sources = [...loadListOnly(sourceList)];
 
 const envs = loadEnvironments(structuredClone(environments));
 const byName = (n: string) => envs.find((e) => e.name === n)!;
@@ -116,15 +119,21 @@ describe("AwsStack Secure Agent host", () => {
     expect(instance.user_data).toContain('"InstanceId": "$${aws:InstanceId}"');
   });
 
-  it("role: SSM core, CloudWatch agent, and lake grants scoped to buckets and the key (no wildcard resources for data)", () => {
+  it("role: scoped SSM and CloudWatch agent statements instead of AWS managed policies, lake grants scoped to buckets and the key", () => {
     const attached = Object.values(s.of("aws_iam_role_policy_attachment")).map((a) => a.policy_arn);
-    expect(attached).toEqual(
+    expect(attached).not.toContain("arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore");
+    expect(attached).not.toContain("arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy");
+    const st = statements(s.one("aws_iam_role_policy", "iics-agent").policy);
+    const actions = st.flatMap((x) => [x.Action].flat());
+    expect(actions).toEqual(
       expect.arrayContaining([
-        "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
-        "arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy",
+        "ssm:UpdateInstanceInformation",
+        "ssmmessages:OpenDataChannel",
+        "ec2messages:GetMessages",
+        "cloudwatch:PutMetricData",
       ]),
     );
-    const st = statements(s.one("aws_iam_role_policy", "iics-agent").policy);
+    expect(actions.filter((a) => /^ssm:GetParameter|^logs:CreateLogGroup$/.test(a))).toEqual([]);
     const s3 = st.filter((x) => [x.Action].flat().some((a: string) => a.startsWith("s3:")));
     expect(s3.length).toBeGreaterThan(0);
     expect(s3.every((x) => [x.Resource].flat().every((r: string) => r !== "*"))).toBe(true);

@@ -91,6 +91,8 @@ export class AwsStack extends TerraformStack {
       interfaceEndpoints: aws.interfaceEndpoints,
       logKey: this.key,
       flowLogRetentionDays: aws.flowLogRetentionDays,
+      // This environment's buckets (`<prefix>-<env>-<account>-*`) plus any configured extra ones.
+      s3EndpointBuckets: [bucketName(env, "*"), ...aws.s3EndpointExtraBuckets],
     });
     this.lake = new DataLake(this, "data-lake", {
       bucketName: (suffix) => bucketName(env, suffix),
@@ -169,6 +171,7 @@ export class AwsStack extends TerraformStack {
         reservedConcurrency: aws.ingest.reservedConcurrency,
         heapMb: aws.ingest.heapMb,
         logRetentionDays: aws.logRetentionDays,
+        eventBusName: "default",
       });
     }
 

@@ -3,16 +3,18 @@
  * the names agreed between the two stacks (role, audience, service account) match.
  */
 import { Testing } from "cdktf";
+import { loadListOnly } from "../config";
 import { bigquery } from "../config/bigquery";
 import { environments } from "../config/environments";
 import { loadEnvironments } from "../config/load";
-import { sources } from "../config/sources";
+import { sources as sourceList } from "../config/sources";
 import { statements, synthesize } from "../test/helpers/stack";
 import { AwsStack } from "./aws-stack";
 import { GcpStack } from "./gcp-stack";
 
 const envs = loadEnvironments(structuredClone(environments));
 const env = envs.find((e) => e.name === "prod")!;
+const sources = [...loadListOnly(sourceList)];
 const aws = synthesize(new AwsStack(Testing.app(), "dp-aws-prod", { env, sources, bigquery }));
 const gcp = synthesize(
   new GcpStack(Testing.app(), "dp-gcp-prod", {

@@ -19,8 +19,17 @@ it("runs a configured source end to end and shows what landed", () => {
   expect(r.stdout).toMatch(/saas\/demo_orders\/dt=\d{4}-\d{2}-\d{2}\/_manifest-.*\.json/);
 });
 
+it("runs a README recipe (OAuth2 client credentials, relative next URL) against the demo API's copy of that API", () => {
+  const r = run("salesforce_accounts", "--records", "1200");
+  expect({ status: r.status, stderr: r.status === 0 ? "" : r.stderr }).toEqual({ status: 0, stderr: "" });
+  expect(r.stdout).toContain('"records": 1200');
+  expect(r.stdout).toMatch(/saas\/salesforce_accounts\/dt=\d{4}-\d{2}-\d{2}\/part-.*\.jsonl\.gz/);
+  expect(r.stdout).toMatch(/"Id":"r0"/);
+});
+
 it("names the configured sources when the id is unknown", () => {
   const r = run("nope");
   expect(r.status).toBe(1);
   expect(r.stderr).toContain('unknown sourceId "nope" (config/sources.ts has: demo_orders, demo_customers)');
+  expect(r.stderr).toContain("README recipes: stripe_customers, salesforce_accounts,");
 });

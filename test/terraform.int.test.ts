@@ -25,7 +25,7 @@ describe("terraform on the synthesized AWS stacks", () => {
     terraformBinary();
   });
 
-  it("synthesizes dp-bootstrap-*, dp-aws-* and dp-gcp-* for all three environments, with no machine path in any file", () => {
+  it("synthesizes dp-github, dp-bootstrap-*, dp-aws-* and dp-gcp-* for all three environments, with no machine path in any file", () => {
     const { stacks, outdir } = synthApp();
     // The policy pack ran and every environment is clean.
     const report = JSON.parse(readFileSync(join(outdir, "policy-report.json"), "utf8"));
@@ -33,6 +33,7 @@ describe("terraform on the synthesized AWS stacks", () => {
     expect(report.violations).toEqual([]);
     expect(stacks.sort()).toEqual(
       [
+        "dp-github",
         "dp-bootstrap-dev",
         "dp-bootstrap-stg",
         "dp-bootstrap-prod",

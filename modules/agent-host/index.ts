@@ -19,6 +19,7 @@ import { ServiceRole } from "../iam/service-role";
 import type { KmsKey } from "../kms-key";
 import type { Monitoring } from "../monitoring";
 import type { SecureBucket } from "../secure-bucket";
+import { agentStatements } from "./perms";
 import { agentHostUserData } from "./user-data";
 
 export interface Gp3Volume {
@@ -86,10 +87,7 @@ export class AgentHost extends Construct {
       accountId: props.accountId,
       // EC2 does not send aws:SourceAccount on AssumeRole for instance profiles.
       assumeRolePolicy: serviceTrust("ec2.amazonaws.com"),
-      managedPolicyArns: [
-        "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
-        "arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy",
-      ],
+      // No AWS managed policy: the SSM and CloudWatch agents get the scoped statements of perms.ts.
     });
     const profile = new IamInstanceProfile(this, "profile", {
       name: `${props.name}-iics-agent`,
@@ -106,12 +104,15 @@ export class AgentHost extends Construct {
       retentionInDays: props.logRetentionDays ?? 365,
       kmsKeyId: props.key.arn,
     });
+    this.role.addToPolicy(
+      ...agentStatements({
+        region: props.region,
+        accountId: props.accountId,
+        logGroupArns: [sessionLogs.arn, hostLogs.arn],
+      }),
+    );
     this.role.addToPolicy({
-      Effect: "Allow",
-      Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-      Resource: [`${sessionLogs.arn}:*`, `${hostLogs.arn}:*`],
-    });
-    this.role.addToPolicy({
+      // Session Manager checks the session log group exists before streaming to it.
       Effect: "Allow",
       Action: ["logs:DescribeLogGroups"],
       Resource: `arn:aws:logs:${props.region}:${props.accountId}:log-group:*`,

@@ -36,6 +36,16 @@ export const CI_APPLY_ROLES = [
   "roles/serviceusage.serviceUsageAdmin",
 ] as const;
 
+/** Pool id of an environment (`<name>-pool`, at most 32 characters). */
+export const wifPoolId = (name: string) => `${name}-pool`.slice(0, 32);
+export const GITHUB_WIF_PROVIDER_ID = "github";
+/** The GitHub WIF provider's resource name, as google-github-actions/auth wants it (project number). */
+export const githubWifProviderName = (projectNumber: string, name: string) =>
+  `projects/${projectNumber}/locations/global/workloadIdentityPools/${wifPoolId(name)}/providers/${GITHUB_WIF_PROVIDER_ID}`;
+/** Email of a CI service account (`ci-plan` / `ci-apply`). */
+export const ciServiceAccountEmail = (projectId: string, kind: "plan" | "apply") =>
+  `ci-${kind}@${projectId}.iam.gserviceaccount.com`;
+
 /**
  * Why the apply service account holds roles that can reach owner: the stack manages project IAM
  * and its own federation. Only the apply job of apply-env.yml on main, in the environment's
@@ -70,8 +80,6 @@ export interface GcpIdentityProps {
 export const RECONCILE_SERVICE_ACCOUNT_ID = "bq-reconcile";
 /** Id of the WIF provider for AWS. */
 export const AWS_WIF_PROVIDER_ID = "aws";
-/** Pool id of an environment (`<name>-pool`, at most 32 characters). */
-export const wifPoolId = (name: string) => `${name}-pool`.slice(0, 32);
 
 export class GcpIdentity extends Construct {
   readonly pool: IamWorkloadIdentityPool;
@@ -109,7 +117,7 @@ export class GcpIdentity extends Construct {
     this.githubProvider = new IamWorkloadIdentityPoolProvider(this, "github", {
       project,
       workloadIdentityPoolId: poolId,
-      workloadIdentityPoolProviderId: "github",
+      workloadIdentityPoolProviderId: GITHUB_WIF_PROVIDER_ID,
       displayName: "GitHub Actions",
       attributeMapping: githubAttributeMapping(
         props.githubRepository,

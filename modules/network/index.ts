@@ -1,6 +1,7 @@
 /**
  * VPC across the configured AZs: private subnets for workloads, public subnets + NAT only when
- * egress is wanted, gateway endpoints (S3, DynamoDB), interface endpoints with private DNS,
+ * egress is wanted, gateway endpoints (S3, DynamoDB), interface endpoints with private DNS, an
+ * endpoint policy on each that admits only this account (see `endpoint-policies.ts`),
  * flow logs to an encrypted log group, and the default security group closed.
  *
  * | natGateways | public subnets | NAT gateways | private egress         |
@@ -23,9 +24,10 @@ import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
-import { cidrSubnet } from "../../config/cidr";
+import { cidrSubnet } from "../../lib/cidr";
 import { ServiceRole } from "../iam/service-role";
 import type { KmsKey } from "../kms-key";
+import { accountEndpointPolicy, s3EndpointPolicy } from "./endpoint-policies";
 
 export interface NetworkProps {
   /** Name prefix, e.g. `dp-dev`. */
@@ -43,6 +45,13 @@ export interface NetworkProps {
   readonly logKey: KmsKey;
   /** @default 90 */
   readonly flowLogRetentionDays?: number;
+  /**
+   * Bucket names (or `*` patterns such as `dp-dev-111111111111-*`) principals of this account may
+   * reach through the S3 gateway endpoint; the regional AWS-owned buckets the SSM and CloudWatch
+   * agents download from are always allowed (see `endpoint-policies.ts`).
+   * @default [] - only the AWS-owned agent buckets
+   */
+  readonly s3EndpointBuckets?: string[];
 }
 
 export class Network extends Construct {
@@ -134,12 +143,17 @@ export class Network extends Construct {
     });
     this.privateRouteTableIds = privateRts.map((rt) => rt.id);
 
+    const policyContext = { accountId: props.accountId, region: props.region };
     const gateway = (svc: string) =>
       new VpcEndpoint(this, `gw-${svc}`, {
         vpcId: this.vpc.id,
         serviceName: `com.amazonaws.${props.region}.${svc}`,
         vpcEndpointType: "Gateway",
         routeTableIds: this.privateRouteTableIds,
+        policy:
+          svc === "s3"
+            ? s3EndpointPolicy(policyContext, props.s3EndpointBuckets ?? [])
+            : accountEndpointPolicy(policyContext, svc),
         tags: { Name: `${props.name}-${svc}` },
       });
     this.s3EndpointId = gateway("s3").id;
@@ -169,6 +183,7 @@ export class Network extends Construct {
         privateDnsEnabled: true,
         subnetIds: this.privateSubnetIds,
         securityGroupIds: [this.endpointSecurityGroup.id],
+        policy: accountEndpointPolicy(policyContext, svc),
         tags: { Name: `${props.name}-${svc}` },
       });
     }

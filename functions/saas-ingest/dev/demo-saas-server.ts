@@ -14,6 +14,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { type ApiPage, DemoApis } from "./demo-saas-apis";
 
 export type FaultKind = "500" | "503" | "429" | "truncated" | "reset" | "401" | "400";
 export interface Fault {
@@ -57,6 +58,8 @@ export class DemoSaasServer {
   private server?: Server;
   url = "";
   private readonly cache = new Map<string, string>();
+  /** The real SaaS APIs' paging and auth (see demo-saas-apis.ts). */
+  readonly apis = new DemoApis();
 
   constructor(public options: DemoServerOptions) {}
 
@@ -103,6 +106,37 @@ export class DemoSaasServer {
     const u = new URL(req.url ?? "/", this.url);
     const q = Object.fromEntries(u.searchParams);
     this.requests.push({ path: u.pathname, query: q, headers: req.headers });
+    if (req.method === "POST" && u.pathname === "/services/oauth2/token") {
+      let body = "";
+      req.on("data", (c) => {
+        body += c;
+      });
+      req.on("end", () => {
+        const r = this.apis.token(req, new URLSearchParams(body));
+        res.writeHead(r.status, { "content-type": "application/json" }).end(r.body);
+      });
+      return;
+    }
+    const epochS = (this.options.epochMs ?? Date.UTC(2025, 0, 1)) / 1000;
+    const api = this.apis.match(u, req, {
+      origin: this.url,
+      pageSize: this.options.pageSize,
+      indexOf: (t) => Math.max(0, Math.ceil(t - epochS)),
+      secondsOf: (i) => epochS + i,
+    });
+    if (api) {
+      const limit = this.apis.rateLimit(Date.now());
+      if (limit.limited) {
+        res
+          .writeHead(429, { "content-type": "application/json", ...limit.headers })
+          .end('{"error":"rate limited"}');
+      } else if (api.kind === "reply") {
+        res.writeHead(api.status, { ...api.headers, ...limit.headers }).end(api.body);
+      } else if (!this.injectFault(req, res, u.pathname, api.pos, api.from)) {
+        this.servePage(res, api, limit.headers);
+      }
+      return;
+    }
     const { pageSize, token } = this.options;
     if (token && req.headers.authorization !== `Bearer ${token}` && req.headers["x-api-key"] !== token) {
       res.writeHead(401, { "content-type": "application/json" }).end('{"error":"unauthorized"}');
@@ -135,31 +169,7 @@ export class DemoSaasServer {
         res.writeHead(404).end();
         return;
     }
-    const fault = this.faults.find(
-      (f) =>
-        f.times > 0 &&
-        (f.path === undefined || f.path === u.pathname) &&
-        (f.page === undefined || f.page === pos),
-    );
-    if (fault) {
-      fault.times--;
-      switch (fault.kind) {
-        case "reset":
-          req.socket.destroy();
-          return;
-        case "truncated":
-          res.writeHead(200, { "content-type": "application/json" }).end(`{"data":[{"id":"r${from}","upd`);
-          return;
-        case "429":
-          res.writeHead(429, { "retry-after": String(fault.retryAfterSeconds ?? 1) }).end("slow down");
-          return;
-        default:
-          res
-            .writeHead(Number(fault.kind), { "content-type": "application/json" })
-            .end(`{"error":"injected ${fault.kind}"}`);
-          return;
-      }
-    }
+    if (this.injectFault(req, res, u.pathname, pos, from)) return;
     const items = this.slice(from, count);
     const end = from + count >= this.options.total;
     const headers: Record<string, string> = { "content-type": "application/json" };
@@ -187,5 +197,43 @@ export class DemoSaasServer {
         body = items;
     }
     res.writeHead(200, headers).end(body);
+  }
+
+  private servePage(res: ServerResponse, page: ApiPage, extraHeaders: Record<string, string>) {
+    const items = this.slice(page.from, Math.max(0, Math.min(page.count, this.options.total - page.from)));
+    const r = page.render(items, page.from + page.count >= this.options.total);
+    res.writeHead(200, { "content-type": "application/json", ...extraHeaders, ...r.headers }).end(r.body);
+  }
+
+  /** Answers with the first matching fault, if any; true when it did. */
+  private injectFault(
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+    pos: number,
+    from: number,
+  ): boolean {
+    const fault = this.faults.find(
+      (f) =>
+        f.times > 0 && (f.path === undefined || f.path === path) && (f.page === undefined || f.page === pos),
+    );
+    if (!fault) return false;
+    fault.times--;
+    switch (fault.kind) {
+      case "reset":
+        req.socket.destroy();
+        break;
+      case "truncated":
+        res.writeHead(200, { "content-type": "application/json" }).end(`{"data":[{"id":"r${from}","upd`);
+        break;
+      case "429":
+        res.writeHead(429, { "retry-after": String(fault.retryAfterSeconds ?? 1) }).end("slow down");
+        break;
+      default:
+        res
+          .writeHead(Number(fault.kind), { "content-type": "application/json" })
+          .end(`{"error":"injected ${fault.kind}"}`);
+    }
+    return true;
   }
 }
