@@ -6,7 +6,7 @@ module.exports = {
     {
       ...common,
       displayName: "unit",
-      testMatch: ["<rootDir>/{config,modules,stacks,functions,policy,scripts,test}/**/*.test.ts"],
+      testMatch: ["<rootDir>/{config,lib,modules,stacks,functions,policy,scripts,test}/**/*.test.ts"],
       testPathIgnorePatterns: ["/node_modules/", "\\.int\\.test\\.ts$"],
     },
     {

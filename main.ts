@@ -1,20 +1,35 @@
-import { App } from "cdktf";
 import { loadAppConfig } from "./config";
-import { bigquery } from "./config/bigquery";
-import { ConfigError } from "./config/load";
-import { sources } from "./config/sources";
-import { transforms } from "./config/transforms";
-import { enforcePolicy } from "./policy/report";
-import { synthOptions } from "./stacks/app-options";
-import { AwsStack } from "./stacks/aws-stack";
-import { BootstrapStack } from "./stacks/bootstrap-stack";
-import { GcpStack } from "./stacks/gcp-stack";
-import { GithubStack } from "./stacks/github-stack";
-import { awsStackName, bootstrapStackName, gcpStackName, githubStackName } from "./stacks/names";
+import { ConfigError } from "./config/problems";
 
-function main() {
+async function main() {
   const started = performance.now();
-  const { environments, allEnvironments } = loadAppConfig();
+  // Configuration first, before cdktf and the providers load: a typo fails in a fraction of a second.
+  const { environments, allEnvironments, lists } = loadAppConfig();
+  const [
+    { App },
+    { enforcePolicy },
+    { synthOptions },
+    { AwsStack },
+    { BootstrapStack },
+    { GcpStack },
+    { GithubStack },
+    names,
+  ] = await Promise.all([
+    import("cdktf"),
+    import("./policy/report"),
+    import("./stacks/app-options"),
+    import("./stacks/aws-stack"),
+    import("./stacks/bootstrap-stack"),
+    import("./stacks/gcp-stack"),
+    import("./stacks/github-stack"),
+    import("./stacks/names"),
+  ]);
+  // These validate at import (their own loaders): imported here so a mistake is reported, not thrown.
+  const [{ bigquery }, { transforms }] = await Promise.all([
+    import("./config/bigquery"),
+    import("./config/transforms"),
+  ]);
+  const { awsStackName, bootstrapStackName, gcpStackName, githubStackName } = names;
   const app = new App(synthOptions());
   // Repository settings (environments, branch protection, OIDC template, variables) for every environment.
   if (allEnvironments.length > 0) {
@@ -23,7 +38,7 @@ function main() {
   for (const env of environments) {
     // One state store per environment account (only for S3 state).
     if (env.state.type === "s3") new BootstrapStack(app, bootstrapStackName(env.prefix, env.name), { env });
-    new AwsStack(app, awsStackName(env.prefix, env.name), { env, sources, transforms });
+    new AwsStack(app, awsStackName(env.prefix, env.name), { env, sources: [...lists.sources], transforms });
     new GcpStack(app, gcpStackName(env.prefix, env.name), { env, tables: bigquery.tables });
   }
   app.synth();
@@ -35,12 +50,10 @@ function main() {
   if (!enforcePolicy(app.outdir)) process.exit(1);
 }
 
-try {
-  main();
-} catch (e) {
+main().catch((e) => {
   if (e instanceof ConfigError) {
     console.error(e.message);
     process.exit(1);
   }
   throw e;
-}
+});

@@ -1,13 +1,73 @@
-/** The validated configuration of this app: environments selected by STACK_ENV, STATE override. */
+/**
+ * The validated configuration of this app: environments (selected by STACK_ENV, STATE override),
+ * and every registered list, checked together, all problems thrown once.
+ */
 import { environments } from "./environments";
 import { type LoadOptions, loadEnvironments } from "./load";
+import { ConfigError } from "./problems";
+import { type AnyConfigList, type LoadedLists, loadList } from "./registry";
+import type { EnvironmentConfig } from "./schema";
+import { sources } from "./sources";
 
+/**
+ * Every configuration list the loader validates, in dependency order (a list's `check` sees the
+ * lists before it). Register a new list by adding it here (see config/registry.ts).
+ */
+export const CONFIG_LISTS = [sources] as const;
+
+export interface AppConfig {
+  /** The selected environments (STACK_ENV). */
+  environments: EnvironmentConfig[];
+  /** Every configured environment (the GitHub stack configures each one's deployment). */
+  allEnvironments: EnvironmentConfig[];
+  lists: LoadedLists<typeof CONFIG_LISTS>;
+}
+
+export interface AppConfigInput {
+  environments?: Parameters<typeof loadEnvironments>[0];
+  lists?: readonly AnyConfigList[];
+}
+
+/** Validates everything; throws one ConfigError listing every problem. */
 export function loadAppConfig(
   options: LoadOptions = { select: process.env.STACK_ENV, stateOverride: process.env.STATE },
-) {
-  return {
-    environments: loadEnvironments(environments, options),
-    /** Every configured environment (the GitHub stack configures each one's deployment). */
-    allEnvironments: loadEnvironments(environments),
+  input: AppConfigInput = {},
+): AppConfig {
+  const problems: string[] = [];
+  const collect = <T>(load: () => T): T | undefined => {
+    try {
+      return load();
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      problems.push(...e.problems);
+      return undefined;
+    }
   };
+  const rawEnvs = input.environments ?? environments;
+  const all = collect(() => loadEnvironments(rawEnvs)) ?? [];
+  const selected = collect(() => loadEnvironments(rawEnvs, options)) ?? [];
+  const lists: Record<string, readonly unknown[]> = {};
+  for (const list of input.lists ?? CONFIG_LISTS) {
+    const loaded = loadList(list, { environments: all, lists });
+    problems.push(...loaded.problems);
+    lists[list.name] = loaded.entries;
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    environments: selected,
+    allEnvironments: all,
+    lists: lists as AppConfig["lists"],
+  };
+}
+
+/** The validated entries of one registered list alone (scripts and tests); throws ConfigError. */
+export function loadListOnly<L extends (typeof CONFIG_LISTS)[number]>(list: L): LoadedLists<[L]>[L["name"]] {
+  const loaded = loadList(list, { environments: [], lists: {} });
+  if (loaded.problems.length > 0) throw new ConfigError(loaded.problems);
+  return loaded.entries as LoadedLists<[L]>[L["name"]];
+}
+
+/** Validates source entries alone (tests, scripts): the typed sources, or one ConfigError. */
+export function loadSources(entries: ReadonlyArray<unknown>) {
+  return loadListOnly({ ...sources, entries: entries as (typeof sources)["entries"] });
 }

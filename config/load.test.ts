@@ -88,10 +88,10 @@ describe("loadEnvironments", () => {
     raw.dev!.aws.availabilityZones = ["us-east-1a", "ap-northeast-1a", "ap-northeast-1a"];
     const problems = problemsOf(raw);
     expect(problems).toContainEqual(
-      expect.stringMatching(/^dev\.aws\.availabilityZones\.0: "us-east-1a" is not a zone/),
+      expect.stringMatching(/^dev\.aws\.availabilityZones\[0\]: "us-east-1a" is not a zone/),
     );
     expect(problems).toContainEqual(
-      expect.stringMatching(/^dev\.aws\.availabilityZones\.2: .* listed twice/),
+      expect.stringMatching(/^dev\.aws\.availabilityZones\[2\]: .* listed twice/),
     );
   });
 

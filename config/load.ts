@@ -9,51 +9,33 @@
  * - state: stg/prod never on local state; a DynamoDB lock needs a table name;
  * - prod never allows force_destroy on data.
  */
-import type { z } from "zod";
+import { bucketNameProblem } from "../lib/rules/names";
+import { didYouMean } from "../lib/suggest";
 import { overlaps, parseCidr } from "./cidr";
+import { ConfigError, checkStrict } from "./problems";
 import {
   ENVIRONMENTS,
   type EnvironmentConfig,
   type EnvironmentInput,
   type EnvironmentName,
   environmentSchema,
-  type SourceConfig,
-  sourceSchema,
 } from "./schema";
 
-export class ConfigError extends Error {
-  override readonly name = "ConfigError";
-  constructor(readonly problems: string[]) {
-    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
-  }
-}
+export { bucketNameProblem, ConfigError };
 
 /** Data lake bucket suffixes; the full name is `<prefix>-<env>-<account>-<suffix>`. */
-export const BUCKET_SUFFIXES = ["raw", "curated", "athena-results", "access-logs", "iics-staging"] as const;
+export const BUCKET_SUFFIXES = [
+  "raw",
+  "curated",
+  "athena-results",
+  "access-logs",
+  "iics-staging",
+  "session-transcripts",
+] as const;
 export type BucketSuffix = (typeof BUCKET_SUFFIXES)[number];
 
 export function bucketName(env: Pick<EnvironmentConfig, "prefix" | "name" | "aws">, suffix: string): string {
   return `${env.prefix}-${env.name}-${env.aws.accountId}-${suffix}`;
-}
-
-/** S3 bucket naming rules (general purpose buckets). Returns the reason a name is invalid. */
-export function bucketNameProblem(name: string): string | undefined {
-  if (name.length < 3 || name.length > 63) return `"${name}" is ${name.length} characters (S3 allows 3-63)`;
-  if (!/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(name)) {
-    return `"${name}" may hold only lowercase letters, digits, dots and hyphens, and start/end with a letter or digit`;
-  }
-  if (/\.\.|\.-|-\./.test(name)) return `"${name}" has adjacent dots or a dot next to a hyphen`;
-  if (/^\d+\.\d+\.\d+\.\d+$/.test(name)) return `"${name}" is formatted as an IP address`;
-  if (/^xn--|^sthree-|-s3alias$|--ol-s3$/.test(name)) return `"${name}" uses a reserved prefix or suffix`;
-  return undefined;
-}
-
-function zodProblems(where: string, error: z.ZodError): string[] {
-  return error.issues.map((i) => {
-    const path = [where, ...i.path.map(String)].join(".");
-    const received = "input" in i && i.input !== undefined ? ` (got ${JSON.stringify(i.input)})` : "";
-    return `${path}: ${i.message}${received}`;
-  });
 }
 
 export interface LoadOptions {
@@ -71,12 +53,14 @@ export function loadEnvironments(
   const envs: EnvironmentConfig[] = [];
   for (const [name, input] of Object.entries(raw)) {
     if (!(ENVIRONMENTS as readonly string[]).includes(name)) {
-      problems.push(`${name}: unknown environment (expected one of ${ENVIRONMENTS.join(", ")})`);
+      problems.push(
+        `${name}: unknown environment (expected one of ${ENVIRONMENTS.join(", ")})${didYouMean(name, ENVIRONMENTS)}`,
+      );
       continue;
     }
-    const parsed = environmentSchema.safeParse(input, { reportInput: true });
-    if (!parsed.success) {
-      problems.push(...zodProblems(name, parsed.error));
+    const parsed = checkStrict(name, environmentSchema, input);
+    if (!parsed.ok) {
+      problems.push(...parsed.problems);
       continue;
     }
     envs.push({ ...parsed.data, name: name as EnvironmentName });
@@ -128,9 +112,9 @@ function crossFieldProblems(env: EnvironmentConfig): string[] {
   const seen = new Set<string>();
   env.aws.availabilityZones.forEach((az, i) => {
     if (!new RegExp(`^${env.aws.region}[a-z]$`).test(az)) {
-      problems.push(`${n}.aws.availabilityZones.${i}: "${az}" is not a zone of ${env.aws.region}`);
+      problems.push(`${n}.aws.availabilityZones[${i}]: "${az}" is not a zone of ${env.aws.region}`);
     }
-    if (seen.has(az)) problems.push(`${n}.aws.availabilityZones.${i}: "${az}" is listed twice`);
+    if (seen.has(az)) problems.push(`${n}.aws.availabilityZones[${i}]: "${az}" is listed twice`);
     seen.add(az);
   });
   for (const suffix of BUCKET_SUFFIXES) {
@@ -211,22 +195,4 @@ function overlapProblems(envs: EnvironmentConfig[]): string[] {
     }
   }
   return problems;
-}
-
-export function loadSources(raw: unknown[]): SourceConfig[] {
-  const problems: string[] = [];
-  const out: SourceConfig[] = [];
-  const ids = new Set<string>();
-  raw.forEach((input, i) => {
-    const parsed = sourceSchema.safeParse(input, { reportInput: true });
-    if (!parsed.success) {
-      problems.push(...zodProblems(`sources.${i}`, parsed.error));
-      return;
-    }
-    if (ids.has(parsed.data.id)) problems.push(`sources.${i}.id: "${parsed.data.id}" is used twice`);
-    ids.add(parsed.data.id);
-    out.push(parsed.data);
-  });
-  if (problems.length > 0) throw new ConfigError(problems);
-  return out;
 }

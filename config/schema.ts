@@ -7,7 +7,12 @@
  */
 import { z } from "zod";
 import { sourceSettingsSchema } from "../functions/saas-ingest/core/settings";
-import { parseCidr } from "./cidr";
+import { parseCidr } from "../lib/cidr";
+import { calendarDateProblem } from "../lib/rules/date";
+import { glueTypeProblem } from "../lib/rules/glue-type";
+import { LOG_RETENTION_DAYS, logRetentionProblem } from "../lib/rules/retention";
+import { scheduleExpressionProblem } from "../lib/rules/schedule";
+import { timeZoneProblem } from "../lib/rules/timezone";
 
 export const ENVIRONMENTS = ["dev", "stg", "prod"] as const;
 export type EnvironmentName = (typeof ENVIRONMENTS)[number];
@@ -28,6 +33,26 @@ const prefix = z
 const datasetId = z
   .string()
   .regex(/^[A-Za-z0-9_]{1,1024}$/, "must be a BigQuery dataset id (letters, digits, underscores)");
+/** A string checked by a rule from lib/rules (the rule's message names what is wrong). */
+const ruled = (rule: (v: string) => string | undefined) =>
+  z.string().check((ctx) => {
+    const problem = rule(ctx.value);
+    if (problem) ctx.issues.push({ code: "custom", message: problem, input: ctx.value });
+  });
+/** CloudWatch Logs retention in days (only the values the service accepts). */
+export const logRetentionDays = z
+  .number()
+  .int()
+  .check((ctx) => {
+    const problem = logRetentionProblem(ctx.value);
+    if (problem) ctx.issues.push({ code: "custom", message: problem, input: ctx.value });
+  })
+  .describe(`one of ${LOG_RETENTION_DAYS.join(", ")}`);
+export const calendarDate = ruled(calendarDateProblem);
+export const scheduleExpression = ruled(scheduleExpressionProblem);
+export const timeZone = ruled(timeZoneProblem);
+export const glueType = ruled(glueTypeProblem);
+
 const cidr = z
   .string()
   .refine((v) => parseCidr(v) !== undefined, "must be an IPv4 CIDR such as 10.10.0.0/16");
@@ -89,13 +114,44 @@ export type StateConfig = z.infer<typeof stateSchema>;
 
 /** One ingestion source: where it lands in the raw bucket and how Athena reads it. */
 export const sourceSchema = z.object({
-  id: z.string().regex(/^[a-z][a-z0-9_]{1,62}$/, "must be lowercase letters, digits, underscores"),
+  id: z
+    .string()
+    .regex(
+      /^[a-z][a-z0-9_]{1,62}$/,
+      "must be 2-63 lowercase letters, digits, underscores, starting with a letter",
+    ),
   /** First date data exists for (partition projection range start), YYYY-MM-DD. */
-  startDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be YYYY-MM-DD"),
-  /** Columns Athena exposes (Hive types). */
-  columns: z.array(z.object({ name: z.string().regex(/^[a-z_][a-z0-9_]*$/), type: z.string() })).min(1),
+  startDate: calendarDate,
+  /** Columns Athena exposes (Hive types: string, bigint, decimal(10,2), array<string>, struct<a:int>, …). */
+  columns: z
+    .array(
+      z.object({
+        name: z.string().regex(/^[a-z_][a-z0-9_]{0,254}$/, "must be lowercase letters, digits, underscores"),
+        type: glueType,
+      }),
+    )
+    .min(1)
+    .check((ctx) => {
+      const seen = new Set<string>();
+      ctx.value.forEach((c, i) => {
+        if (seen.has(c.name)) {
+          ctx.issues.push({
+            code: "custom",
+            message: `column "${c.name}" is listed twice`,
+            input: c.name,
+            path: [i, "name"],
+          });
+        }
+        seen.add(c.name);
+      });
+    }),
   /** The settings item the ingestion Lambda reads (written to the settings table by Terraform). */
-  settings: sourceSettingsSchema,
+  settings: sourceSettingsSchema.safeExtend({
+    /** EventBridge Scheduler expression, e.g. `cron(0 3 * * ? *)` or `rate(1 hour)`. @default - not scheduled */
+    schedule: scheduleExpression.optional(),
+    /** IANA time zone of the schedule. @default "Asia/Tokyo" */
+    scheduleTimezone: timeZone.default("Asia/Tokyo"),
+  }),
 });
 
 export const environmentSchema = z.object({
@@ -120,8 +176,10 @@ export const environmentSchema = z.object({
     s3EndpointExtraBuckets: z
       .array(z.string().regex(/^[a-z0-9*][a-z0-9.*-]{1,62}$/, "must be an S3 bucket name or a * pattern"))
       .default([]),
-    flowLogRetentionDays: z.number().int().default(90),
-    logRetentionDays: z.number().int().default(365),
+    /** VPC flow log retention (CloudWatch Logs values only). @default 90 */
+    flowLogRetentionDays: logRetentionDays.default(90),
+    /** Log retention of the Lambda and host log groups (CloudWatch Logs values only). @default 365 */
+    logRetentionDays: logRetentionDays.default(365),
     agentHost: z.object({
       enabled: z.boolean().default(true),
       instanceType: z
@@ -236,6 +294,7 @@ export const environmentSchema = z.object({
   state: stateSchema,
 });
 
+export type SourceInput = z.input<typeof sourceSchema>;
 export type EnvironmentInput = z.input<typeof environmentSchema>;
 export type EnvironmentSettings = z.output<typeof environmentSchema>;
 export type EnvironmentConfig = EnvironmentSettings & { name: EnvironmentName };

@@ -21,7 +21,7 @@ const entry = (id: string, sql: string, dependsOn: string[], over: Record<string
   strategy: "merge",
   ...over,
 });
-const load = (raw: unknown[]) => () => loadTransforms(raw, sources, dir);
+const load = (raw: unknown[]) => () => loadTransforms(raw, sources.entries, dir);
 
 describe("loadTransforms", () => {
   it("loads the shipped demo transforms with their SQL", () => {

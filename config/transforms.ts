@@ -65,5 +65,5 @@ export const transforms = loadTransforms(
       checks: { notNull: ["amount", "currency"] },
     },
   ],
-  sources,
+  sources.entries,
 );

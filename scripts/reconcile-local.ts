@@ -60,7 +60,7 @@ async function main() {
     serviceAccountEmail: LOCAL_SA,
   });
   try {
-    const prefixes = Object.fromEntries(sources.map((s) => [s.id, s.settings.target.prefix]));
+    const prefixes = Object.fromEntries(sources.entries.map((s) => [s.id, s.settings.target.prefix]));
     const now = Date.now();
     checks.forEach((c, i) => {
       // Demo rows for the date on the Athena side (raw files, as ingestion publishes them).

@@ -155,6 +155,7 @@ export class AwsStack extends TerraformStack {
         reservedConcurrency: aws.ingest.reservedConcurrency,
         heapMb: aws.ingest.heapMb,
         logRetentionDays: aws.logRetentionDays,
+        eventBusName: "default",
       });
     }
 
@@ -229,7 +230,8 @@ export class AwsStack extends TerraformStack {
         rootVolume: host.rootVolume,
         dataVolume: host.dataVolume,
         key: this.key,
-        sessionLogBucket: this.lake.accessLogs,
+        transcriptsBucketName: bucketName(env, "session-transcripts"),
+        accessLogsBucket: this.lake.accessLogs,
         idleSessionTimeoutMinutes: host.idleSessionTimeoutMinutes,
         runAsUser: host.runAsUser,
         logRetentionDays: aws.logRetentionDays,

@@ -8,6 +8,7 @@
  * denies, so a "cannot" here holds whatever the undecided condition values are.
  */
 import { Testing } from "cdktf";
+import { loadListOnly } from "../config";
 import { environments } from "../config/environments";
 import { loadEnvironments } from "../config/load";
 import type { EnvironmentConfig } from "../config/schema";
@@ -42,7 +43,9 @@ function build(lock: Lock): EnvDocs[] {
       Testing.synth(new BootstrapStack(Testing.app(), `dp-bootstrap-${env.name}`, { env })),
     );
     const aws = JSON.parse(
-      Testing.synth(new AwsStack(Testing.app(), `dp-aws-${env.name}`, { env, sources })),
+      Testing.synth(
+        new AwsStack(Testing.app(), `dp-aws-${env.name}`, { env, sources: [...loadListOnly(sources)] }),
+      ),
     );
     if (env.state.type !== "s3") throw new Error("expected S3 state");
     const bucketId = Object.entries<any>(boot.resource.aws_s3_bucket).find(

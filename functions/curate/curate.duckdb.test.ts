@@ -36,7 +36,7 @@ const table = (t: string, orderBy: string) =>
 
 async function setUp(specs: TransformSpec[] = demoTransforms) {
   dir = mkdtempSync(join(tmpdir(), "curate-test-"));
-  runner = await localRunner(dir, specs, sources, { threads: 1 });
+  runner = await localRunner(dir, specs, sources.entries, { threads: 1 });
 }
 
 afterEach(() => {

@@ -9,6 +9,8 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
 import { boolEnv, intEnv, requiredEnv } from "../shared/env";
+import { StorageError } from "../shared/errors";
+import { EventBridgeAnnouncer } from "../shared/events";
 import { createLogger } from "../shared/logger";
 import { S3ObjectStore } from "../shared/s3-objects";
 import { SecretsManagerResolver } from "../shared/secrets";
@@ -45,7 +47,7 @@ export async function handler(event: IngestEvent, context: LambdaContextLike): P
   logging ??= createLogger({ serviceName: INGEST_SERVICE_NAME });
   const { logger, log } = logging;
   logger.appendKeys({ sourceId: event?.sourceId, requestId: context.awsRequestId });
-  return runIngestion(event, {
+  const summary = await runIngestion(event, {
     settings: new DynamoDbSettingsStore(table, ddb),
     objects: new S3ObjectStore(bucket, s3),
     secrets,
@@ -69,5 +71,15 @@ export async function handler(event: IngestEvent, context: LambdaContextLike): P
     maxFileBytes: intEnv("OUTPUT_FILE_MAX_BYTES", 64 * 1024 * 1024, 1024),
     gzipLevel: intEnv("OUTPUT_GZIP_LEVEL", 1, 1, 9),
     allowHttpLoopback: boolEnv("ALLOW_HTTP_LOOPBACK", false),
+    // Set by Terraform; unset locally (no EventBridge stand-in), where nothing is announced.
+    announcer: process.env.EVENT_BUS_NAME ? new EventBridgeAnnouncer(process.env.EVENT_BUS_NAME) : undefined,
   });
+  // The data is committed; failing the invocation raises the errors alarm and the async retry
+  // runs (and announces) again, so curate is never silently left out.
+  if (summary.announced === false) {
+    throw new StorageError(
+      `${summary.sourceId} ${summary.runDate}: run ${summary.runId} published, but the publish event was not sent`,
+    );
+  }
+  return summary;
 }

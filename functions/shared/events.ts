@@ -3,6 +3,12 @@
  * per successful publish of a source's run. Both sides import these names; the EventBridge rule
  * in modules/curate matches on them.
  */
+import {
+  EventBridgeClient,
+  PutEventsCommand,
+  type PutEventsCommandOutput,
+} from "@aws-sdk/client-eventbridge";
+import { StorageError } from "./errors";
 export const EVENT_SOURCE = "data-platform-kit.ingest";
 export const RAW_PUBLISHED = "RawPartitionPublished";
 
@@ -54,4 +60,31 @@ export function rawPublishedProblems(event: unknown): string[] {
   if (typeof d.manifestKey !== "string" || !d.manifestKey)
     problems.push("detail.manifestKey: must be a non-empty string");
   return problems;
+}
+
+/** Sends `RawPartitionPublished` to an EventBridge bus (the producer side of the contract). */
+export class EventBridgeAnnouncer {
+  constructor(
+    private readonly busName: string,
+    private readonly client: EventBridgeClient = new EventBridgeClient({}),
+  ) {}
+
+  async published(detail: RawPublishedDetail): Promise<void> {
+    let r: PutEventsCommandOutput;
+    try {
+      r = await this.client.send(
+        new PutEventsCommand({ Entries: [{ ...rawPublishedEntry(detail), EventBusName: this.busName }] }),
+      );
+    } catch (e) {
+      throw new StorageError(`EventBridge PutEvents to ${this.busName} failed: ${(e as Error).message}`, {
+        cause: e,
+      });
+    }
+    if ((r.FailedEntryCount ?? 0) > 0) {
+      const f = r.Entries?.[0];
+      throw new StorageError(
+        `EventBridge rejected the event on ${this.busName}: ${f?.ErrorCode} ${f?.ErrorMessage}`,
+      );
+    }
+  }
 }

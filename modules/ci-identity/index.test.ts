@@ -1,4 +1,5 @@
 import { Testing } from "cdktf";
+import { loadListOnly } from "../../config";
 import { environments } from "../../config/environments";
 import { loadEnvironments } from "../../config/load";
 import { sources } from "../../config/sources";
@@ -8,7 +9,7 @@ import { MANAGED_SERVICES, RUNTIME_SERVICES } from "./perms";
 import { applySubject, planSubjects } from "./subjects";
 
 const env = loadEnvironments(structuredClone(environments)).find((e) => e.name === "stg")!;
-const s = synthesize(new AwsStack(Testing.app(), "dp-aws-stg", { env, sources }));
+const s = synthesize(new AwsStack(Testing.app(), "dp-aws-stg", { env, sources: [...loadListOnly(sources)] }));
 const role = (name: string) => Object.values(s.of("aws_iam_role")).find((r) => r.name === name);
 const trust = (name: string) => JSON.parse(role(name).assume_role_policy).Statement[0];
 const SUB = "token.actions.githubusercontent.com:sub";

@@ -1,4 +1,5 @@
 import { Testing } from "cdktf";
+import { loadListOnly } from "../../config";
 import { environments } from "../../config/environments";
 import { loadEnvironments } from "../../config/load";
 import { sources } from "../../config/sources";
@@ -8,7 +9,9 @@ import { AwsStack } from "../../stacks/aws-stack";
 import { statements, synthesize } from "../../test/helpers/stack";
 
 const env = loadEnvironments(structuredClone(environments)).find((e) => e.name === "dev")!;
-const s = synthesize(new AwsStack(Testing.app(), "dp-aws-dev", { env, sources, transforms }));
+const s = synthesize(
+  new AwsStack(Testing.app(), "dp-aws-dev", { env, sources: [...loadListOnly(sources)], transforms }),
+);
 const role = (namePart: string) => {
   const [id] = Object.entries(s.of("aws_iam_role")).find(([, r]) => r.name.endsWith(namePart))!;
   const policy = Object.values(s.of("aws_iam_role_policy")).find((p) => String(p.role).includes(id))!;

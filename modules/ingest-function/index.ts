@@ -50,6 +50,8 @@ export interface IngestFunctionProps {
   readonly heapMb?: number;
   /** @default 365 */
   readonly logRetentionDays?: number;
+  /** EventBridge bus the function announces each publish on (functions/shared/events.ts). @default - none */
+  readonly eventBusName?: string;
 }
 
 /** The newest Node.js runtime hashicorp/aws 5.100.0 accepts. */
@@ -116,6 +118,13 @@ export class IngestFunction extends Construct {
       });
     }
     props.timestream?.grantWrite(role, key);
+    if (props.eventBusName) {
+      role.addToPolicy({
+        Effect: "Allow",
+        Action: ["events:PutEvents"],
+        Resource: `arn:aws:events:${props.region}:${props.accountId}:event-bus/${props.eventBusName}`,
+      });
+    }
     key.grantEncryptDecrypt(role);
 
     this.fn = new LambdaFunction(this, "function", {
@@ -148,6 +157,7 @@ export class IngestFunction extends Construct {
                 TIMESTREAM_TABLE_NAME: props.timestream.table.tableName,
               }
             : {}),
+          ...(props.eventBusName ? { EVENT_BUS_NAME: props.eventBusName } : {}),
           HTTP_MAX_ATTEMPTS: "5",
           HTTP_RETRY_BASE_DELAY_MS: "1000",
           NODE_OPTIONS: `--enable-source-maps --max-old-space-size=${props.heapMb ?? 128}`,

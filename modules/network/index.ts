@@ -24,7 +24,7 @@ import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
-import { cidrSubnet } from "../../config/cidr";
+import { cidrSubnet } from "../../lib/cidr";
 import { ServiceRole } from "../iam/service-role";
 import type { KmsKey } from "../kms-key";
 import { accountEndpointPolicy, s3EndpointPolicy } from "./endpoint-policies";

@@ -20,7 +20,7 @@ import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { Construct } from "constructs";
-import { bucketNameProblem } from "../../config/load";
+import { bucketNameProblem } from "../../lib/rules/names";
 import type { PolicyStatement } from "../iam/policy";
 import { policyDocument } from "../iam/policy";
 import type { IGrantable } from "../iam/service-role";

@@ -1,4 +1,5 @@
 /** What the core needs from the outside world. Adapters implement these; tests inject them. */
+import type { RawPublishedDetail } from "../../shared/events";
 import type { RunState } from "./state";
 
 export type { Log } from "../../shared/logger";
@@ -30,4 +31,9 @@ export interface RunMetrics {
 
 export interface MetricsSink {
   publish(m: RunMetrics): Promise<void>;
+}
+
+/** Tells downstream (curate) that a run published a partition. */
+export interface PublishAnnouncer {
+  published(detail: RawPublishedDetail): Promise<void>;
 }

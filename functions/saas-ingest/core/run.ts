@@ -25,7 +25,7 @@ import type { HttpClient } from "./http";
 import { IncrementalTracker } from "./incremental";
 import { Lease } from "./lease";
 import { OriginPolicy, Redactor } from "./origin";
-import type { MetricsSink, ObjectStore, SecretResolver, SettingsStore } from "./ports";
+import type { MetricsSink, ObjectStore, PublishAnnouncer, SecretResolver, SettingsStore } from "./ports";
 import {
   commit,
   copyFiles,
@@ -65,6 +65,8 @@ export interface RunSummary {
   manifestKey: string;
   /** A previous run's publish that this run completed first, if any. */
   recoveredRunId?: string;
+  /** Whether the publish event was sent (undefined: no announcer configured). */
+  announced?: boolean;
 }
 
 export interface RunDeps {
@@ -73,6 +75,8 @@ export interface RunDeps {
   secrets: SecretResolver;
   http: HttpClient;
   metrics?: MetricsSink;
+  /** Announces each successful publish (EventBridge `RawPartitionPublished`). @default - none */
+  announcer?: PublishAnnouncer;
   log: Log;
   now: () => number;
   /** Epoch ms by which the run must have stopped (Lambda deadline minus a cleanup reserve). */
@@ -257,6 +261,7 @@ export async function runIngestion(event: IngestEvent, deps: RunDeps): Promise<R
     await deps.metrics
       ?.publish({ ...summary, status: "succeeded" })
       .catch((e) => log.warn("metrics not published", { error: String(e) }));
+    if (deps.announcer) summary.announced = await announce(deps.announcer, summary, log);
     return summary;
   } catch (e) {
     redactor.scrubError(e);
@@ -295,4 +300,25 @@ function scrubbedLog(log: Log, r: Redactor): Log {
     warn: (m, x) => log.warn(r.scrub(m), clean(x)),
     error: (m, x) => log.error(r.scrub(m), clean(x)),
   };
+}
+
+/** Sends the publish event; never throws (the data is committed): a failure is logged and returned. */
+async function announce(announcer: PublishAnnouncer, s: RunSummary, log: Log): Promise<boolean> {
+  try {
+    await announcer.published({
+      sourceId: s.sourceId,
+      runDate: s.runDate,
+      runId: s.runId,
+      records: s.records,
+      manifestKey: s.manifestKey,
+    });
+    return true;
+  } catch (e) {
+    log.error("published and committed, but the publish event was not sent: curate was not started", {
+      sourceId: s.sourceId,
+      runId: s.runId,
+      error: (e as Error).message,
+    });
+    return false;
+  }
 }

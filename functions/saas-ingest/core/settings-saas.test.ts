@@ -1,5 +1,5 @@
 /** The settings of the SaaS API styles: each malformed entry is refused, naming the field. */
-import { loadSources } from "../../../config/load";
+import { loadSources } from "../../../config";
 import { parseSourceSettings } from "./settings";
 
 const base = {
@@ -117,6 +117,6 @@ describe("new pagination and auth settings", () => {
           settings: { ...base, pagination: { type: "last-record", param: "starting_after" } },
         },
       ]),
-    ).toThrow(/sources\.0\.settings\.pagination\.field/);
+    ).toThrow(/sources\[stripe_customers\]\.settings\.pagination\.field/);
   });
 });

@@ -1,0 +1,77 @@
+/**
+ * Configuration problems: one line each, `<where>.<field>: <message> (got <value>)`, collected and
+ * thrown once as a ConfigError (main prints the lines, no stack trace).
+ */
+import type { z } from "zod";
+import { didYouMean } from "../lib/suggest";
+import { type PathSegment, unknownKeys } from "./strict";
+
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    const unique = [...new Set(problems)];
+    super(
+      `Invalid configuration (${unique.length} problem${unique.length === 1 ? "" : "s"}):\n${unique.map((p) => `  - ${p}`).join("\n")}`,
+    );
+    this.problems = unique;
+  }
+}
+
+/** `dev.aws.availabilityZones[0]`, `sources[demo_orders].settings.schedule`. */
+export function formatPath(where: string, path: readonly PathSegment[]): string {
+  let out = where;
+  for (const seg of path) {
+    if (typeof seg === "number") out += `[${seg}]`;
+    else out += out === "" ? seg : `.${seg}`;
+  }
+  return out;
+}
+
+const show = (v: unknown) => {
+  const s = JSON.stringify(v);
+  return s !== undefined && s.length > 80 ? `${s.slice(0, 77)}...` : s;
+};
+
+function issueMessage(issue: z.core.$ZodIssue): string {
+  const input = "input" in issue ? issue.input : undefined;
+  if (issue.code === "invalid_type" && input === undefined) return "required";
+  if (issue.code === "invalid_value" && typeof input === "string") {
+    const options = issue.values.filter((v): v is string => typeof v === "string");
+    return `${issue.message}${didYouMean(input, options)} (got ${show(input)})`;
+  }
+  if (issue.code === "invalid_union" && "discriminator" in issue) {
+    return `${issue.message} (got ${show(input)})`;
+  }
+  const shown = show(input);
+  const received =
+    input !== undefined &&
+    typeof input !== "object" &&
+    !issue.message.includes("(got ") &&
+    !issue.message.includes(String(input))
+      ? ` (got ${shown})`
+      : "";
+  return `${issue.message}${received}`;
+}
+
+/**
+ * Validates `input` against `schema` strictly: unknown keys (with "did you mean") and every zod
+ * issue, each as one line under `where`. Never throws.
+ */
+export function checkStrict<S extends z.ZodType>(
+  where: string,
+  schema: S,
+  input: unknown,
+): { ok: true; data: z.output<S>; problems: string[] } | { ok: false; problems: string[] } {
+  const problems = unknownKeys(schema, input).map((u) => `${formatPath(where, u.path)}: ${u.message}`);
+  const parsed = schema.safeParse(input, { reportInput: true });
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      // Strict zod objects report unknown keys too; the walk above already named them (with a hint).
+      if (issue.code === "unrecognized_keys") continue;
+      problems.push(`${formatPath(where, issue.path as PathSegment[])}: ${issueMessage(issue)}`);
+    }
+    return { ok: false, problems };
+  }
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, data: parsed.data, problems };
+}

@@ -1,0 +1,218 @@
+/**
+ * `npm run curate:local -- <transform> --date YYYY-MM-DD [--json] [--records N] [--fresh]`
+ *
+ * Runs a transform through the real curate runner (the state machine's ASL interpreted locally,
+ * the real Lambda steps, the DynamoDB run store on dynalite) with DuckDB standing in for Athena
+ * over the raw files in a local S3 (s3rver). Ingests the demo data for that date first when the
+ * raw bucket has none, and runs the transform's upstream transforms first (in dependency order).
+ * State (raw objects, curated tables) persists under .local/curate/ (or CURATE_LOCAL_DIR) between
+ * runs; --fresh wipes it.
+ * `--json` prints one object: { transform, runDate, status, rowsWritten, rowsInTable, checks, ... }.
+ */
+import { existsSync, mkdirSync, rmSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { sources } from "../config/sources";
+import { transforms } from "../config/transforms";
+import { topoOrder } from "../functions/curate/core/graph";
+import { validRunDate } from "../functions/curate/core/plan";
+import type { RunRecord } from "../functions/curate/core/ports";
+import { LOCAL_DATABASES } from "../functions/curate/dev/fixtures";
+import { openLocalCurate } from "../functions/curate/dev/local";
+import { DemoSaasServer } from "../functions/saas-ingest/dev/demo-saas-server";
+import {
+  createSettingsTable,
+  listKeys,
+  localHandlerEnv,
+  putSourceConfig,
+} from "../functions/shared/dev/local";
+import { SecretsStub } from "../functions/shared/dev/secrets-stub";
+import { startServers } from "./local-aws";
+
+const BUCKET = "local-raw";
+const TABLE = "local-settings";
+const DEMO_PATH: Record<string, string> = {
+  none: "/none",
+  cursor: "/cursor",
+  page: "/page",
+  offset: "/offset",
+  link: "/link",
+};
+const DEMO_RECORDS: Record<string, string> = {
+  none: "data",
+  cursor: "data",
+  page: "items",
+  offset: "",
+  link: "",
+};
+
+function args(argv: string[]) {
+  const known = transforms.map((t) => t.id).join(", ");
+  const usage = `usage: npm run curate:local -- <transform> --date YYYY-MM-DD [--json] [--records N] [--fresh]  (transforms: ${known})`;
+  const transform = argv[0];
+  if (!transform || transform.startsWith("--")) throw new Error(usage);
+  if (!transforms.some((t) => t.id === transform))
+    throw new Error(`unknown transform "${transform}" (config/transforms.ts has: ${known})`);
+  const at = (flag: string) => {
+    const i = argv.indexOf(flag);
+    if (i < 0) return undefined;
+    const v = argv[i + 1];
+    if (v === undefined || v.startsWith("--")) throw new Error(`${flag}: a value is required\n${usage}`);
+    return v;
+  };
+  const date = at("--date") ?? new Date().toISOString().slice(0, 10);
+  const records = Number(at("--records") ?? 2500);
+  if (!Number.isInteger(records) || records < 1) throw new Error(`--records: must be a positive integer`);
+  for (const a of argv.slice(1)) {
+    if (a.startsWith("--") && !["--date", "--json", "--records", "--fresh"].includes(a))
+      throw new Error(`unknown option ${a}\n${usage}`);
+  }
+  return {
+    transform,
+    runDate: validRunDate(date, "--date"),
+    json: argv.includes("--json"),
+    records,
+    fresh: argv.includes("--fresh"),
+  };
+}
+
+/** The transform and every transform upstream of it, in dependency order. */
+function withUpstream(id: string) {
+  const byId = new Map(transforms.map((t) => [t.id, t]));
+  const need = new Set<string>();
+  const visit = (x: string) => {
+    if (need.has(x) || !byId.has(x)) return;
+    need.add(x);
+    for (const d of byId.get(x)!.dependsOn) visit(d);
+  };
+  visit(id);
+  const chain = topoOrder(transforms.filter((t) => need.has(t.id)));
+  const sourceIds = [...new Set(chain.flatMap((t) => t.dependsOn).filter((d) => !byId.has(d)))];
+  return { chain, sourceIds };
+}
+
+async function ingestDemo(
+  endpoints: { s3: string; dynamodb: string },
+  sourceIds: string[],
+  runDate: string,
+  total: number,
+  say: (s: string) => void,
+) {
+  const missing: string[] = [];
+  for (const id of sourceIds) {
+    const prefix = sources.find((s) => s.id === id)!.settings.target.prefix;
+    const keys = await listKeys(endpoints.s3, BUCKET, `${prefix}/dt=${runDate}/`);
+    if (!keys.some((k) => k.endsWith(".jsonl.gz"))) missing.push(id);
+  }
+  if (missing.length === 0) return;
+  const token = "local-demo-token";
+  const saas = new DemoSaasServer({ total, pageSize: 500, token });
+  await saas.start();
+  const secrets = new SecretsStub();
+  await secrets.start();
+  try {
+    Object.assign(
+      process.env,
+      localHandlerEnv({ ...endpoints, secretsManager: secrets.url, table: TABLE, bucket: BUCKET }),
+    );
+    const { handler } = await import("../functions/saas-ingest/handler");
+    for (const id of missing) {
+      const s = sources.find((x) => x.id === id)!.settings;
+      if (s.auth.type !== "none") secrets.secrets.set(s.auth.secretId, token);
+      await putSourceConfig(endpoints.dynamodb, TABLE, id, {
+        ...s,
+        request: { ...s.request, url: `${saas.url}${DEMO_PATH[s.pagination.type]}` },
+        records: { path: DEMO_RECORDS[s.pagination.type] },
+        pagination:
+          s.pagination.type === "cursor" ? { ...s.pagination, cursorPath: "meta.next_cursor" } : s.pagination,
+        incremental: s.incremental
+          ? { ...s.incremental, cursorField: "updated_at", param: "updated_since" }
+          : undefined,
+      });
+      const r = await handler(
+        { sourceId: id, runDate },
+        { getRemainingTimeInMillis: () => 900_000, awsRequestId: "local" },
+      );
+      say(`ingested demo data: ${id} ${runDate}: ${r.records} records`);
+    }
+  } finally {
+    await Promise.all([saas.stop(), secrets.stop()]);
+  }
+}
+
+async function main() {
+  const a = args(process.argv.slice(2));
+  const say = (s: string) => {
+    if (!a.json) console.log(s);
+  };
+  process.env.POWERTOOLS_LOG_LEVEL = "SILENT";
+  const workDir = process.env.CURATE_LOCAL_DIR ?? resolve(__dirname, "..", ".local", "curate");
+  if (a.fresh) rmSync(workDir, { recursive: true, force: true });
+  mkdirSync(join(workDir, "s3"), { recursive: true });
+  const fresh = !existsSync(join(workDir, "curated.duckdb"));
+  const servers = await startServers([BUCKET], join(workDir, "s3"));
+  const { chain, sourceIds } = withUpstream(a.transform);
+  let local: Awaited<ReturnType<typeof openLocalCurate>> | undefined;
+  try {
+    await createSettingsTable(servers.endpoints.dynamodb, TABLE);
+    await ingestDemo(servers.endpoints, sourceIds, a.runDate, a.records, say);
+    local = await openLocalCurate({
+      ...servers.endpoints,
+      table: TABLE,
+      rawBucket: BUCKET,
+      workDir,
+      sources: sources.map((s) => ({ id: s.id, prefix: s.settings.target.prefix, columns: s.columns })),
+      transforms,
+    });
+    say(`state: ${workDir}${fresh ? " (new)" : ""}`);
+    const upstream: Array<{ transform: string; status: string }> = [];
+    let record: RunRecord | undefined;
+    for (const t of chain) {
+      const started = Date.now();
+      await local.run({ transform: t.id, runDate: a.runDate }).catch(() => undefined);
+      record = await local.store.getRun(t.id, a.runDate);
+      say(
+        `${t.id} ${a.runDate}: ${record?.status ?? "not run"} in ${Date.now() - started} ms${record?.error ? ` (${record.error})` : ""}`,
+      );
+      if (t.id !== a.transform) upstream.push({ transform: t.id, status: record?.status ?? "not run" });
+    }
+    const target = transforms.find((t) => t.id === a.transform)!;
+    const [{ n }] = await local.engine.rows(
+      `SELECT count(*) AS n FROM "${LOCAL_DATABASES.curated}"."${target.table}"`,
+    );
+    const out = {
+      transform: a.transform,
+      runDate: a.runDate,
+      status: record?.status ?? "not run",
+      rowsWritten: record?.status === "succeeded" ? (record.rowsWritten ?? 0) : 0,
+      rowsInTable: Number(n),
+      checks: (record?.checks ?? []).map((c) => ({
+        name: c.name,
+        passed: c.passed,
+        badRows: c.badRows,
+        ...(c.column ? { column: c.column } : {}),
+      })),
+      ...(record?.error ? { error: record.error } : {}),
+      runId: record?.runId,
+      durationMs: record?.durationMs,
+      queryExecutionIds: record?.queryExecutionIds ?? [],
+      upstream,
+    };
+    if (a.json) process.stdout.write(`${JSON.stringify(out)}\n`);
+    else {
+      console.log(`\n${target.table}: ${out.rowsWritten} row(s) written, ${out.rowsInTable} in the table`);
+      for (const c of out.checks)
+        console.log(
+          `  ${c.passed ? "ok  " : "FAIL"} ${c.name}${c.passed ? "" : `: ${c.badRows} bad row(s)`}`,
+        );
+    }
+    if (out.status !== "succeeded") process.exitCode = 1;
+  } finally {
+    local?.close();
+    await servers.close();
+  }
+}
+
+main().catch((e) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exitCode = 2;
+});
