@@ -290,6 +290,7 @@ export class AwsStack extends TerraformStack {
         runAsUser: host.runAsUser,
         logRetentionDays: aws.logRetentionDays,
         monitoring: this.monitoring,
+        ebsAlarmUtilizationPercent: host.ebsAlarmUtilizationPercent,
       });
       // The Secure Agent reads and writes the lake (IICS mappings), nothing else.
       this.lake.raw.grantRead(this.agentHost.role);
