@@ -25,10 +25,11 @@ async function main() {
     import("./stacks/names"),
   ]);
   // These validate at import (their own loaders): imported here so a mistake is reported, not thrown.
-  const [{ bigquery }, { transforms }] = await Promise.all([
+  const [{ bigquery }, { transformSpecs }] = await Promise.all([
     import("./config/bigquery"),
-    import("./config/transforms"),
+    import("./config/transforms-load"),
   ]);
+  const transforms = transformSpecs(lists.transforms);
   const { awsStackName, bootstrapStackName, gcpStackName, githubStackName } = names;
   const app = new App(synthOptions());
   // Repository settings (environments, branch protection, OIDC template, variables) for every environment.

@@ -8,12 +8,13 @@ import { ConfigError } from "./problems";
 import { type AnyConfigList, type LoadedLists, loadList } from "./registry";
 import type { EnvironmentConfig } from "./schema";
 import { sources } from "./sources";
+import { transforms } from "./transforms";
 
 /**
  * Every configuration list the loader validates, in dependency order (a list's `check` sees the
  * lists before it). Register a new list by adding it here (see config/registry.ts).
  */
-export const CONFIG_LISTS = [sources] as const;
+export const CONFIG_LISTS = [sources, transforms] as const;
 
 export interface AppConfig {
   /** The selected environments (STACK_ENV). */
@@ -62,7 +63,7 @@ export function loadAppConfig(
 
 /** The validated entries of one registered list alone (scripts and tests); throws ConfigError. */
 export function loadListOnly<L extends (typeof CONFIG_LISTS)[number]>(list: L): LoadedLists<[L]>[L["name"]] {
-  const loaded = loadList(list, { environments: [], lists: {} });
+  const loaded = loadList(list as AnyConfigList, { environments: [], lists: {} });
   if (loaded.problems.length > 0) throw new ConfigError(loaded.problems);
   return loaded.entries as LoadedLists<[L]>[L["name"]];
 }

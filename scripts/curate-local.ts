@@ -11,8 +11,7 @@
  */
 import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { sources } from "../config/sources";
-import { transforms } from "../config/transforms";
+import { loadCurateConfig } from "../config/curate";
 import { topoOrder } from "../functions/curate/core/graph";
 import { validRunDate } from "../functions/curate/core/plan";
 import type { RunRecord } from "../functions/curate/core/ports";
@@ -28,6 +27,7 @@ import {
 import { SecretsStub } from "../functions/shared/dev/secrets-stub";
 import { startServers } from "./local-aws";
 
+const { sources, transforms } = loadCurateConfig();
 const BUCKET = "local-raw";
 const TABLE = "local-settings";
 const DEMO_PATH: Record<string, string> = {
