@@ -24,7 +24,14 @@ import {
 export { bucketNameProblem, ConfigError };
 
 /** Data lake bucket suffixes; the full name is `<prefix>-<env>-<account>-<suffix>`. */
-export const BUCKET_SUFFIXES = ["raw", "curated", "athena-results", "access-logs", "iics-staging"] as const;
+export const BUCKET_SUFFIXES = [
+  "raw",
+  "curated",
+  "athena-results",
+  "access-logs",
+  "iics-staging",
+  "session-transcripts",
+] as const;
 export type BucketSuffix = (typeof BUCKET_SUFFIXES)[number];
 
 export function bucketName(env: Pick<EnvironmentConfig, "prefix" | "name" | "aws">, suffix: string): string {

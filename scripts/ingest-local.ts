@@ -1,5 +1,5 @@
 /**
- * `npm run ingest:local -- <sourceId> [--records N]`: runs the real handler against local s3rver +
+ * `npm run ingest:local -- <sourceId> [--records N] [--page-size N] [--run-date YYYY-MM-DD]`: runs the real handler against local s3rver +
  * dynalite, a Secrets Manager stub and the bundled demo SaaS API, so a newcomer sees files land
  * without AWS. Sources come from config/sources.ts; their URL is pointed at the demo API (same
  * pagination style) and their secret at a local value. README recipes (stripe_customers,
@@ -23,6 +23,7 @@ import {
   putSourceConfig,
 } from "../functions/shared/dev/local";
 import { SecretsStub } from "../functions/shared/dev/secrets-stub";
+import { cliArgs } from "./lib/args";
 import { startServers } from "./local-aws";
 
 const DEMO_PATH: Partial<Record<string, string>> = {
@@ -42,23 +43,55 @@ const DEMO_RECORDS_PATH: Partial<Record<string, string>> = {
 const BUCKET = "local-raw";
 const TABLE = "local-settings";
 
+const sources = loadListOnly(sourceList);
+const known = sources.map((s) => s.id);
+const recipes = `README recipes: ${recipeIds().join(", ")}`;
+const { values: opts, positionals } = cliArgs({
+  command: "npm run ingest:local --",
+  summary: "Runs the ingestion handler against local S3/DynamoDB servers and a demo API.",
+  positionals: {
+    name: "sourceId",
+    description: `a source of config/sources.ts (${known.join(", ")}) or a ${recipes}`,
+    min: 1,
+    max: 1,
+  },
+  flags: {
+    records: {
+      type: "number",
+      description: "records the demo API serves",
+      default: 2500,
+      min: 0,
+      max: 5_000_000,
+      integer: true,
+    },
+    "page-size": {
+      type: "number",
+      description: "records per page",
+      default: 500,
+      min: 1,
+      max: 100_000,
+      integer: true,
+    },
+    "run-date": {
+      type: "string",
+      description: "the run date (YYYY-MM-DD); default: the source's runDate policy",
+    },
+  },
+});
+
 async function main() {
-  const sourceId = process.argv[2];
-  const sources = loadListOnly(sourceList);
-  const known = sources.map((s) => s.id);
-  const recipes = `; README recipes: ${recipeIds().join(", ")}`;
-  if (!sourceId || sourceId.startsWith("--"))
-    throw new Error(`usage: npm run ingest:local -- <sourceId>  (one of: ${known.join(", ")}${recipes})`);
+  const sourceId = positionals[0];
   const source = sources.find((s) => s.id === sourceId);
   if (!source && !recipeIds().includes(sourceId))
-    throw new Error(`unknown sourceId "${sourceId}" (config/sources.ts has: ${known.join(", ")})${recipes}`);
-  const i = process.argv.indexOf("--records");
-  const total = i > 0 ? Number(process.argv[i + 1]) : 2500;
+    throw new Error(
+      `unknown sourceId "${sourceId}" (config/sources.ts has: ${known.join(", ")}); ${recipes}`,
+    );
+  const total = opts.records;
 
   const dir = mkdtempSync(join(tmpdir(), "ingest-local-"));
   const servers = await startServers([BUCKET], dir);
   const token = "local-demo-token";
-  const saas = new DemoSaasServer({ total, pageSize: 500, token });
+  const saas = new DemoSaasServer({ total, pageSize: opts["page-size"], token });
   await saas.start();
   const secrets = new SecretsStub();
   await secrets.start();
@@ -90,7 +123,7 @@ async function main() {
     }
     const { handler } = await import("../functions/saas-ingest/handler");
     const summary = await handler(
-      { sourceId },
+      { sourceId, ...(opts["run-date"] ? { runDate: opts["run-date"] } : {}) },
       { getRemainingTimeInMillis: () => 900_000, awsRequestId: "local" },
     );
     console.log("\nsummary:", JSON.stringify(summary, null, 2));

@@ -195,14 +195,14 @@ describe("AwsStack data lake", () => {
       .map((b) => b.bucket)
       .sort();
     expect(names).toEqual(
-      ["access-logs", "athena-results", "curated", "iics-staging", "raw"].map(
+      ["access-logs", "athena-results", "curated", "iics-staging", "raw", "session-transcripts"].map(
         (k) => `dp-dev-111111111111-${k}`,
       ),
     );
     const sse = Object.values(s.of("aws_s3_bucket_server_side_encryption_configuration")).map(
       (c) => c.rule[0].apply_server_side_encryption_by_default.sse_algorithm,
     );
-    expect(sse.sort()).toEqual(["AES256", "aws:kms", "aws:kms", "aws:kms", "aws:kms"]);
+    expect(sse.sort()).toEqual(["AES256", "aws:kms", "aws:kms", "aws:kms", "aws:kms", "aws:kms"]);
   });
 
   it("transitions raw after the configured days and expires Athena results", () => {
@@ -234,7 +234,12 @@ describe("AwsStack data lake", () => {
   });
 
   it("never force-destroys in prod", () => {
-    expect(Object.values(s.of("aws_s3_bucket")).every((b) => b.force_destroy === true)).toBe(true);
+    // Dev lake buckets may be force-destroyed; session transcripts (an audit trail) never are.
+    const dev = Object.values(s.of("aws_s3_bucket"));
+    expect(
+      dev.filter((b) => !b.bucket.endsWith("-session-transcripts")).every((b) => b.force_destroy === true),
+    ).toBe(true);
+    expect(dev.find((b) => b.bucket.endsWith("-session-transcripts")).force_destroy).toBe(false);
     expect(Object.values(stackOf("prod").of("aws_s3_bucket")).every((b) => b.force_destroy === false)).toBe(
       true,
     );

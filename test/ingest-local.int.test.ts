@@ -33,3 +33,13 @@ it("names the configured sources when the id is unknown", () => {
   expect(r.stderr).toContain('unknown sourceId "nope" (config/sources.ts has: demo_orders, demo_customers)');
   expect(r.stderr).toContain("README recipes: stripe_customers, salesforce_accounts,");
 });
+
+it("refuses bad flags before starting anything (no NaN record count)", () => {
+  const r = run("demo_orders", "--records", "abc");
+  expect(r.status).toBe(2);
+  expect(r.stderr).toMatch(/--records/);
+  expect(r.stderr).toMatch(/abc/);
+  const typo = run("demo_orders", "--recods", "10");
+  expect(typo.status).toBe(2);
+  expect(typo.stderr).toMatch(/recods/);
+});

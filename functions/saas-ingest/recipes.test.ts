@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { loadSources } from "../../config/load";
+import { loadSources } from "../../config";
 import { parseSourceSettings } from "./core/settings";
 import { recipes } from "./recipes";
 

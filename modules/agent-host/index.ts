@@ -20,6 +20,7 @@ import type { KmsKey } from "../kms-key";
 import type { Monitoring } from "../monitoring";
 import type { SecureBucket } from "../secure-bucket";
 import { agentStatements } from "./perms";
+import { SessionTranscripts, TRANSCRIPT_PREFIX } from "./transcripts";
 import { agentHostUserData } from "./user-data";
 
 export interface Gp3Volume {
@@ -43,8 +44,10 @@ export interface AgentHostProps {
   readonly rootVolume: Gp3Volume;
   readonly dataVolume: Gp3Volume;
   readonly key: KmsKey;
-  /** Bucket for session transcripts (under `ssm-sessions/`). */
-  readonly sessionLogBucket: SecureBucket;
+  /** Name of the dedicated session transcripts bucket (created here, under `ssm-sessions/`). */
+  readonly transcriptsBucketName: string;
+  /** Bucket receiving the transcripts bucket's server access logs. @default - none */
+  readonly accessLogsBucket?: SecureBucket;
   /** @default 20 */
   readonly idleSessionTimeoutMinutes?: number;
   /** @default "ssm-user" */
@@ -60,6 +63,7 @@ export class AgentHost extends Construct {
   readonly instance: Instance;
   readonly role: ServiceRole;
   readonly securityGroup: SecurityGroup;
+  readonly transcripts: SessionTranscripts;
 
   constructor(scope: Construct, id: string, props: AgentHostProps) {
     super(scope, id);
@@ -94,10 +98,19 @@ export class AgentHost extends Construct {
       role: this.role.name,
     });
 
+    this.transcripts = new SessionTranscripts(this, "transcripts", {
+      bucketName: props.transcriptsBucketName,
+      accountId: props.accountId,
+      region: props.region,
+      keyAlias: `${props.name}-session-transcripts`,
+      hostRoleArn: `arn:aws:iam::${props.accountId}:role/${props.name}-iics-agent`,
+      retentionDays: props.logRetentionDays ?? 365,
+      accessLogsBucket: props.accessLogsBucket,
+    });
     const sessionLogs = new CloudwatchLogGroup(this, "session-logs", {
       name: `/${props.name}/ssm/sessions`,
       retentionInDays: props.logRetentionDays ?? 365,
-      kmsKeyId: props.key.arn,
+      kmsKeyId: this.transcripts.key.arn,
     });
     const hostLogs = new CloudwatchLogGroup(this, "host-logs", {
       name: `/${props.name}/iics-agent`,
@@ -117,12 +130,7 @@ export class AgentHost extends Construct {
       Action: ["logs:DescribeLogGroups"],
       Resource: `arn:aws:logs:${props.region}:${props.accountId}:log-group:*`,
     });
-    props.sessionLogBucket.grantPut(this.role, "ssm-sessions");
-    this.role.addToPolicy({
-      Effect: "Allow",
-      Action: ["s3:GetEncryptionConfiguration"],
-      Resource: props.sessionLogBucket.arn,
-    });
+    this.transcripts.grantAdd(this.role);
     props.key.grantEncryptDecrypt(this.role);
 
     new SsmDocument(this, "session-preferences", {
@@ -135,13 +143,13 @@ export class AgentHost extends Construct {
         description: "Session Manager preferences (managed by Terraform)",
         sessionType: "Standard_Stream",
         inputs: {
-          s3BucketName: props.sessionLogBucket.bucketName,
-          s3KeyPrefix: "ssm-sessions/",
+          s3BucketName: this.transcripts.bucket.bucketName,
+          s3KeyPrefix: `${TRANSCRIPT_PREFIX}/`,
           s3EncryptionEnabled: true,
           cloudWatchLogGroupName: sessionLogs.name,
           cloudWatchEncryptionEnabled: true,
           cloudWatchStreamingEnabled: true,
-          kmsKeyId: props.key.arn,
+          kmsKeyId: this.transcripts.key.arn,
           runAsEnabled: true,
           runAsDefaultUser: runAsUser,
           idleSessionTimeout: String(props.idleSessionTimeoutMinutes ?? 20),

@@ -10,7 +10,7 @@ export interface UserDataProps {
   /** Device name of the data volume as attached (`/dev/sdf` -> nvme on Nitro). */
   readonly dataDevice: string;
   readonly dataMountPoint: string;
-  /** Non-root user sessions run as. */
+  /** Non-root, non-sudo user sessions run as (created before the SSM agent starts). */
   readonly runAsUser: string;
   /** CloudWatch agent log group for the agent's own logs. */
   readonly logGroupName: string;
@@ -53,10 +53,18 @@ export function agentHostUserData(p: UserDataProps): string {
 set -euo pipefail
 exec > >(tee -a /var/log/dp-user-data.log) 2>&1
 
+# 0. The non-root, non-sudo user sessions run as (runAs), created BEFORE the SSM agent can start
+#    a session: the agent would otherwise create it itself, with passwordless sudo.
+id -u ${p.runAsUser} >/dev/null 2>&1 || useradd --create-home --shell /bin/bash ${p.runAsUser}
+gpasswd -d ${p.runAsUser} wheel >/dev/null 2>&1 || true
+rm -f /etc/sudoers.d/ssm-agent-users
+
 # 1. SSM agent (RHEL images do not ship it).
 if ! rpm -q amazon-ssm-agent >/dev/null 2>&1; then
   dnf install -y "${ssmRpm}"
 fi
+# The agent's own sudoers drop-in (if a package ever ships one) is removed before it starts.
+rm -f /etc/sudoers.d/ssm-agent-users
 systemctl enable --now amazon-ssm-agent
 
 # 2. CloudWatch agent (memory and disk metrics, logs).
@@ -84,8 +92,6 @@ if [ -n "$DEV" ]; then
   mountpoint -q ${p.dataMountPoint} || mount ${p.dataMountPoint}
 fi
 
-# 4. Non-root user for Session Manager sessions (runAs) and the Secure Agent.
-id -u ${p.runAsUser} >/dev/null 2>&1 || useradd --create-home --shell /bin/bash ${p.runAsUser}
 chown ${p.runAsUser}: ${p.dataMountPoint} || true
 `);
 }

@@ -124,7 +124,7 @@ function pageSink(ctx: FetchContext, pageNo: number, url: string, stats: FetchSt
     }
     if (record === null || typeof record !== "object" || Array.isArray(record))
       throw new SourceShapeError(
-        `records.path "${cfg.records.path}": ${where(index)} is ${record === null ? "null" : Array.isArray(record) ? "an array" : typeof record} (${raw.subarray(0, 80).toString("utf8")}), not a JSON object; nothing was published`,
+        `records.path "${cfg.records.path}": ${where(index)} is ${record === null ? "null" : Array.isArray(record) ? "an array" : `a ${typeof record}`} (${raw.subarray(0, 80).toString("utf8")}), not a JSON object; nothing was published`,
       );
     lastRecord = record;
     if (tracker && !tracker.accept(record as Record<string, unknown>, () => where(index))) return;

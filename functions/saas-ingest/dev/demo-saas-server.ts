@@ -7,7 +7,7 @@
  * | /none    | none                             | { data: [...] } (first pageSize)       |
  * | /cursor  | ?cursor=<n>, meta.next_cursor    | { data: [...], meta: { next_cursor } } |
  * | /page    | ?page=<n> from 1, empty page end | { items: [...] }                       |
- * | /offset  | ?offset=&limit=, short page end  | [...]                                  |
+ * | /offset  | ?offset=&limit= (capped by maxLimit) | [...]                              |
  * | /link    | Link: <...>; rel="next"          | [...]                                  |
  *
  * `?updated_since=<iso>` keeps records with updated_at >= since (inclusive, like many APIs).
@@ -36,6 +36,8 @@ export interface DemoServerOptions {
   token?: string;
   /** Timestamp of record 0; record i is i seconds later. */
   epochMs?: number;
+  /** /offset serves at most this many records per page whatever `limit` asks (as many APIs cap it). */
+  maxLimit?: number;
 }
 
 export function demoRecord(i: number, epochMs = Date.UTC(2025, 0, 1)) {
@@ -161,7 +163,7 @@ export class DemoSaasServer {
         from = base + pos * pageSize;
         break;
       case "/offset":
-        count = Number(q.limit ?? pageSize);
+        count = Math.min(Number(q.limit ?? pageSize), this.options.maxLimit ?? Number.POSITIVE_INFINITY);
         from = base + Number(q.offset ?? 0);
         pos = Math.floor(Number(q.offset ?? 0) / count);
         break;
