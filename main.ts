@@ -1,5 +1,6 @@
 import { loadAppConfig } from "./config";
 import { ConfigError } from "./config/problems";
+import type { TransformConfig } from "./functions/curate/core/spec";
 
 async function main() {
   const started = performance.now();
@@ -29,7 +30,7 @@ async function main() {
     import("./config/bigquery"),
     import("./config/transforms-load"),
   ]);
-  const transforms = transformSpecs(lists.transforms);
+  const transforms = transformSpecs(lists.transforms as readonly TransformConfig[]);
   const { awsStackName, bootstrapStackName, gcpStackName, githubStackName } = names;
   const app = new App(synthOptions());
   // Repository settings (environments, branch protection, OIDC template, variables) for every environment.

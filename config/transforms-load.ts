@@ -33,7 +33,9 @@ function readSql(t: TransformConfig, sqlDir: string): { sqlText?: string; proble
   const problems: string[] = [];
   for (const p of parameterNames(sqlText)) {
     if (!(RUN_PARAMETERS as readonly string[]).includes(p))
-      problems.push(`unknown parameter :${p} (the runner binds ${RUN_PARAMETERS.map((n) => `:${n}`).join(", ")})`);
+      problems.push(
+        `unknown parameter :${p} (the runner binds ${RUN_PARAMETERS.map((n) => `:${n}`).join(", ")})`,
+      );
   }
   problems.push(...parameterPlacementProblems(sqlText));
   return { sqlText, problems };
@@ -56,7 +58,12 @@ export function transformProblems(
   const byTable = new Map<string, string>();
   for (const t of specs) {
     const other = byTable.get(t.table);
-    if (other) problems.push({ id: t.id, field: "target.table", message: `"${t.table}" is also the table of ${other}` });
+    if (other)
+      problems.push({
+        id: t.id,
+        field: "target.table",
+        message: `"${t.table}" is also the table of ${other}`,
+      });
     byTable.set(t.table, t.id);
     if (!t.sqlText) continue;
     for (const ref of tableReferences(t.sqlText)) {
@@ -70,7 +77,11 @@ export function transformProblems(
       if (ref.schema === "curated") {
         const producer = specs.find((o) => o.table === ref.table);
         if (!producer)
-          problems.push({ id: t.id, field: "sql", message: `reads curated.${ref.table}, which no transform writes` });
+          problems.push({
+            id: t.id,
+            field: "sql",
+            message: `reads curated.${ref.table}, which no transform writes`,
+          });
         else if (!t.dependsOn.includes(producer.id))
           problems.push({
             id: t.id,
@@ -84,7 +95,10 @@ export function transformProblems(
 }
 
 /** Validated entries with their table name and SQL text (what Terraform writes and the runner reads). */
-export function transformSpecs(entries: readonly TransformConfig[], sqlDir: string = TRANSFORMS_DIR): TransformSpec[] {
+export function transformSpecs(
+  entries: readonly TransformConfig[],
+  sqlDir: string = TRANSFORMS_DIR,
+): TransformSpec[] {
   return entries.map((t) => {
     const r = readSql(t, sqlDir);
     if (!r.sqlText || r.problems.length > 0)

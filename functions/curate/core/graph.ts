@@ -16,14 +16,21 @@ export interface GraphProblem {
 }
 
 /** Problems naming the transform and the field; empty when the graph is sound. */
-export function graphProblems(transforms: readonly GraphNode[], sourceIds: readonly string[]): GraphProblem[] {
+export function graphProblems(
+  transforms: readonly GraphNode[],
+  sourceIds: readonly string[],
+): GraphProblem[] {
   const problems: GraphProblem[] = [];
   const sources = new Set(sourceIds);
   const ids = new Map<string, number>();
   transforms.forEach((t, i) => {
     if (ids.has(t.id)) problems.push({ id: t.id, field: "id", message: `"${t.id}" is used twice` });
     else if (sources.has(t.id))
-      problems.push({ id: t.id, field: "id", message: `"${t.id}" is also a source id (ids must be unique across both)` });
+      problems.push({
+        id: t.id,
+        field: "id",
+        message: `"${t.id}" is also a source id (ids must be unique across both)`,
+      });
     ids.set(t.id, i);
   });
   transforms.forEach((t) => {
@@ -31,11 +38,12 @@ export function graphProblems(transforms: readonly GraphNode[], sourceIds: reado
       if (!sources.has(d) && !ids.has(d)) {
         problems.push({
           id: t.id,
-          field: `dependsOn.${j}`,
+          field: `dependsOn[${j}]`,
           message: `unknown id "${d}" (neither a source in config/sources.ts nor a transform)`,
         });
       }
-      if (d === t.id) problems.push({ id: t.id, field: `dependsOn.${j}`, message: `${t.id} depends on itself` });
+      if (d === t.id)
+        problems.push({ id: t.id, field: `dependsOn[${j}]`, message: `${t.id} depends on itself` });
     });
   });
   for (const cycle of findCycles(transforms)) {
