@@ -160,7 +160,11 @@ async function main() {
       table: TABLE,
       rawBucket: BUCKET,
       workDir,
-      sources: sources.map((s) => ({ id: s.id, prefix: s.settings.target.prefix, columns: s.columns })),
+      sources: sources.map((s) => ({
+        id: s.id,
+        prefix: s.settings.target.prefix,
+        columns: s.columns,
+      })),
       transforms,
     });
     say(`state: ${workDir}${fresh ? " (new)" : ""}`);

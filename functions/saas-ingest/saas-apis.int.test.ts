@@ -216,6 +216,14 @@ describe("Zendesk: next-url + basic", () => {
     expectExactlyOnce(await visible(prefix), TOTAL);
   });
 
+  it("refuses a next_page on another origin before sending credentials there, publishing nothing", async () => {
+    saas.apis.options = { nextPageOrigin: "http://127.0.0.1:9" };
+    const { id, prefix } = await recipeSource("zendesk_tickets");
+    await expect(run(id)).rejects.toThrow(/refusing to follow http:\/\/127\.0\.0\.1:9/);
+    expect(apiRequests("/api/v2/incremental")).toHaveLength(1);
+    expect(await listKeys(aws.s3Endpoint, BUCKET, prefix)).toEqual([]);
+  });
+
   it("refuses a basic secret that is not {username, password}, naming the secret", async () => {
     const { id } = await recipeSource("zendesk_tickets", {}, "demo@example.com/token:demo-zendesk-api-token");
     const err = await run(id).catch((e) => e);

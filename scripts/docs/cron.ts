@@ -12,7 +12,9 @@ export interface DailyTime {
 }
 
 /** Offset of `timeZone` from UTC in minutes at `at` (Asia/Tokyo: +540). */
-export function zoneOffsetMinutes(timeZone: string, at = new Date("2026-01-15T00:00:00Z")): number {
+export function zoneOffsetMinutes(timeZone: string, when = new Date("2026-01-15T00:00:00Z")): number {
+  // Whole minutes: the parts below carry no seconds.
+  const at = new Date(Math.floor(when.getTime() / 60_000) * 60_000);
   const parts = new Intl.DateTimeFormat("en-US", {
     timeZone,
     hourCycle: "h23",

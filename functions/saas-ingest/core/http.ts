@@ -10,6 +10,7 @@
  */
 import { OutOfTimeError, SourceHttpError } from "./errors";
 import type { OriginPolicy } from "./origin";
+import { rateLimitWaitMs } from "./rate-limit";
 import { IncompleteBodyError } from "./record-stream";
 
 export interface HttpOptions {
@@ -91,6 +92,11 @@ function isSinkFatal(e: unknown): boolean {
   );
 }
 
+/** GitHub answers an exhausted primary rate limit with 403 and `X-RateLimit-Remaining: 0`: retryable. */
+function isRateLimitRefusal(res: Response, now: number): boolean {
+  return res.status === 403 && rateLimitWaitMs(res.headers, now).waitMs > 0;
+}
+
 export class HttpClient {
   retries = 0;
   constructor(readonly o: HttpOptions) {}
@@ -163,10 +169,13 @@ export class HttpClient {
               lastReason = `incomplete or unparsable JSON body (${e.message})`;
             else throw e; // network errors while reading: handled below
           }
-        } else if (res.status === 429 || res.status >= 500) {
+        } else if (res.status === 429 || res.status >= 500 || isRateLimitRefusal(res, this.o.now())) {
           await res.body?.cancel().catch(() => undefined);
           lastReason = `HTTP ${res.status}`;
-          retryAfter = retryAfterMs(res.headers.get("retry-after"), this.o.now());
+          // Retry-After wins; else the reset of an exhausted rate-limit window (X-RateLimit-*, RateLimit-*).
+          retryAfter =
+            retryAfterMs(res.headers.get("retry-after"), this.o.now()) ??
+            (rateLimitWaitMs(res.headers, this.o.now()).waitMs || undefined);
         } else {
           const text = (await res.text().catch(() => "")).slice(0, 200);
           throw new SourceHttpError(

@@ -172,3 +172,36 @@ describe("SourceClient", () => {
     expect(seen).toHaveLength(0);
   });
 });
+
+describe("HttpClient and rate-limit refusals", () => {
+  const refusal = (status: number, headers: Record<string, string>) => {
+    let calls = 0;
+    const ctx = setup(() =>
+      ++calls === 1 ? json({ message: "API rate limit exceeded" }, status, headers) : json([]),
+    );
+    return { ...ctx, calls: () => calls };
+  };
+
+  it("retries GitHub's 403 with X-RateLimit-Remaining: 0 after the reset", async () => {
+    const { http, slept, clock, calls } = refusal(403, {
+      "x-ratelimit-remaining": "0",
+      "x-ratelimit-reset": String(Math.floor(Date.UTC(2026, 10, 28) / 1000) + 4),
+    });
+    expect(clock.t).toBe(Date.UTC(2026, 10, 28));
+    await http.getJson("https://api.test/x", {});
+    expect(calls()).toBe(2);
+    expect(slept).toEqual([5000]);
+  });
+
+  it("waits for RateLimit-Reset on a 429 without Retry-After instead of backing off blindly", async () => {
+    const { http, slept } = refusal(429, { "ratelimit-remaining": "0", "ratelimit-reset": "7" });
+    await http.getJson("https://api.test/x", {});
+    expect(slept).toEqual([7000]);
+  });
+
+  it("still fails at once on a 403 that is not a rate limit", async () => {
+    const { http, calls } = refusal(403, { "x-ratelimit-remaining": "12" });
+    await expect(http.getJson("https://api.test/x", {})).rejects.toThrow(/answered HTTP 403/);
+    expect(calls()).toBe(1);
+  });
+});

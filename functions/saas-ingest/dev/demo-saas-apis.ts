@@ -29,6 +29,8 @@ export interface DemoApiOptions {
   tokenMaxUses?: number;
   /** Every API route allows `limit` requests per `windowMs` and says so in headers of `style`; beyond it, 429. */
   rateLimit?: { limit: number; windowMs: number; style: "x-ratelimit" | "ietf" };
+  /** Origin Zendesk's `next_page` points to (a hostile or misconfigured server). @default the server's own */
+  nextPageOrigin?: string;
 }
 
 export interface ApiPage {
@@ -216,7 +218,7 @@ export class DemoApis {
           // end_time: where the next page starts; on the last page next_page is still set (as Zendesk does).
           const endTime = ctx.secondsOf(from + count);
           return {
-            body: `{"tickets":${items.replace(/\{"id":"r(\d+)"/g, (_m, i) => `{"generated_timestamp":${ctx.secondsOf(Number(i))},"id":"r${i}"`)},"count":${JSON.parse(items).length},"end_of_stream":${end},"end_time":${endTime},"next_page":"${ctx.origin}/api/v2/incremental/tickets.json?start_time=${endTime}"}`,
+            body: `{"tickets":${items.replace(/\{"id":"r(\d+)"/g, (_m, i) => `{"generated_timestamp":${ctx.secondsOf(Number(i))},"id":"r${i}"`)},"count":${JSON.parse(items).length},"end_of_stream":${end},"end_time":${endTime},"next_page":"${this.options.nextPageOrigin ?? ctx.origin}/api/v2/incremental/tickets.json?start_time=${endTime}"}`,
           };
         },
       };
