@@ -38,8 +38,17 @@ async function main() {
   for (const env of environments) {
     // One state store per environment account (only for S3 state).
     if (env.state.type === "s3") new BootstrapStack(app, bootstrapStackName(env.prefix, env.name), { env });
-    new AwsStack(app, awsStackName(env.prefix, env.name), { env, sources: [...lists.sources], transforms });
-    new GcpStack(app, gcpStackName(env.prefix, env.name), { env, tables: bigquery.tables });
+    new AwsStack(app, awsStackName(env.prefix, env.name), {
+      env,
+      sources: [...lists.sources],
+      transforms,
+      bigquery,
+    });
+    new GcpStack(app, gcpStackName(env.prefix, env.name), {
+      env,
+      tables: bigquery.tables,
+      reconcileDatasets: bigquery.checks.map((c) => c.bigquery.dataset),
+    });
   }
   app.synth();
   const stacks = app.node.children.map((c) => c.node.id);

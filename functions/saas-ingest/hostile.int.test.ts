@@ -421,3 +421,19 @@ describe("7. messy APIs", () => {
     expect(await readVisibleRecords(aws.s3Endpoint, BUCKET, prefix)).toHaveLength(60);
   });
 });
+
+describe("business date (issue #17)", () => {
+  it.each([
+    ["local-yesterday", "2026-11-28"],
+    ["local-today", "2026-11-29"],
+    ["utc-today", "2026-11-28"],
+  ])("a run at 00:30 JST without runDate and policy %s writes dt=%s", async (policy, dt) => {
+    a.reset((_q, res) => sendJson(res, { data: records(0, 1) }));
+    const { id, prefix } = await source({ runDate: policy, scheduleTimezone: "Asia/Tokyo" });
+    const now = () => Date.parse("2026-11-28T15:30:00Z");
+    const { d } = deps({ now });
+    const summary = await runIngestion({ sourceId: id }, d);
+    expect(summary.runDate).toBe(dt);
+    expect(await listKeys(aws.s3Endpoint, BUCKET, `${prefix}/dt=${dt}/`)).toHaveLength(2);
+  });
+});

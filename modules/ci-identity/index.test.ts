@@ -107,3 +107,46 @@ describe("CiIdentity permissions", () => {
     expect(scope.flatMap((x: any) => [x.Action].flat())).not.toContain("iam:*");
   });
 });
+
+describe("the apply role covers every resource type the AWS stack manages", () => {
+  /** Terraform type prefix -> the IAM service that manages it. */
+  const SERVICE_OF: Array<[RegExp, string]> = [
+    [
+      /^aws_(vpc|subnet|route|internet_gateway|nat_gateway|eip|security_group|default_security_group|instance|ebs_volume|volume_attachment|flow_log|network_acl|key_pair)/,
+      "ec2",
+    ],
+    [/^aws_s3_/, "s3"],
+    [/^aws_iam_/, "iam"],
+    [/^aws_kms_/, "kms"],
+    [/^aws_cloudwatch_(log_|query_)/, "logs"],
+    [/^aws_cloudwatch_event_/, "events"],
+    [/^aws_cloudwatch_/, "cloudwatch"],
+    [/^aws_dynamodb_/, "dynamodb"],
+    [/^aws_glue_/, "glue"],
+    [/^aws_athena_/, "athena"],
+    [/^aws_timestreamwrite_/, "timestream"],
+    [/^aws_lambda_/, "lambda"],
+    [/^aws_sns_/, "sns"],
+    [/^aws_sqs_/, "sqs"],
+    [/^aws_ssm_/, "ssm"],
+    [/^aws_scheduler_/, "scheduler"],
+    [/^aws_sfn_/, "states"],
+  ];
+  it("maps each type to a managed service (a new type fails here until MANAGED_SERVICES lists it)", () => {
+    const { transforms } = require("../../config/transforms") as typeof import("../../config/transforms");
+    const full = synthesize(
+      new AwsStack(Testing.app(), "dp-aws-prod", {
+        env: loadEnvironments(structuredClone(environments)).find((e) => e.name === "prod")!,
+        sources: [...loadListOnly(sources)],
+        transforms,
+      }),
+    );
+    const managed = new Set<string>([...MANAGED_SERVICES, "iam", "s3"]);
+    const unmapped = Object.keys(full.json.resource)
+      .map((type) => [type, SERVICE_OF.find(([re]) => re.test(type))?.[1]] as const)
+      .filter(([, svc]) => !svc || !managed.has(svc))
+      .map(([type, svc]) => `${type} (${svc ?? "no service mapped"})`);
+    expect(unmapped).toEqual([]);
+    expect(Object.keys(full.json.resource)).toContain("aws_sfn_state_machine");
+  });
+});

@@ -47,6 +47,7 @@ interface OpenPage {
 
 const EMPTY = Buffer.alloc(0);
 const BATCH_BYTES = 256 * 1024;
+const MAX_QUEUED = 8 * 1024 * 1024;
 
 export class RotatingGzipWriter {
   private current?: OpenFile;
@@ -115,7 +116,10 @@ export class RotatingGzipWriter {
     while (p.ready.length > 0) {
       const data = p.ready.shift()!;
       p.uncompressed += data.length;
-      if (!p.gzip.write(data)) await new Promise<void>((r) => p.gzip.once("drain", r));
+      p.gzip.write(data);
+      // Let the compressor (zlib's thread pool) work while the next chunk is parsed; wait only
+      // when it falls this far behind, so memory stays bounded.
+      if (p.gzip.writableLength > MAX_QUEUED) await new Promise<void>((r) => p.gzip.once("drain", r));
       if (p.failed) throw p.failed;
     }
   }
