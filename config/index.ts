@@ -5,9 +5,9 @@
 import { environments } from "./environments";
 import { type LoadOptions, loadEnvironments } from "./load";
 import { ConfigError } from "./problems";
-import { type AnyConfigList, type LoadedLists, loadList } from "./registry";
+import { type AnyConfigList, type LoadedLists, loadList, loadListOnly } from "./registry";
 import type { EnvironmentConfig } from "./schema";
-import { sources } from "./sources";
+import { loadSources, sources } from "./sources";
 
 /**
  * Every configuration list the loader validates, in dependency order (a list's `check` sees the
@@ -60,14 +60,4 @@ export function loadAppConfig(
   };
 }
 
-/** The validated entries of one registered list alone (scripts and tests); throws ConfigError. */
-export function loadListOnly<L extends (typeof CONFIG_LISTS)[number]>(list: L): LoadedLists<[L]>[L["name"]] {
-  const loaded = loadList(list, { environments: [], lists: {} });
-  if (loaded.problems.length > 0) throw new ConfigError(loaded.problems);
-  return loaded.entries as LoadedLists<[L]>[L["name"]];
-}
-
-/** Validates source entries alone (tests, scripts): the typed sources, or one ConfigError. */
-export function loadSources(entries: ReadonlyArray<unknown>) {
-  return loadListOnly({ ...sources, entries: entries as (typeof sources)["entries"] });
-}
+export { loadListOnly, loadSources };

@@ -99,7 +99,7 @@ async function ingestDemo(
 ) {
   const missing: string[] = [];
   for (const id of sourceIds) {
-    const prefix = sources.find((s) => s.id === id)!.settings.target.prefix;
+    const prefix = sources.entries.find((s) => s.id === id)!.settings.target.prefix;
     const keys = await listKeys(endpoints.s3, BUCKET, `${prefix}/dt=${runDate}/`);
     if (!keys.some((k) => k.endsWith(".jsonl.gz"))) missing.push(id);
   }
@@ -116,7 +116,7 @@ async function ingestDemo(
     );
     const { handler } = await import("../functions/saas-ingest/handler");
     for (const id of missing) {
-      const s = sources.find((x) => x.id === id)!.settings;
+      const s = sources.entries.find((x) => x.id === id)!.settings;
       if (s.auth.type !== "none") secrets.secrets.set(s.auth.secretId, token);
       await putSourceConfig(endpoints.dynamodb, TABLE, id, {
         ...s,
@@ -160,7 +160,11 @@ async function main() {
       table: TABLE,
       rawBucket: BUCKET,
       workDir,
-      sources: sources.map((s) => ({ id: s.id, prefix: s.settings.target.prefix, columns: s.columns })),
+      sources: sources.entries.map((s) => ({
+        id: s.id,
+        prefix: s.settings.target.prefix,
+        columns: s.columns,
+      })),
       transforms,
     });
     say(`state: ${workDir}${fresh ? " (new)" : ""}`);

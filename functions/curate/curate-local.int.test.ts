@@ -59,7 +59,7 @@ beforeAll(async () => {
     table: TABLE,
     rawBucket: BUCKET,
     workDir: dir,
-    sources: sources.map((s) => ({ id: s.id, prefix: s.settings.target.prefix, columns: s.columns })),
+    sources: sources.entries.map((s) => ({ id: s.id, prefix: s.settings.target.prefix, columns: s.columns })),
     transforms,
     threads: 1,
   });
@@ -74,7 +74,7 @@ afterAll(async () => {
 
 async function ingest(sourceId: string, announced: RawPublishedDetail[], total = 300) {
   saas.setTotal(total);
-  const s = sources.find((x) => x.id === sourceId)!.settings;
+  const s = sources.entries.find((x) => x.id === sourceId)!.settings;
   await putSourceConfig(aws.dynamodbEndpoint, TABLE, sourceId, {
     ...s,
     auth: { type: "none" },

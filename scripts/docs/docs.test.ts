@@ -14,6 +14,7 @@ import { GcpStack } from "../../stacks/gcp-stack";
 import { checkInBrowser, findChromium, inspectDom } from "./browser-check";
 import { dailyTime, describeSchedule } from "./cron";
 import { changedSections, designChangeLine } from "./diff";
+import { curatedFacts } from "./curated";
 import { buildDocument } from "./generate";
 import type { DesignDocument } from "./model";
 import { sectionHashes, toHtml, toMarkdown } from "./render";
@@ -118,6 +119,14 @@ describe("design document", () => {
     expect(designChangeLine("dev", sectionHashes(base), sectionHashes(base))).toBe(
       "**Design document (dev)**: no section changed",
     );
+  });
+
+  it("lists curate transforms with their inputs, table, strategy and checks", () => {
+    const doc = buildDocument({ env: "dev", aws: awsBase, gcp, curated: curatedFacts() }, "en");
+    expect(section(doc, "batches")).toContain(
+      "| `orders_enriched` | curate | Event: `demo_orders`, `demo_customers` published | `demo_orders`, `demo_customers` | `orders_enriched` |",
+    );
+    expect(section(doc, "data")).toMatch(/\| `daily_revenue` \| `daily_revenue` \| replace-partition \| `dt`, `currency` \|.*not null: orders/);
   });
 
   it("is Japanese by default with names left as they are", () => {
