@@ -13,8 +13,8 @@ import { AwsStack } from "../../stacks/aws-stack";
 import { GcpStack } from "../../stacks/gcp-stack";
 import { checkInBrowser, findChromium, inspectDom } from "./browser-check";
 import { dailyTime, describeSchedule } from "./cron";
-import { changedSections, designChangeLine } from "./diff";
 import { curatedFacts } from "./curated";
+import { changedSections, designChangeLine } from "./diff";
 import { buildDocument } from "./generate";
 import type { DesignDocument } from "./model";
 import { sectionHashes, toHtml, toMarkdown } from "./render";
@@ -126,7 +126,9 @@ describe("design document", () => {
     expect(section(doc, "batches")).toContain(
       "| `orders_enriched` | curate | Event: `demo_orders`, `demo_customers` published | `demo_orders`, `demo_customers` | `orders_enriched` |",
     );
-    expect(section(doc, "data")).toMatch(/\| `daily_revenue` \| `daily_revenue` \| replace-partition \| `dt`, `currency` \|.*not null: orders/);
+    expect(section(doc, "data")).toMatch(
+      /\| `daily_revenue` \| `daily_revenue` \| replace-partition \| `dt`, `currency` \|.*not null: orders/,
+    );
   });
 
   it("is Japanese by default with names left as they are", () => {
