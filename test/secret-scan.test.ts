@@ -6,7 +6,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { generateKeyPairSync, randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { repositoryFiles, scan } from "../scripts/scan-secrets.js";
@@ -151,6 +151,23 @@ describe("secret scanning", () => {
     expect(scanRepo().status).toBe(0);
     plant("leak.json", JSON.stringify({ aws_secret_access_key: awsSecret("+") }));
     expect(scanRepo()).toMatchObject({ status: 1, output: expect.stringMatching(/leak\.json/) });
+  });
+
+  it("allows only the exact fake Slack token the ingestion tests use, not Slack tokens in general", () => {
+    const allowed = JSON.parse(readFileSync(join(__dirname, "..", ".secretlintrc.json"), "utf8")).rules[0]
+      .rules;
+    expect(allowed).toEqual([
+      {
+        id: "@secretlint/secretlint-rule-slack",
+        options: { allows: [["xoxb", "not-the-right-token"].join("-")] },
+      },
+    ]);
+    const digits = () => String(100000000000 + (randomBytes(4).readUInt32BE() % 899999999999));
+    const token = ["xoxb", digits(), digits(), randomBytes(12).toString("hex")].join("-");
+    plant("slack.ts", `const t = "${token}";\n`);
+    const r = scanRepo();
+    expect(r.status).toBe(1);
+    expect(r.output).toMatch(/slack\.ts.*SLACK_TOKEN/);
   });
 
   it("scans tracked and new files but not what .gitignore keeps out of the repository", () => {
