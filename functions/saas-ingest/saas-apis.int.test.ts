@@ -234,7 +234,7 @@ describe("Zendesk: next-url + basic", () => {
 
 describe("Slack: cursor + bearer", () => {
   it("names Slack's error when it answers HTTP 200 with ok: false, publishing nothing", async () => {
-    const { id, prefix } = await recipeSource("slack_messages", {}, "xoxb-not-the-right-token");
+    const { id, prefix } = await recipeSource("slack_messages", {}, "not-the-right-bot-token");
     const err = await run(id).catch((e) => e);
     expect(err.message).toMatch(
       /records\.path: "messages" is not an array .*; the body says ok: false, error: "invalid_auth"/,
