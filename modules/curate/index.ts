@@ -24,6 +24,7 @@ import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import { AssetType, TerraformAsset, TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
+import type { Bundle } from "../../functions/build";
 import type { Athena } from "../athena";
 import { CuratedTable } from "../curated-table";
 import { ServiceRole } from "../iam/service-role";
@@ -49,7 +50,8 @@ export interface CurateProps {
   readonly name: string;
   readonly accountId: string;
   readonly region: string;
-  readonly bundleDir: string;
+  /** The bundled handler (`bundleFunction(...)`): its deterministic zip is the package. */
+  readonly bundle: Bundle;
   readonly key: KmsKey;
   readonly settings: SettingsTable;
   readonly rawBucket: SecureBucket;
@@ -121,7 +123,12 @@ export class Curate extends Construct {
     });
 
     // --- the Lambda (steps) ---
-    const asset = new TerraformAsset(this, "bundle", { path: props.bundleDir, type: AssetType.ARCHIVE });
+    // The zip is built (and cached) by bundleFunction: cdktf only copies it, no re-zip per stack.
+    const asset = new TerraformAsset(this, "bundle", {
+      path: props.bundle.zip,
+      type: AssetType.FILE,
+      assetHash: props.bundle.sha256,
+    });
     const fnLogs = new CloudwatchLogGroup(this, "logs", {
       name: `/aws/lambda/${fnName}`,
       retentionInDays: retention,
@@ -153,7 +160,7 @@ export class Curate extends Construct {
       architectures: ["arm64"],
       handler: "index.handler",
       filename: asset.path,
-      sourceCodeHash: asset.assetHash,
+      sourceCodeHash: props.bundle.sourceCodeHash,
       memorySize: props.memoryMb ?? 256,
       timeout: 60,
       reservedConcurrentExecutions: props.reservedConcurrency ?? 5,

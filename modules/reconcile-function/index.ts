@@ -19,6 +19,7 @@ import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { AssetType, TerraformAsset, TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import { externalAccountConfig } from "../../functions/bq-reconcile/core/credential-config";
+import type { Bundle } from "../../functions/build";
 import type { Athena } from "../athena";
 import { ServiceRole } from "../iam/service-role";
 import type { KmsKey } from "../kms-key";
@@ -37,7 +38,8 @@ export interface ReconcileFunctionProps {
   readonly roleName: string;
   readonly accountId: string;
   readonly region: string;
-  readonly bundleDir: string;
+  /** The bundled handler (`bundleFunction(...)`): its deterministic zip is the package. */
+  readonly bundle: Bundle;
   readonly key: KmsKey;
   /** Holds the checks' settings items (`reconcile#<id>` / `config`) and the results. */
   readonly settings: SettingsTable;
@@ -77,7 +79,12 @@ export class ReconcileFunction extends Construct {
   constructor(scope: Construct, id: string, props: ReconcileFunctionProps) {
     super(scope, id);
     const { key } = props;
-    const asset = new TerraformAsset(this, "bundle", { path: props.bundleDir, type: AssetType.ARCHIVE });
+    // The zip is built (and cached) by bundleFunction: cdktf only copies it, no re-zip per stack.
+    const asset = new TerraformAsset(this, "bundle", {
+      path: props.bundle.zip,
+      type: AssetType.FILE,
+      assetHash: props.bundle.sha256,
+    });
     const logGroup = new CloudwatchLogGroup(this, "logs", {
       name: `/aws/lambda/${props.functionName}`,
       retentionInDays: props.logRetentionDays ?? 365,
@@ -131,7 +138,7 @@ export class ReconcileFunction extends Construct {
       architectures: ["arm64"],
       handler: "index.handler",
       filename: asset.path,
-      sourceCodeHash: asset.assetHash,
+      sourceCodeHash: props.bundle.sourceCodeHash,
       memorySize: 512,
       timeout: props.timeoutSeconds ?? 300,
       reservedConcurrentExecutions: 1,
