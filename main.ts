@@ -1,5 +1,6 @@
 import { loadAppConfig } from "./config";
 import { ConfigError } from "./config/problems";
+import type { TransformConfig } from "./functions/curate/core/spec";
 
 async function main() {
   const started = performance.now();
@@ -25,10 +26,11 @@ async function main() {
     import("./stacks/names"),
   ]);
   // These validate at import (their own loaders): imported here so a mistake is reported, not thrown.
-  const [{ bigquery }, { transforms }] = await Promise.all([
+  const [{ bigquery }, { transformSpecs }] = await Promise.all([
     import("./config/bigquery"),
-    import("./config/transforms"),
+    import("./config/transforms-load"),
   ]);
+  const transforms = transformSpecs(lists.transforms as readonly TransformConfig[]);
   const { awsStackName, bootstrapStackName, gcpStackName, githubStackName } = names;
   const app = new App(synthOptions());
   // Repository settings (environments, branch protection, OIDC template, variables) for every environment.
@@ -38,8 +40,17 @@ async function main() {
   for (const env of environments) {
     // One state store per environment account (only for S3 state).
     if (env.state.type === "s3") new BootstrapStack(app, bootstrapStackName(env.prefix, env.name), { env });
-    new AwsStack(app, awsStackName(env.prefix, env.name), { env, sources: [...lists.sources], transforms });
-    new GcpStack(app, gcpStackName(env.prefix, env.name), { env, tables: bigquery.tables });
+    new AwsStack(app, awsStackName(env.prefix, env.name), {
+      env,
+      sources: [...lists.sources],
+      transforms,
+      bigquery,
+    });
+    new GcpStack(app, gcpStackName(env.prefix, env.name), {
+      env,
+      tables: bigquery.tables,
+      reconcileDatasets: bigquery.checks.map((c) => c.bigquery.dataset),
+    });
   }
   app.synth();
   const stacks = app.node.children.map((c) => c.node.id);

@@ -5,15 +5,16 @@
 import { environments } from "./environments";
 import { type LoadOptions, loadEnvironments } from "./load";
 import { ConfigError } from "./problems";
-import { type AnyConfigList, type LoadedLists, loadList } from "./registry";
+import { type AnyConfigList, type LoadedLists, loadList, loadListOnly } from "./registry";
 import type { EnvironmentConfig } from "./schema";
-import { sources } from "./sources";
+import { loadSources, sources } from "./sources";
+import { transforms } from "./transforms";
 
 /**
  * Every configuration list the loader validates, in dependency order (a list's `check` sees the
  * lists before it). Register a new list by adding it here (see config/registry.ts).
  */
-export const CONFIG_LISTS = [sources] as const;
+export const CONFIG_LISTS = [sources, transforms] as const;
 
 export interface AppConfig {
   /** The selected environments (STACK_ENV). */
@@ -60,14 +61,4 @@ export function loadAppConfig(
   };
 }
 
-/** The validated entries of one registered list alone (scripts and tests); throws ConfigError. */
-export function loadListOnly<L extends (typeof CONFIG_LISTS)[number]>(list: L): LoadedLists<[L]>[L["name"]] {
-  const loaded = loadList(list, { environments: [], lists: {} });
-  if (loaded.problems.length > 0) throw new ConfigError(loaded.problems);
-  return loaded.entries as LoadedLists<[L]>[L["name"]];
-}
-
-/** Validates source entries alone (tests, scripts): the typed sources, or one ConfigError. */
-export function loadSources(entries: ReadonlyArray<unknown>) {
-  return loadListOnly({ ...sources, entries: entries as (typeof sources)["entries"] });
-}
+export { loadListOnly, loadSources };

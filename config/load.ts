@@ -21,6 +21,8 @@ import {
   environmentSchema,
 } from "./schema";
 
+/** Kept for callers of the former loader; sources are a registered list (config/sources.ts). */
+export { loadSources } from "./sources";
 export { bucketNameProblem, ConfigError };
 
 /** Data lake bucket suffixes; the full name is `<prefix>-<env>-<account>-<suffix>`. */

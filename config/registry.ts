@@ -25,7 +25,7 @@
  * is the typed, validated array.
  */
 import type { z } from "zod";
-import { checkStrict, formatPath } from "./problems";
+import { ConfigError, checkStrict, formatPath } from "./problems";
 import type { EnvironmentConfig } from "./schema";
 
 export interface ListCheckContext {
@@ -103,4 +103,13 @@ export function loadList<N extends string, S extends z.ZodType>(
     });
   }
   return { entries, problems };
+}
+
+/** The validated entries of one list alone (tests, scripts); throws one ConfigError. */
+export function loadListOnly<N extends string, S extends z.ZodType>(
+  list: ConfigList<N, S>,
+): Array<z.output<S>> {
+  const loaded = loadList(list, { environments: [], lists: {} });
+  if (loaded.problems.length > 0) throw new ConfigError(loaded.problems);
+  return loaded.entries;
 }

@@ -189,6 +189,8 @@ export const environmentSchema = z.object({
       amiId: z.string().regex(/^ami-[0-9a-f]{8,17}$/, "must be an AMI id such as ami-0123456789abcdef0"),
       rootVolume: volume,
       dataVolume: volume,
+      /** Percent of a volume's provisioned IOPS / throughput at which its EBS alarms fire. @default 90 */
+      ebsAlarmUtilizationPercent: z.number().int().min(50).max(100).default(90),
       idleSessionTimeoutMinutes: z.number().int().min(1).max(60).default(20),
       runAsUser: z
         .string()

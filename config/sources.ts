@@ -4,7 +4,7 @@
  * Add a source by adding an entry; no code changes.
  */
 import { prefixesCollide } from "../lib/rules/names";
-import { defineList, entryOf } from "./registry";
+import { defineList, entryOf, loadListOnly } from "./registry";
 import { sourceSchema } from "./schema";
 
 /** Typed source entry: the editor and `tsc` flag a misspelt key (`schedul:`) before synth does. */
@@ -80,3 +80,8 @@ export const sources = defineList({
     }),
   ],
 });
+
+/** Validates source entries alone (tests, scripts): the typed sources, or one ConfigError. */
+export function loadSources(entries: ReadonlyArray<unknown>) {
+  return loadListOnly({ ...sources, entries: entries as (typeof sources)["entries"] });
+}

@@ -11,8 +11,7 @@
  */
 import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { sources } from "../config/sources";
-import { transforms } from "../config/transforms";
+import { loadCurateConfig } from "../config/curate";
 import { topoOrder } from "../functions/curate/core/graph";
 import { validRunDate } from "../functions/curate/core/plan";
 import type { RunRecord } from "../functions/curate/core/ports";
@@ -28,6 +27,7 @@ import {
 import { SecretsStub } from "../functions/shared/dev/secrets-stub";
 import { startServers } from "./local-aws";
 
+const { sources, transforms } = loadCurateConfig();
 const BUCKET = "local-raw";
 const TABLE = "local-settings";
 const DEMO_PATH: Record<string, string> = {
@@ -160,7 +160,11 @@ async function main() {
       table: TABLE,
       rawBucket: BUCKET,
       workDir,
-      sources: sources.map((s) => ({ id: s.id, prefix: s.settings.target.prefix, columns: s.columns })),
+      sources: sources.map((s) => ({
+        id: s.id,
+        prefix: s.settings.target.prefix,
+        columns: s.columns,
+      })),
       transforms,
     });
     say(`state: ${workDir}${fresh ? " (new)" : ""}`);

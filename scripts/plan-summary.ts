@@ -1,6 +1,7 @@
 /**
  * `npm run -s plan:summary -- <label>=<plan.json> [...]` -> one Markdown comment on stdout.
  * `--labels` prints the outcome labels instead (one per line), like tfcmt's.
+ * `--notes=<file>`: its lines go under the table, never cut (the design-document change lines).
  * The run link comes from GITHUB_SERVER_URL / GITHUB_REPOSITORY / GITHUB_RUN_ID when set.
  */
 import { readFileSync } from "node:fs";
@@ -9,10 +10,27 @@ import { outcomeLabels, renderSummary, type StackPlan } from "./lib/plan-summary
 
 function main(argv: string[]): number {
   const labelsOnly = argv.includes("--labels");
+  const notes: string[] = [];
+  for (const a of argv.filter((x) => x.startsWith("--") && x !== "--labels")) {
+    if (!a.startsWith("--notes=")) {
+      console.error(`plan:summary: unknown option "${a}" (known: --labels, --notes=<file>)`);
+      return 2;
+    }
+    try {
+      notes.push(
+        ...readFileSync(a.slice("--notes=".length), "utf8")
+          .split("\n")
+          .filter((l) => l.trim() !== ""),
+      );
+    } catch (e) {
+      console.error(`plan:summary: cannot read ${a.slice("--notes=".length)}: ${(e as Error).message}`);
+      return 2;
+    }
+  }
   const pairs = argv.filter((a) => !a.startsWith("--"));
   if (pairs.length === 0) {
     console.error(
-      "usage: npm run -s plan:summary -- [--labels] <label>=<plan.json> [<label>=<plan.json> ...]",
+      "usage: npm run -s plan:summary -- [--labels] [--notes=<file>] <label>=<plan.json> [<label>=<plan.json> ...]",
     );
     return 2;
   }
@@ -42,7 +60,7 @@ function main(argv: string[]): number {
   const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: run } = process.env;
   const runUrl = server && repo && run ? `${server}/${repo}/actions/runs/${run}` : undefined;
   process.stdout.write(
-    `${labelsOnly ? outcomeLabels(stacks).join("\n") : renderSummary(stacks, { runUrl })}\n`,
+    `${labelsOnly ? outcomeLabels(stacks).join("\n") : renderSummary(stacks, { runUrl, notes })}\n`,
   );
   return 0;
 }

@@ -2,7 +2,9 @@
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { Aspects, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
-import { bucketName } from "../config/load";
+import { resolveChecks } from "../config/bigquery-load";
+import type { BigQuerySettings } from "../config/bigquery-schema";
+import { bucketName, ConfigError } from "../config/load";
 import type { EnvironmentConfig, SourceConfig } from "../config/schema";
 import { bundleFunction } from "../functions/build";
 import type { TransformSpec } from "../functions/curate/core/spec";
@@ -13,14 +15,16 @@ import { Catalog } from "../modules/catalog";
 import { boundaryArn, CiIdentity } from "../modules/ci-identity";
 import { Curate } from "../modules/curate";
 import { DataLake } from "../modules/data-lake";
+import { AWS_WIF_PROVIDER_ID, RECONCILE_SERVICE_ACCOUNT_ID, wifPoolId } from "../modules/gcp-identity";
 import { IngestFunction } from "../modules/ingest-function";
 import { KmsKey } from "../modules/kms-key";
 import { Monitoring } from "../modules/monitoring";
 import { Network } from "../modules/network";
+import { ReconcileFunction } from "../modules/reconcile-function";
 import { SettingsTable } from "../modules/settings-table";
 import { Timestream } from "../modules/timestream";
 import { configureBackend } from "./backend";
-import { ingestRoleName, stateKeyAlias } from "./names";
+import { ingestRoleName, reconcileRoleName, stateKeyAlias } from "./names";
 import { awsProvider } from "./providers";
 
 export interface AwsStackProps {
@@ -29,6 +33,8 @@ export interface AwsStackProps {
   readonly sources?: SourceConfig[];
   /** Curate transforms (config/transforms.ts): Iceberg tables, settings items, the runner. @default [] */
   readonly transforms?: TransformSpec[];
+  /** BigQuery declaration (config/bigquery.ts): its checks get the reconcile Lambda. @default - none */
+  readonly bigquery?: BigQuerySettings;
 }
 
 export class AwsStack extends TerraformStack {
@@ -38,6 +44,7 @@ export class AwsStack extends TerraformStack {
   readonly catalog: Catalog;
   readonly athena: Athena;
   readonly settings: SettingsTable;
+  readonly reconcile?: ReconcileFunction;
   readonly monitoring: Monitoring;
   readonly timestream?: Timestream;
   readonly agentHost?: AgentHost;
@@ -125,6 +132,14 @@ export class AwsStack extends TerraformStack {
         magneticRetentionDays: aws.timestream.magneticRetentionDays,
       });
     }
+    // Reconcile checks resolved to this environment's Glue databases and BigQuery datasets.
+    const checks = props.bigquery
+      ? resolveChecks(props.bigquery, {
+          glueDatabasePrefix: name.replace(/-/g, "_"),
+          projectId: env.gcp.projectId,
+          datasetIds: env.gcp.datasets,
+        })
+      : [];
     const settingsTableName = `${name}-settings`;
     this.settings = new SettingsTable(this, "settings", {
       tableName: settingsTableName,
@@ -134,6 +149,7 @@ export class AwsStack extends TerraformStack {
         ...sources.map((s) => [`source#${s.id}`, s.settings] as const),
         // The runner reads each transform, its SQL included, from here (reviewed in the PR).
         ...transforms.map((t) => [`transform#${t.id}`, { ...t }] as const),
+        ...checks.map((c) => [`reconcile#${c.id}`, { ...c }] as const),
       ]),
     });
 
@@ -187,6 +203,44 @@ export class AwsStack extends TerraformStack {
       });
     }
 
+    if (props.bigquery && checks.length > 0) {
+      const gcp = env.gcp;
+      if (!gcp.projectNumber)
+        throw new ConfigError([
+          `${env.name}.gcp.projectNumber: required by the BigQuery reconcile checks (it names the WIF audience)`,
+        ]);
+      this.reconcile = new ReconcileFunction(this, "bq-reconcile", {
+        functionName: `${name}-bq-reconcile`,
+        roleName: reconcileRoleName(env.prefix, env.name),
+        accountId: aws.accountId,
+        region: aws.region,
+        bundleDir: bundleFunction("bq-reconcile").dir,
+        key: this.key,
+        settings: this.settings,
+        athena: this.athena,
+        glueDatabases: [...new Set(checks.map((c) => c.athena.database))],
+        dataBuckets: [this.lake.raw, this.lake.curated],
+        reportBucket: this.lake.curated,
+        checkIds: checks.map((c) => c.id),
+        gcp: {
+          projectId: gcp.projectId,
+          projectNumber: gcp.projectNumber,
+          location: gcp.location,
+          poolId: wifPoolId(name),
+          providerId: AWS_WIF_PROVIDER_ID,
+          serviceAccountEmail: `${RECONCILE_SERVICE_ACCOUNT_ID}@${gcp.projectId}.iam.gserviceaccount.com`,
+        },
+        maximumBytesBilled: props.bigquery.reconcile.maximumBytesBilled,
+        schedule: {
+          expression: props.bigquery.reconcile.schedule,
+          timezone: props.bigquery.reconcile.timezone,
+          runDateOffsetDays: props.bigquery.reconcile.runDateOffsetDays,
+        },
+        monitoring: this.monitoring,
+        logRetentionDays: aws.logRetentionDays,
+      });
+    }
+
     const state = env.state;
     this.ci = new CiIdentity(this, "ci", {
       name,
@@ -236,6 +290,7 @@ export class AwsStack extends TerraformStack {
         runAsUser: host.runAsUser,
         logRetentionDays: aws.logRetentionDays,
         monitoring: this.monitoring,
+        ebsAlarmUtilizationPercent: host.ebsAlarmUtilizationPercent,
       });
       // The Secure Agent reads and writes the lake (IICS mappings), nothing else.
       this.lake.raw.grantRead(this.agentHost.role);

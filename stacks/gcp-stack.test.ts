@@ -88,7 +88,7 @@ describe("GcpStack", () => {
     expect(prod.of("google_service_account_key")).toEqual({});
   });
 
-  it("federates GitHub (this repository; apply only from the protected environment) and AWS (the functions' role)", () => {
+  it("federates GitHub (this repository; apply only from the protected environment) and AWS (the reconcile Lambda's role only)", () => {
     const github = prod.one("google_iam_workload_identity_pool_provider", "github");
     expect(github.attribute_condition).toBe(
       "assertion.repository_id == '123456789' && assertion.repository == 'example-org/data-platform' && attribute.ci_role != 'none'",
@@ -98,7 +98,7 @@ describe("GcpStack", () => {
     const aws = prod.one("google_iam_workload_identity_pool_provider", "aws");
     expect(aws.aws.account_id).toBe("333333333333");
     expect(aws.attribute_condition).toBe(
-      "attribute.aws_role == 'arn:aws:sts::333333333333:assumed-role/dp-prod-saas-ingest'",
+      "attribute.aws_role == 'arn:aws:sts::333333333333:assumed-role/dp-prod-bq-reconcile'",
     );
     const bindings = prod.of("google_service_account_iam_member");
     const grants = Object.fromEntries(
@@ -110,9 +110,9 @@ describe("GcpStack", () => {
     expect(grants).toEqual({
       "ci-plan-wif": ["roles/iam.workloadIdentityUser", "/attribute.ci_role/plan"],
       "ci-apply-wif": ["roles/iam.workloadIdentityUser", "/attribute.ci_role/apply"],
-      "aws-functions-wif": [
+      "bq-reconcile-wif": [
         "roles/iam.workloadIdentityUser",
-        "/attribute.aws_role/arn:aws:sts::333333333333:assumed-role/dp-prod-saas-ingest",
+        "/attribute.aws_role/arn:aws:sts::333333333333:assumed-role/dp-prod-bq-reconcile",
       ],
     });
   });

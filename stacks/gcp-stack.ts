@@ -7,13 +7,15 @@ import { BigQueryTables, type TableSpec } from "../modules/bigquery-tables";
 import { GcpIdentity } from "../modules/gcp-identity";
 import { GcpServices } from "../modules/gcp-services";
 import { configureBackend } from "./backend";
-import { ingestRoleName } from "./names";
+import { reconcileRoleName } from "./names";
 import { googleProvider } from "./providers";
 
 export interface GcpStackProps {
   readonly env: EnvironmentConfig;
   /** IICS target tables (config/bigquery.ts). @default [] */
   readonly tables?: ReadonlyArray<TableSpec>;
+  /** Dataset layers the reconcile checks read (dataViewer for its service account). @default [] */
+  readonly reconcileDatasets?: ReadonlyArray<"staging" | "dwh" | "mart">;
 }
 
 export class GcpStack extends TerraformStack {
@@ -61,7 +63,7 @@ export class GcpStack extends TerraformStack {
       githubRepository: env.github.repository,
       githubRepositoryId: env.github.repositoryId,
       awsAccountId: env.aws.accountId,
-      awsFunctionsRoleName: ingestRoleName(env.prefix, env.name),
+      reconcileRoleName: reconcileRoleName(env.prefix, env.name),
       dependsOn: apis.services,
     });
     // IICS writes its target datasets only; analysts read the mart.
@@ -72,12 +74,14 @@ export class GcpStack extends TerraformStack {
       this.identity.iics.member,
     );
     this.bigquery.grantDataset("iics-dwh", "dwh", "roles/bigquery.dataEditor", this.identity.iics.member);
-    this.bigquery.grantDataset(
-      "functions-mart",
-      "mart",
-      "roles/bigquery.dataViewer",
-      this.identity.awsFunctions.member,
-    );
+    // The reconcile Lambda reads exactly the datasets its checks name.
+    for (const layer of [...new Set(props.reconcileDatasets ?? [])].sort())
+      this.bigquery.grantDataset(
+        `bq-reconcile-${layer}`,
+        layer,
+        "roles/bigquery.dataViewer",
+        this.identity.reconcile.member,
+      );
     if (env.gcp.readerGroup) {
       this.bigquery.grantDataset(
         "readers-mart",

@@ -9,3 +9,5 @@ export const githubStackName = (prefix: string) => `${prefix}-github`;
 export const ingestRoleName = (prefix: string, env: string) => `${prefix}-${env}-saas-ingest`;
 /** Alias (without `alias/`) of an environment's state key. */
 export const stateKeyAlias = (prefix: string, env: string) => `${prefix}-${env}-tfstate`;
+/** IAM role of the BigQuery reconcile Lambda: the only AWS principal the GCP WIF `aws` provider admits. */
+export const reconcileRoleName = (prefix: string, env: string) => `${prefix}-${env}-bq-reconcile`;

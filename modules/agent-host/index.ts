@@ -19,6 +19,8 @@ import { ServiceRole } from "../iam/service-role";
 import type { KmsKey } from "../kms-key";
 import type { Monitoring } from "../monitoring";
 import type { SecureBucket } from "../secure-bucket";
+import { secureAgentProcessPatterns } from "./cloudwatch-agent";
+import { addHostPerformanceMonitoring } from "./performance";
 import { agentStatements } from "./perms";
 import { SessionTranscripts, TRANSCRIPT_PREFIX } from "./transcripts";
 import { agentHostUserData } from "./user-data";
@@ -55,9 +57,17 @@ export interface AgentHostProps {
   /** @default 365 */
   readonly logRetentionDays?: number;
   readonly monitoring?: Monitoring;
+  /**
+   * Percent of a volume's provisioned IOPS / throughput at which its EBS alarms fire (needs
+   * `monitoring`). @default 90
+   */
+  readonly ebsAlarmUtilizationPercent?: number;
 }
 
 export const AGENT_DATA_MOUNT = "/opt/infaagent";
+
+/** IOPS and throughput of a gp3 volume with gp3's baseline where config leaves them out. */
+const gp3 = (v: Gp3Volume) => ({ iops: v.iops ?? 3000, throughputMiBps: v.throughputMiBps ?? 125 });
 
 export class AgentHost extends Construct {
   readonly instance: Instance;
@@ -209,7 +219,21 @@ export class AgentHost extends Construct {
       instanceId: this.instance.id,
     });
 
-    if (props.monitoring) this.addAlarms(props.monitoring, props.name);
+    if (props.monitoring) {
+      this.addAlarms(props.monitoring, props.name);
+      addHostPerformanceMonitoring(props.monitoring, {
+        name: props.name,
+        instanceId: this.instance.id,
+        instanceType: props.instanceType,
+        volumes: [
+          { label: "root", volumeId: this.instance.rootBlockDevice.volumeId, ...gp3(props.rootVolume) },
+          { label: "data", volumeId: data.id, ...gp3(props.dataVolume) },
+        ],
+        agentCorePattern: secureAgentProcessPatterns(AGENT_DATA_MOUNT)[0],
+        processPatterns: secureAgentProcessPatterns(AGENT_DATA_MOUNT),
+        utilizationPercent: props.ebsAlarmUtilizationPercent,
+      });
+    }
 
     new TerraformOutput(this, "instance_id", {
       value: this.instance.id,

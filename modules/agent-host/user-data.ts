@@ -4,6 +4,7 @@
  * S3 gateway endpoint. Safe to run again: every step checks before it acts.
  */
 import { tfLiteral } from "../literal";
+import { cloudWatchAgentConfig, secureAgentProcessPatterns } from "./cloudwatch-agent";
 
 export interface UserDataProps {
   readonly region: string;
@@ -19,36 +20,11 @@ export interface UserDataProps {
 export function agentHostUserData(p: UserDataProps): string {
   const ssmRpm = `https://s3.${p.region}.amazonaws.com/amazon-ssm-${p.region}/latest/linux_amd64/amazon-ssm-agent.rpm`;
   const cwRpm = `https://s3.${p.region}.amazonaws.com/amazoncloudwatch-agent-${p.region}/redhat/amd64/latest/amazon-cloudwatch-agent.rpm`;
-  const cwConfig = {
-    agent: { metrics_collection_interval: 60, run_as_user: "cwagent" },
-    metrics: {
-      namespace: "CWAgent",
-      append_dimensions: { InstanceId: "${aws:InstanceId}" },
-      aggregation_dimensions: [["InstanceId"], ["InstanceId", "path"]],
-      metrics_collected: {
-        mem: { measurement: ["mem_used_percent"] },
-        disk: { measurement: ["used_percent"], resources: ["/", p.dataMountPoint], drop_device: true },
-      },
-    },
-    logs: {
-      logs_collected: {
-        files: {
-          collect_list: [
-            {
-              file_path: "/var/log/messages",
-              log_group_name: p.logGroupName,
-              log_stream_name: "{instance_id}/messages",
-            },
-            {
-              file_path: `${p.dataMountPoint}/apps/agentcore/infaagent.log`,
-              log_group_name: p.logGroupName,
-              log_stream_name: "{instance_id}/infaagent",
-            },
-          ],
-        },
-      },
-    },
-  };
+  const cwConfig = cloudWatchAgentConfig({
+    dataMountPoint: p.dataMountPoint,
+    logGroupName: p.logGroupName,
+    processPatterns: secureAgentProcessPatterns(p.dataMountPoint),
+  });
   return tfLiteral(`#!/bin/bash
 set -euo pipefail
 exec > >(tee -a /var/log/dp-user-data.log) 2>&1

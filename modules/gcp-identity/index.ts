@@ -4,8 +4,9 @@
  *   - `github`: GitHub Actions OIDC, accepted only for this repository (`attribute_condition`);
  *     plan service account impersonable by any workflow of the repository, apply service account
  *     only by jobs running in the environment's protected GitHub environment;
- *   - `aws`: the environment's AWS account, accepted only for the role the AWS-side functions run
- *     as, which may impersonate the `aws-functions` service account;
+ *   - `aws`: the environment's AWS account, accepted only for the role of the BigQuery
+ *     reconciliation Lambda, which may impersonate the `bq-reconcile` service account (jobUser on
+ *     the project; dataViewer is granted per dataset by the stack);
  * - service accounts for IICS, the AWS functions and CI. No service-account keys are created.
  */
 import { IamWorkloadIdentityPool } from "@cdktf/provider-google/lib/iam-workload-identity-pool";
@@ -70,16 +71,23 @@ export interface GcpIdentityProps {
   readonly githubApplyEnvironment?: string;
   readonly awsAccountId: string;
   /** IAM role name the AWS-side functions run as. */
-  readonly awsFunctionsRoleName: string;
+  /** IAM role name of the reconcile Lambda: the only AWS principal the `aws` provider admits. */
+  readonly reconcileRoleName: string;
   readonly dependsOn?: ITerraformDependable[];
 }
+
+/** Account id of the reconcile service account (`bq-reconcile@<project>.iam.gserviceaccount.com`). */
+export const RECONCILE_SERVICE_ACCOUNT_ID = "bq-reconcile";
+/** Id of the WIF provider for AWS. */
+export const AWS_WIF_PROVIDER_ID = "aws";
 
 export class GcpIdentity extends Construct {
   readonly pool: IamWorkloadIdentityPool;
   readonly githubProvider: IamWorkloadIdentityPoolProvider;
   readonly awsProvider: IamWorkloadIdentityPoolProvider;
   readonly iics: ServiceAccount;
-  readonly awsFunctions: ServiceAccount;
+  /** What the reconcile Lambda acts as in GCP (keyless, through the `aws` provider). */
+  readonly reconcile: ServiceAccount;
   readonly ciPlan: ServiceAccount;
   readonly ciApply: ServiceAccount;
 
@@ -89,7 +97,11 @@ export class GcpIdentity extends Construct {
     const sa = (sid: string, accountId: string, displayName: string) =>
       new ServiceAccount(this, sid, { project, accountId, displayName, dependsOn: props.dependsOn });
     this.iics = sa("iics", "iics-loader", "IICS loads into BigQuery");
-    this.awsFunctions = sa("aws-functions", "aws-functions", "AWS Lambda functions (via WIF, keyless)");
+    this.reconcile = sa(
+      "bq-reconcile",
+      RECONCILE_SERVICE_ACCOUNT_ID,
+      "BigQuery reconciliation Lambda (AWS, via WIF, keyless)",
+    );
     this.ciPlan = sa("ci-plan", "ci-plan", "GitHub Actions: terraform plan (read-only)");
     this.ciApply = sa("ci-apply", "ci-apply", "GitHub Actions: terraform apply");
 
@@ -115,12 +127,12 @@ export class GcpIdentity extends Construct {
       attributeCondition: githubAttributeCondition(props.githubRepository, props.githubRepositoryId),
       oidc: { issuerUri: "https://token.actions.githubusercontent.com" },
     });
-    const awsRoleArn = `arn:aws:sts::${props.awsAccountId}:assumed-role/${props.awsFunctionsRoleName}`;
+    const awsRoleArn = `arn:aws:sts::${props.awsAccountId}:assumed-role/${props.reconcileRoleName}`;
     this.awsProvider = new IamWorkloadIdentityPoolProvider(this, "aws", {
       project,
       workloadIdentityPoolId: poolId,
-      workloadIdentityPoolProviderId: "aws",
-      displayName: "AWS functions",
+      workloadIdentityPoolProviderId: AWS_WIF_PROVIDER_ID,
+      displayName: "AWS reconcile function",
       attributeMapping: {
         "google.subject": "assertion.arn",
         "attribute.aws_account": "assertion.account",
@@ -141,12 +153,12 @@ export class GcpIdentity extends Construct {
       });
     impersonate("ci-plan-wif", this.ciPlan, principalSet("ci_role", "plan"));
     impersonate("ci-apply-wif", this.ciApply, principalSet("ci_role", "apply"));
-    impersonate("aws-functions-wif", this.awsFunctions, principalSet("aws_role", awsRoleArn));
+    impersonate("bq-reconcile-wif", this.reconcile, principalSet("aws_role", awsRoleArn));
 
     const projectRole = (sid: string, role: string, account: ServiceAccount) =>
       new ProjectIamMember(this, sid, { project, role, member: account.member });
     projectRole("iics-job-user", "roles/bigquery.jobUser", this.iics);
-    projectRole("aws-functions-job-user", "roles/bigquery.jobUser", this.awsFunctions);
+    projectRole("bq-reconcile-job-user", "roles/bigquery.jobUser", this.reconcile);
     for (const role of CI_PLAN_ROLES) projectRole(`ci-plan-${role.split("/")[1]}`, role, this.ciPlan);
     for (const role of CI_APPLY_ROLES) {
       const grant = projectRole(`ci-apply-${role.split("/")[1]}`, role, this.ciApply);
@@ -162,16 +174,16 @@ export class GcpIdentity extends Construct {
       "IICS service account email (create its key outside Terraform, see README)",
     );
     out(
-      "aws_functions_service_account",
-      this.awsFunctions.email,
-      "Service account AWS functions impersonate",
+      "reconcile_service_account",
+      this.reconcile.email,
+      "Service account the reconcile Lambda impersonates",
     );
     out(
       "github_wif_provider",
       this.githubProvider.name,
       "WIF provider resource name for google-github-actions/auth",
     );
-    out("aws_wif_provider", this.awsProvider.name, "WIF provider resource name for AWS functions");
+    out("aws_wif_provider", this.awsProvider.name, "WIF provider resource name for the reconcile Lambda");
     out("ci_plan_service_account", this.ciPlan.email, "Service account CI plans as");
     out("ci_apply_service_account", this.ciApply.email, "Service account CI applies as");
   }

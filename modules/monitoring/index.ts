@@ -26,6 +26,15 @@ export type AlarmProps = Omit<CloudwatchMetricAlarmConfig, "alarmActions" | "okA
   alarmName: string;
 };
 
+export interface WidgetOptions {
+  /** Seconds per datapoint. @default 300 */
+  readonly period?: number;
+  /** Horizontal lines (e.g. provisioned limits, alarm thresholds). @default [] */
+  readonly horizontalLines?: Array<{ value: number; label: string; color?: string }>;
+  /** Left Y axis label (the axis starts at 0). @default - CloudWatch's */
+  readonly yAxisLabel?: string;
+}
+
 export class Monitoring extends Construct {
   readonly topic: SnsTopic;
   private readonly widgets: Record<string, unknown>[] = [];
@@ -84,8 +93,11 @@ export class Monitoring extends Construct {
     });
   }
 
-  /** A metric graph on the dashboard (`metrics` in CloudWatch's dashboard JSON form). */
-  addWidget(title: string, metrics: unknown[][], stat = "Sum"): void {
+  /**
+   * A metric graph on the dashboard (`metrics` in CloudWatch's dashboard JSON form: metric arrays,
+   * or `{ expression, id, label }` objects for metric math).
+   */
+  addWidget(title: string, metrics: unknown[], stat = "Sum", options: WidgetOptions = {}): void {
     const i = this.widgets.length;
     this.widgets.push({
       type: "metric",
@@ -93,7 +105,16 @@ export class Monitoring extends Construct {
       y: Math.floor(i / 2) * 6,
       width: 12,
       height: 6,
-      properties: { title, region: this.props.region, stat, period: 300, view: "timeSeries", metrics },
+      properties: {
+        title,
+        region: this.props.region,
+        stat,
+        period: options.period ?? 300,
+        view: "timeSeries",
+        metrics,
+        ...(options.horizontalLines?.length ? { annotations: { horizontal: options.horizontalLines } } : {}),
+        ...(options.yAxisLabel ? { yAxis: { left: { label: options.yAxisLabel, min: 0 } } } : {}),
+      },
     });
   }
 }

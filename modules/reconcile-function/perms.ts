@@ -1,0 +1,12 @@
+/** Actions the reconcile Lambda needs besides the data constructs' grants. */
+/** Athena resolves the tables it counts through Glue (read only). */
+export const GLUE_READ = [
+  "glue:GetDatabase",
+  "glue:GetTable",
+  "glue:GetPartition",
+  "glue:GetPartitions",
+  "glue:BatchGetPartition",
+] as const;
+/** The Lambda's own logs, traces and failure queue. */
+export const LOGS_WRITE = ["logs:CreateLogStream", "logs:PutLogEvents"] as const;
+export const XRAY_WRITE = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"] as const;
