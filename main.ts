@@ -9,7 +9,7 @@ async function main() {
   const [
     { App },
     { enforcePolicy },
-    { synthOptions },
+    { pruneStaleStacks, synthOptions },
     { AwsStack },
     { BootstrapStack },
     { GcpStack },
@@ -54,6 +54,13 @@ async function main() {
   }
   app.synth();
   const stacks = app.node.children.map((c) => c.node.id);
+  const { removed, keptWithState } = pruneStaleStacks(app.outdir, stacks);
+  if (removed.length) console.log(`removed stale stack folders: ${removed.join(", ")}`);
+  if (keptWithState.length) {
+    console.log(
+      `kept stack folders not synthesized now, as they hold local state: ${keptWithState.join(", ")}`,
+    );
+  }
   console.log(
     `synthesized ${stacks.join(", ")} to ${app.outdir} in ${((performance.now() - started) / 1000).toFixed(1)} s`,
   );
