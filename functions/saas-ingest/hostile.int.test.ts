@@ -4,12 +4,12 @@
  * failed on the code before the fix.
  */
 import { execFile } from "node:child_process";
-import { copyFileSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { copyFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { type LocalAws, startLocalAws } from "../../test/helpers/local-aws";
+import { tempDir } from "../../test/helpers/temp";
 import {
   createSettingsTable,
   ddbClient,
@@ -271,7 +271,7 @@ describe("3. bounded memory and short leases", () => {
     });
     const { id, prefix } = await source({ auth: { type: "none" } });
     const { bundleFunction } = await import("../build");
-    const entry = join(mkdtempSync(join(tmpdir(), "bundle-")), "index.js");
+    const entry = join(tempDir("bundle-"), "index.js");
     copyFileSync(join(bundleFunction("saas-ingest").dir, "index.js"), entry);
     const script = `require(${JSON.stringify(entry)}).handler({ sourceId: ${JSON.stringify(id)}, runDate: "${RUN_DATE}" }, { getRemainingTimeInMillis: () => 600000 })
       .then((r) => process.stdout.write(JSON.stringify({ ...r, maxRssKb: process.resourceUsage().maxRSS })), (e) => { console.error(e); process.exit(1); })`;
