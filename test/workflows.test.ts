@@ -139,4 +139,14 @@ describe("GitHub workflows", () => {
     expect(auth).toContain("role-to-assume: ${{ inputs.aws-role-arn }}");
     expect(auth).toContain("workload_identity_provider: ${{ inputs.gcp-workload-identity-provider }}");
   });
+
+  it("publish the design documents and say in the PR comment which sections changed", () => {
+    const ci = jobsOf(read("workflows/ci.yml")).test;
+    expect(ci).toMatch(/npm run -s docs -- --env "\$env" --synth-dir cdktf\.out/);
+    expect(ci).toMatch(/name: design-documents\n\s+path: cdktf\.out\/docs/);
+    const plan = jobsOf(read("workflows/plan.yml"));
+    expect(plan.synth).toContain("npm run -s docs:diff -- --env");
+    expect(plan.synth).toContain('git worktree add --detach ../base "$BASE_SHA"');
+    expect(plan.comment).toContain("npm run -s plan:summary -- --notes=design/changes.md");
+  });
 });

@@ -3,13 +3,20 @@
  * the real core, local S3 (s3rver) and DynamoDB (dynalite), and scripted servers. Every test here
  * failed on the code before the fix.
  */
-import { gzipSync } from "node:zlib";
+import { execFile } from "node:child_process";
+import { copyFileSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { gunzipSync, gzipSync } from "node:zlib";
 import { type LocalAws, startLocalAws } from "../../test/helpers/local-aws";
 import {
   createSettingsTable,
   ddbClient,
+  getBytes,
   getSourceState,
   listKeys,
+  localHandlerEnv,
   putSourceConfig,
   readVisibleRecords,
   s3Client,
@@ -247,6 +254,53 @@ describe("3. bounded memory and short leases", () => {
     );
     expect(inflated.length).toBeLessThan(1024 * 1024);
     expect(await listKeys(aws.s3Endpoint, BUCKET, prefix)).toEqual([]);
+  });
+
+  it("lands a 64 MB page with the bundled handler at the deployed heap (128 MB), peak RSS under 200 MB", async () => {
+    const total = 420_000; // ~160 bytes each: a 64 MB page
+    a.reset(async (_q, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.write('{"meta":{"note":"one huge page"},"data":[');
+      for (let i = 0; i < total; i += 5000) {
+        const chunk = records(i, Math.min(5000, total - i), (k) => ({ pad: "p".repeat(100 + (k % 7)) }))
+          .map((r) => JSON.stringify(r))
+          .join(",");
+        if (!res.write(i === 0 ? chunk : `,${chunk}`)) await new Promise((r) => res.once("drain", r));
+      }
+      res.end("]}");
+    });
+    const { id, prefix } = await source({ auth: { type: "none" } });
+    const { bundleFunction } = await import("../build");
+    const entry = join(mkdtempSync(join(tmpdir(), "bundle-")), "index.js");
+    copyFileSync(join(bundleFunction("saas-ingest").dir, "index.js"), entry);
+    const script = `require(${JSON.stringify(entry)}).handler({ sourceId: ${JSON.stringify(id)}, runDate: "${RUN_DATE}" }, { getRemainingTimeInMillis: () => 600000 })
+      .then((r) => process.stdout.write(JSON.stringify({ ...r, maxRssKb: process.resourceUsage().maxRSS })), (e) => { console.error(e); process.exit(1); })`;
+    const env = {
+      ...process.env,
+      ...localHandlerEnv({
+        s3: aws.s3Endpoint,
+        dynamodb: aws.dynamodbEndpoint,
+        table: TABLE,
+        bucket: BUCKET,
+      }),
+      POWERTOOLS_LOG_LEVEL: "SILENT",
+    };
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ["--max-old-space-size=128", "-e", script],
+      {
+        env,
+        maxBuffer: 1024 * 1024,
+      },
+    );
+    const out = JSON.parse(stdout);
+    expect(out.records).toBe(total);
+    expect(out.maxRssKb / 1024).toBeLessThan(200);
+    let lines = 0;
+    for (const key of await listKeys(aws.s3Endpoint, BUCKET, `${prefix}/dt=`))
+      if (key.endsWith(".jsonl.gz"))
+        for (const b of gunzipSync(await getBytes(aws.s3Endpoint, BUCKET, key))) if (b === 0x0a) lines++;
+    expect(lines).toBe(total);
   });
 
   it("holds a short lease while alive, renews it, and releases it at the end", async () => {

@@ -13,6 +13,7 @@ import { AwsStack } from "../../stacks/aws-stack";
 import { GcpStack } from "../../stacks/gcp-stack";
 import { checkInBrowser, findChromium, inspectDom } from "./browser-check";
 import { dailyTime, describeSchedule } from "./cron";
+import { curatedFacts } from "./curated";
 import { changedSections, designChangeLine } from "./diff";
 import { buildDocument } from "./generate";
 import type { DesignDocument } from "./model";
@@ -117,6 +118,16 @@ describe("design document", () => {
     );
     expect(designChangeLine("dev", sectionHashes(base), sectionHashes(base))).toBe(
       "**Design document (dev)**: no section changed",
+    );
+  });
+
+  it("lists curate transforms with their inputs, table, strategy and checks", () => {
+    const doc = buildDocument({ env: "dev", aws: awsBase, gcp, curated: curatedFacts() }, "en");
+    expect(section(doc, "batches")).toContain(
+      "| `orders_enriched` | curate | Event: `demo_orders`, `demo_customers` published | `demo_orders`, `demo_customers` | `orders_enriched` |",
+    );
+    expect(section(doc, "data")).toMatch(
+      /\| `daily_revenue` \| `daily_revenue` \| replace-partition \| `dt`, `currency` \|.*not null: orders/,
     );
   });
 

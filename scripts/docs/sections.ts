@@ -253,6 +253,23 @@ export function batches(i: DesignInput, t: T): Batch[] {
       });
     }
   }
+  // Curate transforms run on the state machine when their inputs publish (or on their schedule).
+  const machine = aws.ofType("aws_sfn_state_machine")[0];
+  for (const c of i.curated ?? []) {
+    if (rows.some((r) => r.id === c.id)) continue;
+    rows.push({
+      id: c.id,
+      kind: "curate",
+      trigger: `${t("event")}: ${c.dependsOn.map(code).join(", ")} published`,
+      ...ioOf(c.id, "curate"),
+      runsOn: machine ? `Step Functions ${code(aws.displayName(machine))}` : "-",
+      retries: "-",
+      concurrency: "-",
+      failure: "-",
+      alarms: machine ? alarmsFor(aws, machine).map(code).join(", ") || "-" : "-",
+      rerun: rerunOf(c.id),
+    });
+  }
   return rows.sort((a, b) => a.kind.localeCompare(b.kind) || a.id.localeCompare(b.id));
 }
 

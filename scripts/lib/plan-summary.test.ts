@@ -90,11 +90,17 @@ describe("plan summary", () => {
       rc(`aws_s3_object.object_with_a_long_name_${i}`, ["create"]),
     );
     const deletes = Array.from({ length: 50 }, (_, i) => rc(`aws_iam_role.r${i}`, ["delete"]));
-    const md = renderSummary([
-      { label: "dp-aws-dev", plan: plan([...many, ...deletes]) },
-      { label: "dp-aws-stg", plan: plan(many) },
-    ]);
+    const design = "**Design document (dev)**: sections changed: 2. Batch list, 4. Settings";
+    const md = renderSummary(
+      [
+        { label: "dp-aws-dev", plan: plan([...many, ...deletes]) },
+        { label: "dp-aws-stg", plan: plan(many) },
+      ],
+      { notes: [design] },
+    );
     expect(md.length).toBeLessThanOrEqual(GITHUB_COMMENT_LIMIT);
+    // The design-document line sits under the table and is never cut.
+    expect(md.indexOf(design)).toBeGreaterThan(md.indexOf("| `dp-aws-stg` | 6000"));
     for (let i = 0; i < 50; i++) expect(md).toContain(`**destroy** \`aws_iam_role.r${i}\``);
     expect(md).toContain("| `dp-aws-dev` | 6000 | 0 | 50 | 0 | 0 | ⚠️ destroys |");
     expect(md).toContain("| `dp-aws-stg` | 6000 | 0 | 0 | 0 | 0 | 📝 changes |");

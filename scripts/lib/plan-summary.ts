@@ -25,6 +25,8 @@ export interface RenderOptions {
   runUrl?: string;
   /** @default 65536 */
   limit?: number;
+  /** Lines shown under the table and never cut (e.g. which design-document sections changed). */
+  notes?: string[];
 }
 
 const GROUPS = ["create", "update", "replace", "delete", "moved", "imported"] as const;
@@ -126,6 +128,7 @@ export function renderSummary(stacks: StackPlan[], options: RenderOptions = {}):
     ...rows,
     "",
   );
+  if (options.notes?.length) head.push(...options.notes.flatMap((n) => [n, ""]));
   const header = head.join("\n");
 
   const details = stacks.map((s) => renderDetails(s));

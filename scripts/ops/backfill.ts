@@ -32,8 +32,8 @@ export interface BackfillReport {
   succeeded: { id: string; runDate: string; records?: number }[];
   skipped: { id: string; runDate: string }[];
   failed: { id: string; runDate: string; error: string }[];
-  /** Dates never started because an earlier failure stopped the backfill. */
-  notStarted: { id: string; runDate: string }[];
+  /** Dates never started: an earlier failure stopped the backfill, or an input failed that date. */
+  notStarted: { id: string; runDate: string; reason: "stopped" | "input failed" }[];
 }
 
 export async function backfill(
@@ -64,9 +64,12 @@ export async function backfill(
   const runEntry = async (entry: BatchEntry) => {
     const already = o.force ? new Set<string>() : await backend.history.succeededDates(entry, o.dates);
     for (const date of o.dates) {
-      // A transform never runs on a date one of its inputs failed.
-      if (stop || entry.dependsOn.some((d) => report.failed.some((f) => f.id === d && f.runDate === date))) {
-        report.notStarted.push({ id: entry.id, runDate: date });
+      // A transform never runs on a date one of its inputs failed (or did not run).
+      const inputFailed = entry.dependsOn.some((d) =>
+        [...report.failed, ...report.notStarted].some((f) => f.id === d && f.runDate === date),
+      );
+      if (stop || inputFailed) {
+        report.notStarted.push({ id: entry.id, runDate: date, reason: stop ? "stopped" : "input failed" });
         continue;
       }
       if (already.has(date)) {
@@ -133,7 +136,10 @@ export function reportText(r: BackfillReport): string {
     }`,
   ];
   for (const f of r.failed) lines.push(`  FAILED ${f.id} ${f.runDate}: ${f.error}`);
-  if (r.notStarted.length) lines.push("  (stopped at the first failure; --keep-going tries every date)");
+  for (const n of r.notStarted.filter((x) => x.reason === "input failed"))
+    lines.push(`  not run ${n.id} ${n.runDate}: an input failed that date`);
+  if (r.notStarted.some((x) => x.reason === "stopped"))
+    lines.push("  (stopped at the first failure; --keep-going tries every date)");
   if (r.failed.length) lines.push("  rerun the same command: dates that succeeded are skipped");
   return lines.join("\n");
 }

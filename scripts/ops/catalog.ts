@@ -35,7 +35,11 @@ function optionalList(file: string, exportName: string): any[] {
 type SourceSettings = Record<string, any>;
 
 /** The validated ingestion sources (config/sources.ts through the one config loader). */
-export function configuredSources(): { id: string; settings: SourceSettings }[] {
+export function configuredSources(): {
+  id: string;
+  settings: SourceSettings;
+  columns?: { name: string; type: string }[];
+}[] {
   const { loadListOnly } = require("../../config") as typeof import("../../config");
   const { sources } = require("../../config/sources") as typeof import("../../config/sources");
   return [...loadListOnly(sources)] as { id: string; settings: SourceSettings }[];

@@ -112,48 +112,94 @@ export async function openLocalBackend(o: LocalOptions): Promise<OpsBackend> {
     return demo;
   };
 
+  const runSource = async (entry: BatchEntry, runDate: string | undefined): Promise<RunRecord> => {
+    const source = sources.find((x) => x.id === entry.id);
+    if (!source) throw new OpsError(`source "${entry.id}" is not in config/sources.ts`);
+    const { saas, secrets } = await started();
+    const s = source.settings;
+    if (s.auth?.secretId)
+      secrets.secrets.set(
+        s.auth.secretId,
+        s.auth.type === "basic" ? JSON.stringify({ username: "u", password: token }) : token,
+      );
+    await putSourceConfig(dynamodb, LOCAL_TABLE, entry.id, demoSettings(s, saas.url));
+    const { handler } = await import("../../functions/saas-ingest/handler");
+    const startedAt = Date.now();
+    try {
+      const r = await handler(
+        { sourceId: entry.id, runDate },
+        { getRemainingTimeInMillis: () => 900_000, awsRequestId: "ops-local" },
+      );
+      return {
+        id: entry.id,
+        kind: "source",
+        runDate: r.runDate,
+        status: "succeeded",
+        runId: r.runId,
+        records: r.records,
+        durationMs: r.durationMs,
+      };
+    } catch (e) {
+      return {
+        id: entry.id,
+        kind: "source",
+        runDate,
+        status: "failed",
+        durationMs: Date.now() - startedAt,
+        error: (e as Error).message,
+      };
+    }
+  };
+
+  // Transforms: the real curate runner (its state machine interpreted locally) on DuckDB.
+  let curate: import("../../functions/curate/dev/local").LocalCurate | undefined;
+  const runTransform = async (entry: BatchEntry, runDate: string | undefined): Promise<RunRecord> => {
+    if (!runDate) throw new OpsError(`transform "${entry.id}": --date is required`);
+    await started();
+    if (!curate) {
+      const { openLocalCurate } = await import("../../functions/curate/dev/local");
+      const { transforms } = (await import("../../config/curate")).loadCurateConfig();
+      curate = await openLocalCurate({
+        s3,
+        dynamodb,
+        table: LOCAL_TABLE,
+        rawBucket: LOCAL_BUCKET,
+        workDir: o.dir,
+        sources: sources.map((x) => ({
+          id: x.id,
+          prefix: String(x.settings.target.prefix),
+          columns: x.columns ?? [],
+        })),
+        transforms: [...transforms],
+      });
+    }
+    await curate.run({ transform: entry.id, runDate }).catch(() => undefined);
+    const r = await curate.store.getRun(entry.id, runDate);
+    if (!r)
+      return {
+        id: entry.id,
+        kind: "transform",
+        runDate,
+        status: "failed",
+        error: "the runner recorded no run",
+      };
+    return {
+      id: entry.id,
+      kind: "transform",
+      runDate,
+      status: r.status === "succeeded" ? "succeeded" : r.status === "running" ? "running" : "failed",
+      runId: r.runId,
+      records: r.rowsWritten,
+      durationMs: r.durationMs,
+      error: r.error ?? (r.status === "skipped" ? "skipped: inputs not published for this date" : undefined),
+    };
+  };
+
   const invoker: Invoker = {
     async invoke(entry: BatchEntry, runDate: string | undefined): Promise<RunRecord> {
-      if (entry.kind !== "source")
-        throw new OpsError(
-          `${entry.kind} "${entry.id}": local runs of ${entry.kind}s are not wired into ops yet`,
-        );
-      const source = sources.find((s) => s.id === entry.id);
-      if (!source) throw new OpsError(`source "${entry.id}" is not in config/sources.ts`);
-      const { saas, secrets } = await started();
-      const s = source.settings;
-      if (s.auth?.secretId)
-        secrets.secrets.set(
-          s.auth.secretId,
-          s.auth.type === "basic" ? JSON.stringify({ username: "u", password: token }) : token,
-        );
-      await putSourceConfig(dynamodb, LOCAL_TABLE, entry.id, demoSettings(s, saas.url));
-      const { handler } = await import("../../functions/saas-ingest/handler");
-      const startedAt = Date.now();
-      try {
-        const r = await handler(
-          { sourceId: entry.id, runDate },
-          { getRemainingTimeInMillis: () => 900_000, awsRequestId: "ops-local" },
-        );
-        return {
-          id: entry.id,
-          kind: "source",
-          runDate: r.runDate,
-          status: "succeeded",
-          runId: r.runId,
-          records: r.records,
-          durationMs: r.durationMs,
-        };
-      } catch (e) {
-        return {
-          id: entry.id,
-          kind: "source",
-          runDate,
-          status: "failed",
-          durationMs: Date.now() - startedAt,
-          error: (e as Error).message,
-        };
-      }
+      if (entry.kind === "source") return runSource(entry, runDate);
+      if (entry.kind === "transform") return runTransform(entry, runDate);
+      throw new OpsError(`check "${entry.id}": run reconciliation locally with npm run reconcile:local`);
     },
   };
 
@@ -175,6 +221,7 @@ export async function openLocalBackend(o: LocalOptions): Promise<OpsBackend> {
         } while (start);
         writeFileSync(snapshot, `${JSON.stringify(items)}\n`);
       } finally {
+        curate?.close();
         await Promise.all([servers.stop(), demo?.saas.stop(), demo?.secrets.stop()]);
       }
     },

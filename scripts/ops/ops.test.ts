@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { main, parseOpsArgs, UsageError } from "../ops";
 import type { OpsBackend, RunRecord } from "./backend";
-import { backfill, progressLine } from "./backfill";
+import { backfill, progressLine, reportText } from "./backfill";
 import { type BatchEntry, dependencyOrder, findEntry, loadCatalog, OpsError } from "./catalog";
 import { backfillEntries } from "./commands";
 import { dateRange, nextRun, parseDate, today } from "./dates";
@@ -128,7 +128,9 @@ describe("backfill planning", () => {
     ]);
     // t1 started only after s1 finished every date.
     expect(calls.indexOf("t1@2026-01-01")).toBeGreaterThan(calls.indexOf("s1@2026-01-03"));
-    expect(r.notStarted).toEqual([{ id: "t1", runDate: "2026-01-02" }]);
+    expect(r.notStarted).toEqual([{ id: "t1", runDate: "2026-01-02", reason: "input failed" }]);
+    expect(reportText(r)).toContain("not run t1 2026-01-02: an input failed that date");
+    expect(reportText(r)).not.toContain("stopped at the first failure");
     expect(r.succeeded).toHaveLength(7);
   });
 
@@ -142,6 +144,7 @@ describe("backfill planning", () => {
     });
     expect(calls).toEqual(["s1@2026-01-01", "s1@2026-01-02"]);
     expect(r.failed).toEqual([{ id: "s1", runDate: "2026-01-02", error: "API returned 500" }]);
+    expect(r.notStarted.every((n) => n.reason === "stopped")).toBe(true);
     expect(r.notStarted.map((n) => `${n.id}@${n.runDate}`)).toEqual([
       "s1@2026-01-03",
       "t1@2026-01-01",
