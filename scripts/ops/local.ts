@@ -170,7 +170,7 @@ export async function openLocalBackend(o: LocalOptions): Promise<OpsBackend> {
           prefix: String(x.settings.target.prefix),
           columns: x.columns ?? [],
         })),
-        transforms: [...transforms],
+        transforms,
       });
     }
     await curate.run({ transform: entry.id, runDate }).catch(() => undefined);
