@@ -45,6 +45,8 @@ export interface LocalReconcileSetup {
   metrics?: RunMetricsSink;
   /** Replace the BigQuery reader (e.g. to count calls). */
   bigquery?: BigQueryReader;
+  /** Build the handler with this instead (e.g. the bundled Lambda's `makeHandler`). @default the source's */
+  makeHandler?: typeof makeHandler;
 }
 
 /** Creates the settings table (once) and writes the checks' items. */
@@ -84,7 +86,7 @@ export function localReconcileEnv(o: LocalReconcileSetup): Record<string, string
 export function localHandler(o: LocalReconcileSetup) {
   const env = localReconcileEnv(o);
   Object.assign(process.env, env);
-  return makeHandler({
+  return (o.makeHandler ?? makeHandler)({
     env,
     athena: new DuckDbRawCounter(o.rawRoot, o.prefixes),
     bigquery: o.bigquery,
