@@ -9,7 +9,7 @@ import type { RunMetric, RunMetricsSink } from "../../shared/metrics";
 import { externalAccountConfig } from "../adapters/gcp-auth";
 import { checkKey } from "../adapters/stores";
 import type { ResolvedCheck } from "../core/checks";
-import type { BigQueryReader } from "../core/ports";
+import type { AthenaCounter, BigQueryReader } from "../core/ports";
 import { makeHandler } from "../handler";
 import type { BigQueryStandIn } from "./bigquery-standin";
 import { DuckDbRawCounter } from "./duckdb-athena";
@@ -45,6 +45,8 @@ export interface LocalReconcileSetup {
   metrics?: RunMetricsSink;
   /** Replace the BigQuery reader (e.g. to count calls). */
   bigquery?: BigQueryReader;
+  /** The Athena side. @default DuckDB over the raw files under `rawRoot` (`prefixes`) */
+  athena?: AthenaCounter;
   /** Build the handler with this instead (e.g. the bundled Lambda's `makeHandler`). @default the source's */
   makeHandler?: typeof makeHandler;
 }
@@ -88,7 +90,7 @@ export function localHandler(o: LocalReconcileSetup) {
   Object.assign(process.env, env);
   return (o.makeHandler ?? makeHandler)({
     env,
-    athena: new DuckDbRawCounter(o.rawRoot, o.prefixes),
+    athena: o.athena ?? new DuckDbRawCounter(o.rawRoot, o.prefixes),
     bigquery: o.bigquery,
     metrics: o.metrics ?? new RecordingMetrics(),
     log: silentLog,
