@@ -125,7 +125,7 @@ describe("bigqueryTablesFromCurated", () => {
 describe("curated tables from config/transforms.ts", () => {
   it("generates dwh.orders_enriched from the curate transform's columns, with IICS's DATE conversion", () => {
     const t = bigquery.tables.find((x) => x.table === "orders_enriched")!;
-    const curated = transforms.find((x) => x.id === "orders_enriched")!;
+    const curated = transforms.entries.find((x) => x.id === "orders_enriched")!;
     expect(t.columns.map((c) => c.name)).toEqual(curated.target.columns.map((c) => c.name));
     expect(t.columns.find((c) => c.name === "dt")).toMatchObject({ type: "DATE", mode: "REQUIRED" });
     expect(t.columns.find((c) => c.name === "amount")).toMatchObject({ type: "FLOAT64" });
@@ -135,7 +135,7 @@ describe("curated tables from config/transforms.ts", () => {
 
   it("names an unknown transform id and an unknown overridden column", () => {
     expect(() =>
-      curatedFromTransforms(transforms, { nope: {}, orders_enriched: { types: { ghost: "date" } } }),
+      curatedFromTransforms(transforms.entries, { nope: {}, orders_enriched: { types: { ghost: "date" } } }),
     ).toThrow(
       expect.objectContaining({
         problems: [
