@@ -1,7 +1,22 @@
-/** Jest: unit/synth tests run in parallel; terraform and local-server tests in their own project. */
+/**
+ * Jest: unit/synth tests and integration tests (Terraform, local servers) in two projects, run
+ * together by `npm test`. Every run gets its own TMPDIR (checked empty at the end), test output is
+ * shown only for failing tests (TEST_LOGS=1 shows it all), and test files run on every core.
+ */
+const { cpus } = require("node:os");
+
 const transform = { "^.+\\.ts$": ["ts-jest", { diagnostics: false }] };
-const common = { testEnvironment: "node", transform, setupFilesAfterEnv: ["<rootDir>/test/setup.ts"] };
+const common = {
+  testEnvironment: "<rootDir>/test/helpers/quiet-environment.ts",
+  transform,
+  setupFilesAfterEnv: ["<rootDir>/test/setup.ts"],
+};
 module.exports = {
+  // Jest's default (cores - 1) is one worker on a 2-core machine; most integration tests wait on
+  // child processes (Terraform, local servers), so every core plus one keeps the CPU busy.
+  maxWorkers: cpus().length + 1,
+  globalSetup: "<rootDir>/test/helpers/global-setup.ts",
+  globalTeardown: "<rootDir>/test/helpers/global-teardown.ts",
   projects: [
     {
       ...common,

@@ -1,5 +1,6 @@
 import { loadAppConfig } from "./config";
 import { ConfigError } from "./config/problems";
+import type { TransformConfig } from "./functions/curate/core/spec";
 
 async function main() {
   const started = performance.now();
@@ -8,7 +9,7 @@ async function main() {
   const [
     { App },
     { enforcePolicy },
-    { synthOptions },
+    { pruneStaleStacks, synthOptions },
     { AwsStack },
     { BootstrapStack },
     { GcpStack },
@@ -25,10 +26,11 @@ async function main() {
     import("./stacks/names"),
   ]);
   // These validate at import (their own loaders): imported here so a mistake is reported, not thrown.
-  const [{ bigquery }, { transforms }] = await Promise.all([
+  const [{ bigquery }, { transformSpecs }] = await Promise.all([
     import("./config/bigquery"),
-    import("./config/transforms"),
+    import("./config/transforms-load"),
   ]);
+  const transforms = transformSpecs(lists.transforms as readonly TransformConfig[]);
   const { awsStackName, bootstrapStackName, gcpStackName, githubStackName } = names;
   const app = new App(synthOptions());
   // Repository settings (environments, branch protection, OIDC template, variables) for every environment.
@@ -52,6 +54,13 @@ async function main() {
   }
   app.synth();
   const stacks = app.node.children.map((c) => c.node.id);
+  const { removed, keptWithState } = pruneStaleStacks(app.outdir, stacks);
+  if (removed.length) console.log(`removed stale stack folders: ${removed.join(", ")}`);
+  if (keptWithState.length) {
+    console.log(
+      `kept stack folders not synthesized now, as they hold local state: ${keptWithState.join(", ")}`,
+    );
+  }
   console.log(
     `synthesized ${stacks.join(", ")} to ${app.outdir} in ${((performance.now() - started) / 1000).toFixed(1)} s`,
   );

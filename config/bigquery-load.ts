@@ -91,7 +91,47 @@ export interface CuratedTableLike {
     readonly labels?: Record<string, string>;
     /** Columns that must be REQUIRED in BigQuery. @default [] */
     readonly required?: string[];
+    /** Athena type to map instead of the curated one, per column (what IICS converts). @default {} */
+    readonly types?: Record<string, string>;
   };
+}
+
+/** How one curated table is loaded to BigQuery (the `bigquery` block of `CuratedTableLike`). */
+export type CuratedLoad = NonNullable<CuratedTableLike["bigquery"]>;
+
+/**
+ * Curated tables as this side needs them, from the curate transforms (config/transforms.ts) named
+ * in `loads`; an unknown transform id is an error naming it.
+ */
+export function curatedFromTransforms(
+  transforms: ReadonlyArray<{
+    id: string;
+    target: { columns: ReadonlyArray<{ name: string; type: string }> };
+  }>,
+  loads: Record<string, CuratedLoad>,
+): CuratedTableLike[] {
+  const problems: string[] = [];
+  const out: CuratedTableLike[] = [];
+  for (const [id, bigquery] of Object.entries(loads)) {
+    const t = transforms.find((x) => x.id === id);
+    if (!t) {
+      problems.push(
+        `bigquery.loadedToBigQuery[${id}]: no curated table "${id}" in config/transforms.ts (known: ${transforms.map((x) => x.id).join(", ") || "none"})`,
+      );
+      continue;
+    }
+    for (const c of Object.keys(bigquery.types ?? {}))
+      if (!t.target.columns.some((x) => x.name === c))
+        problems.push(`bigquery.loadedToBigQuery[${id}].types: "${c}" is not a column of curated ${id}`);
+    out.push({
+      id,
+      description: `Curated ${id} (transform ${id}), loaded by IICS`,
+      columns: t.target.columns,
+      bigquery,
+    });
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return out;
 }
 
 /**
@@ -108,7 +148,7 @@ export function bigqueryTablesFromCurated(curated: ReadonlyArray<CuratedTableLik
     const required = new Set(bq.required ?? []);
     const columns = c.columns.flatMap((col, i) => {
       try {
-        const m = athenaToBigQueryType(col.type);
+        const m = athenaToBigQueryType(bq.types?.[col.name] ?? col.type);
         const mode: "NULLABLE" | "REQUIRED" | "REPEATED" =
           required.has(col.name) && m.mode === "NULLABLE" ? "REQUIRED" : m.mode;
         return [{ name: col.name, type: m.type, mode, description: col.description }];

@@ -2,11 +2,13 @@ import { bigquery } from "./bigquery";
 import {
   athenaToBigQueryType,
   bigqueryTablesFromCurated,
+  curatedFromTransforms,
   loadBigQuery,
   TypeMappingError,
 } from "./bigquery-load";
 import type { BigQuerySettingsInput, BqTableInput } from "./bigquery-schema";
 import { ConfigError } from "./load";
+import { transforms } from "./transforms";
 
 const table = (over: Partial<BqTableInput> = {}): BqTableInput => ({
   dataset: "dwh",
@@ -120,9 +122,37 @@ describe("bigqueryTablesFromCurated", () => {
   });
 });
 
+describe("curated tables from config/transforms.ts", () => {
+  it("generates dwh.orders_enriched from the curate transform's columns, with IICS's DATE conversion", () => {
+    const t = bigquery.tables.find((x) => x.table === "orders_enriched")!;
+    const curated = transforms.entries.find((x) => x.id === "orders_enriched")!;
+    expect(t.columns.map((c) => c.name)).toEqual(curated.target.columns.map((c) => c.name));
+    expect(t.columns.find((c) => c.name === "dt")).toMatchObject({ type: "DATE", mode: "REQUIRED" });
+    expect(t.columns.find((c) => c.name === "amount")).toMatchObject({ type: "FLOAT64" });
+    expect(t.columns.find((c) => c.name === "updated_at")).toMatchObject({ type: "DATETIME" });
+    expect(t).toMatchObject({ partitioning: { column: "dt", type: "DAY" }, labels: { source: "curated" } });
+  });
+
+  it("names an unknown transform id and an unknown overridden column", () => {
+    expect(() =>
+      curatedFromTransforms(transforms.entries, { nope: {}, orders_enriched: { types: { ghost: "date" } } }),
+    ).toThrow(
+      expect.objectContaining({
+        problems: [
+          expect.stringMatching(
+            /^bigquery\.loadedToBigQuery\[nope\]: no curated table "nope" in config\/transforms\.ts \(known: orders_enriched/,
+          ),
+          'bigquery.loadedToBigQuery[orders_enriched].types: "ghost" is not a column of curated orders_enriched',
+        ],
+      }),
+    );
+  });
+});
+
 describe("loadBigQuery", () => {
   it("accepts the embedded declaration and defaults requirePartitionFilter-free settings", () => {
     expect(bigquery.tables.map((t) => `${t.dataset}.${t.table}`)).toEqual([
+      "dwh.orders_enriched",
       "dwh.orders",
       "staging.orders_landing",
     ]);

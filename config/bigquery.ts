@@ -1,41 +1,63 @@
 /**
  * BigQuery targets of IICS, as code, and the reconciliation checks between Athena and BigQuery.
  *
- * - Tables loaded from curated data are generated from the curated declaration
+ * - Tables loaded from curated data are generated from the curate declaration
+ *   (config/transforms.ts) for the transforms listed in `loadedToBigQuery`
  *   (`bigqueryTablesFromCurated`, types mapped Athena → BigQuery by `athenaToBigQueryType`).
- *   Until the curate config (`config/transforms.ts`) lands, the curated side is declared here.
  * - Other IICS targets are written by hand (`handTables`).
  * - A check compares the rows of one run date on both sides (see README, "BigQuery").
  */
-import { bigqueryTablesFromCurated, type CuratedTableLike, loadBigQuery } from "./bigquery-load";
+import {
+  bigqueryTablesFromCurated,
+  type CuratedLoad,
+  type CuratedTableLike,
+  curatedFromTransforms,
+  loadBigQuery,
+} from "./bigquery-load";
 import type { BqTableInput } from "./bigquery-schema";
+import { transforms } from "./transforms";
 
-/** Curated tables loaded to BigQuery (to be replaced by the curate declaration when it lands). */
-export const curatedLoadedToBigQuery: CuratedTableLike[] = [
-  {
-    id: "orders",
-    description: "Orders from the demo SaaS API, one row per order and load date",
-    columns: [
-      { name: "id", type: "string", description: "Order id" },
-      { name: "customer_id", type: "string" },
-      { name: "amount", type: "decimal(18,2)" },
-      { name: "currency", type: "varchar(3)" },
-      { name: "updated_at", type: "timestamp with time zone" },
-      { name: "load_date", type: "date", description: "Run date of the load (partition)" },
-    ],
-    bigquery: {
-      dataset: "dwh",
-      partitioning: { column: "load_date", type: "DAY" },
-      clustering: ["customer_id", "currency"],
-      requirePartitionFilter: true,
-      required: ["id", "load_date"],
-      labels: { domain: "sales" },
-    },
+/**
+ * Curated tables (transform ids of config/transforms.ts) that IICS loads to BigQuery, and how.
+ * Their columns and Athena types come from the transform's `target`; `types` overrides an Athena
+ * type where the IICS mapping converts (e.g. the `dt` string becomes a DATE partition).
+ */
+export const loadedToBigQuery: Record<string, CuratedLoad> = {
+  orders_enriched: {
+    dataset: "dwh",
+    partitioning: { column: "dt", type: "DAY" },
+    clustering: ["customer_country", "currency"],
+    required: ["order_id", "dt"],
+    types: { dt: "date" },
+    labels: { domain: "sales" },
   },
-];
+};
+
+// The reviewed entries (the transforms list itself is validated with every list by config/index.ts).
+export const curatedLoadedToBigQuery: CuratedTableLike[] = curatedFromTransforms(
+  transforms.entries,
+  loadedToBigQuery,
+);
 
 /** IICS targets that are not curated tables. */
 export const handTables: BqTableInput[] = [
+  {
+    dataset: "dwh",
+    table: "orders",
+    description:
+      "Orders from the demo SaaS API as IICS loads them from the raw zone, one row per order and load date",
+    columns: [
+      { name: "id", type: "STRING", mode: "REQUIRED", description: "Order id" },
+      { name: "customer_id", type: "STRING" },
+      { name: "amount", type: "NUMERIC" },
+      { name: "currency", type: "STRING" },
+      { name: "updated_at", type: "TIMESTAMP" },
+      { name: "load_date", type: "DATE", mode: "REQUIRED", description: "Run date of the load (partition)" },
+    ],
+    partitioning: { column: "load_date", type: "DAY" },
+    clustering: ["customer_id", "currency"],
+    labels: { domain: "sales", source: "raw" },
+  },
   {
     dataset: "staging",
     table: "orders_landing",

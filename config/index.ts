@@ -8,12 +8,13 @@ import { ConfigError } from "./problems";
 import { type AnyConfigList, type LoadedLists, loadList, loadListOnly } from "./registry";
 import type { EnvironmentConfig } from "./schema";
 import { loadSources, sources } from "./sources";
+import { transforms } from "./transforms";
 
 /**
  * Every configuration list the loader validates, in dependency order (a list's `check` sees the
  * lists before it). Register a new list by adding it here (see config/registry.ts).
  */
-export const CONFIG_LISTS = [sources] as const;
+export const CONFIG_LISTS = [sources, transforms] as const;
 
 export interface AppConfig {
   /** The selected environments (STACK_ENV). */

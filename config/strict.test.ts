@@ -6,7 +6,6 @@ import { defineList, entryOf } from "./registry";
 import { sourceSchema } from "./schema";
 import { defineSource, sources } from "./sources";
 
-// biome-ignore lint/suspicious/noExplicitAny: tests write deliberately wrong configuration.
 type Loose = any;
 const envs = (): Loose => structuredClone(environments);
 const srcs = (): Loose[] => structuredClone(sources.entries) as Loose[];

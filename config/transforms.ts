@@ -2,15 +2,22 @@
  * Curate transforms: each is one SQL file under transforms/ plus one reviewed entry here.
  * Terraform creates the curated Iceberg table from `target`, writes the entry (with its SQL) as
  * the settings item `pk = "transform#<id>"`, `sk = "config"`, and the runner runs it when its
- * dependencies publish. See README "Curate: add a transform".
+ * dependencies publish. Validated with the environments and sources by config/index.ts
+ * (problems read `transforms[<id>].<field>: ...`). See README "Curate: add a transform".
  */
+import { transformSchema } from "../functions/curate/core/spec";
+import { defineList, entryOf } from "./registry";
+import { transformProblems } from "./transforms-load";
 
-import { sources } from "./sources";
-import { loadTransforms } from "./transforms-load";
+/** Typed transform entry: the editor and `tsc` flag a misspelt key before synth does. */
+export const defineTransform = entryOf(transformSchema);
 
-export const transforms = loadTransforms(
-  [
-    {
+export const transforms = defineList({
+  name: "transforms",
+  schema: transformSchema,
+  description: "Curate transforms (SQL file, dependencies, Iceberg target, strategy, checks)",
+  entries: [
+    defineTransform({
       id: "orders_enriched",
       sql: "orders_enriched.sql",
       dependsOn: ["demo_orders", "demo_customers"],
@@ -28,8 +35,8 @@ export const transforms = loadTransforms(
       },
       strategy: "merge",
       checks: { notNull: ["customer_id", "amount", "currency", "updated_at"], minRows: 1 },
-    },
-    {
+    }),
+    defineTransform({
       id: "daily_revenue",
       sql: "daily_revenue.sql",
       dependsOn: ["orders_enriched"],
@@ -46,8 +53,8 @@ export const transforms = loadTransforms(
       },
       strategy: "replace-partition",
       checks: { notNull: ["orders", "revenue"], minRows: 1 },
-    },
-    {
+    }),
+    defineTransform({
       id: "order_changes",
       sql: "order_changes.sql",
       dependsOn: ["demo_orders"],
@@ -63,7 +70,10 @@ export const transforms = loadTransforms(
       },
       strategy: "append",
       checks: { notNull: ["amount", "currency"] },
-    },
+    }),
   ],
-  sources.entries,
-);
+  check: (entries, ctx) => {
+    const sourceIds = ((ctx.lists.sources ?? []) as Array<{ id: string }>).map((s) => s.id);
+    for (const p of transformProblems(entries, sourceIds)) ctx.problem(p.id, p.field, p.message);
+  },
+});

@@ -1,10 +1,10 @@
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { App, TerraformStack } from "cdktf";
+import { tempDir } from "../test/helpers/temp";
 import { evaluate, reasonProblem } from "./engine";
 import { RULES } from "./pack";
 import { checkOutdir, enforcePolicy } from "./report";
@@ -114,7 +114,7 @@ describe("suppressions", () => {
   });
 
   it("suppress() on constructs and stacks lands in the synthesized JSON, and the report names the construct path", () => {
-    const outdir = mkdtempSync(join(tmpdir(), "policy-"));
+    const outdir = tempDir("policy-");
     const app = new App({ outdir });
     const stack = new TerraformStack(app, "dp-aws-dev");
     new AwsProvider(stack, "aws", { region: "ap-northeast-1" });

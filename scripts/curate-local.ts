@@ -11,8 +11,7 @@
  */
 import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { sources } from "../config/sources";
-import { transforms } from "../config/transforms";
+import { loadCurateConfig } from "../config/curate";
 import { topoOrder } from "../functions/curate/core/graph";
 import { validRunDate } from "../functions/curate/core/plan";
 import type { RunRecord } from "../functions/curate/core/ports";
@@ -28,6 +27,7 @@ import {
 import { SecretsStub } from "../functions/shared/dev/secrets-stub";
 import { startServers } from "./local-aws";
 
+const { sources, transforms } = loadCurateConfig();
 const BUCKET = "local-raw";
 const TABLE = "local-settings";
 const DEMO_PATH: Record<string, string> = {
@@ -99,7 +99,7 @@ async function ingestDemo(
 ) {
   const missing: string[] = [];
   for (const id of sourceIds) {
-    const prefix = sources.entries.find((s) => s.id === id)!.settings.target.prefix;
+    const prefix = sources.find((s) => s.id === id)!.settings.target.prefix;
     const keys = await listKeys(endpoints.s3, BUCKET, `${prefix}/dt=${runDate}/`);
     if (!keys.some((k) => k.endsWith(".jsonl.gz"))) missing.push(id);
   }
@@ -116,7 +116,7 @@ async function ingestDemo(
     );
     const { handler } = await import("../functions/saas-ingest/handler");
     for (const id of missing) {
-      const s = sources.entries.find((x) => x.id === id)!.settings;
+      const s = sources.find((x) => x.id === id)!.settings;
       if (s.auth.type !== "none") secrets.secrets.set(s.auth.secretId, token);
       await putSourceConfig(endpoints.dynamodb, TABLE, id, {
         ...s,
@@ -160,7 +160,7 @@ async function main() {
       table: TABLE,
       rawBucket: BUCKET,
       workDir,
-      sources: sources.entries.map((s) => ({
+      sources: sources.map((s) => ({
         id: s.id,
         prefix: s.settings.target.prefix,
         columns: s.columns,

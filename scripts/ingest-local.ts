@@ -12,8 +12,9 @@ import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { loadListOnly } from "../config";
 import { sources as sourceList } from "../config/sources";
+import { servesPath } from "../functions/saas-ingest/dev/demo-saas-apis";
 import { DemoSaasServer } from "../functions/saas-ingest/dev/demo-saas-server";
-import { localRecipe, recipeIds } from "../functions/saas-ingest/dev/local-recipes";
+import { localRecipe, onDemoApi, recipeIds } from "../functions/saas-ingest/dev/local-recipes";
 import {
   createSettingsTable,
   getBytes,
@@ -101,12 +102,22 @@ async function main() {
       localHandlerEnv({ ...servers.endpoints, secretsManager: secrets.url, table: TABLE, bucket: BUCKET }),
     );
     await createSettingsTable(servers.endpoints.dynamodb, TABLE);
-    const recipe = localRecipe(sourceId, saas.url);
+    // A source made from a recipe (its URL is one of the API copies' paths), or a recipe itself:
+    // run unchanged but for the origin. A config/sources.ts entry wins over a recipe of the same id.
+    const recipe = source
+      ? servesPath(new URL(source.settings.request.url).pathname)
+        ? onDemoApi(source.settings, saas.url)
+        : undefined
+      : localRecipe(sourceId, saas.url);
     if (recipe) {
       for (const [id, value] of Object.entries(recipe.secrets)) secrets.secrets.set(id, value);
       await putSourceConfig(servers.endpoints.dynamodb, TABLE, sourceId, recipe.settings);
     }
-    const s = source?.settings;
+    const s = recipe ? undefined : source?.settings;
+    if (s && DEMO_PATH[s.pagination.type] === undefined)
+      throw new Error(
+        `${sourceId}: the demo API has no generic endpoint for pagination "${s.pagination.type}"; point request.url at one of the README recipes' paths to run it locally`,
+      );
     if (s) {
       if (s.auth.type !== "none") secrets.secrets.set(s.auth.secretId, token);
       const pagination = s.pagination;

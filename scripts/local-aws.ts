@@ -9,6 +9,7 @@ import { mkdtempSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { cliArgs } from "./lib/args";
 
 // biome-ignore lint/suspicious/noExplicitAny: untyped package
 const S3rver: any = require("s3rver");
@@ -45,12 +46,19 @@ export async function startServers(buckets: string[], dir?: string, ports = { s3
 }
 
 if (require.main === module) {
-  const buckets: string[] = [];
-  let dir: string | undefined;
-  for (let i = 2; i < process.argv.length; i++) {
-    if (process.argv[i] === "--bucket") buckets.push(process.argv[++i]);
-    else if (process.argv[i] === "--dir") dir = process.argv[++i];
-  }
+  const { values } = cliArgs({
+    command: "node --import tsx scripts/local-aws.ts",
+    summary: "Starts s3rver + dynalite, prints their endpoints as one JSON line, stops when stdin closes.",
+    flags: {
+      bucket: { type: "string", description: "bucket to create", multiple: true, placeholder: "name" },
+      dir: {
+        type: "string",
+        description: "where the servers keep their files (default: a temporary folder)",
+      },
+    },
+  });
+  const buckets = values.bucket;
+  const dir = values.dir;
   startServers(buckets, dir).then(({ endpoints }) => {
     process.stdout.write(`${JSON.stringify(endpoints)}\n`);
   });

@@ -14,8 +14,17 @@ import { spawnSync } from "node:child_process";
 import { DescribeInstanceInformationCommand, SSMClient } from "@aws-sdk/client-ssm";
 import type { OpsBackend } from "./ops/backend";
 import { configuredSources, findEntry, loadCatalog, OpsError } from "./ops/catalog";
-import { type Output, run, runBackfill, runs, runText, status, statusText } from "./ops/commands";
-import { parseDate } from "./ops/dates";
+import {
+  backfillEntries,
+  type Output,
+  run,
+  runBackfill,
+  runs,
+  runText,
+  status,
+  statusText,
+} from "./ops/commands";
+import { dateRange, parseDate } from "./ops/dates";
 
 const USAGE = `usage: npm run ops -- <command> [options]
   status   [--env E | --local] [--json]
@@ -179,6 +188,11 @@ export async function main(argv: string[], io: Output): Promise<number> {
         }
       : undefined;
   const limit = positiveInt(a.flags["--limit"], "--limit", 10, 1000);
+  if (backfillArgs) {
+    // Refuse a bad range or an unsafe selection before anything starts.
+    dateRange(backfillArgs.from, backfillArgs.to);
+    backfillEntries(catalog, backfillArgs, where);
+  }
   const backend = await openBackend(a);
   try {
     switch (a.command) {

@@ -5,34 +5,41 @@
  * The run link comes from GITHUB_SERVER_URL / GITHUB_REPOSITORY / GITHUB_RUN_ID when set.
  */
 import { readFileSync } from "node:fs";
+import { cliArgs } from "./lib/args";
 import type { PlanJson } from "./lib/plan-json";
 import { outcomeLabels, renderSummary, type StackPlan } from "./lib/plan-summary";
 
 function main(argv: string[]): number {
-  const labelsOnly = argv.includes("--labels");
+  const { values, positionals: pairs } = cliArgs(
+    {
+      command: "npm run -s plan:summary --",
+      summary: "Renders the PR plan comment (Markdown) from `terraform show -json` plans.",
+      flags: {
+        labels: { type: "boolean", description: "print the outcome labels instead, one per line" },
+        notes: {
+          type: "string",
+          description: "file whose lines go under the table, never cut",
+          placeholder: "file",
+          multiple: true,
+        },
+      },
+      positionals: { name: "label=plan.json", description: "a stack's label and its plan JSON", min: 1 },
+    },
+    argv,
+  );
+  const labelsOnly = values.labels;
   const notes: string[] = [];
-  for (const a of argv.filter((x) => x.startsWith("--") && x !== "--labels")) {
-    if (!a.startsWith("--notes=")) {
-      console.error(`plan:summary: unknown option "${a}" (known: --labels, --notes=<file>)`);
-      return 2;
-    }
+  for (const file of values.notes) {
     try {
       notes.push(
-        ...readFileSync(a.slice("--notes=".length), "utf8")
+        ...readFileSync(file, "utf8")
           .split("\n")
           .filter((l) => l.trim() !== ""),
       );
     } catch (e) {
-      console.error(`plan:summary: cannot read ${a.slice("--notes=".length)}: ${(e as Error).message}`);
+      console.error(`plan:summary: cannot read ${file}: ${(e as Error).message}`);
       return 2;
     }
-  }
-  const pairs = argv.filter((a) => !a.startsWith("--"));
-  if (pairs.length === 0) {
-    console.error(
-      "usage: npm run -s plan:summary -- [--labels] [--notes=<file>] <label>=<plan.json> [<label>=<plan.json> ...]",
-    );
-    return 2;
   }
   const stacks: StackPlan[] = [];
   for (const p of pairs) {

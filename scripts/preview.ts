@@ -1,40 +1,64 @@
 /**
  * `npm run preview [-- --env dev]`: the main job, no cloud account needed.
- * Synthesizes one environment on local state, then runs Terraform on its AWS stack offline:
- * init (through /opt/tf-plugins when present), validate, plan; prints the plan's summary.
+ * Synthesizes one environment as configured (its real backend and account guard), copies its AWS
+ * stack to `.preview/<stack>/` and plans that copy offline: local state and no credential checks,
+ * both by override files in the copy only; init (through /opt/tf-plugins when present), plan
+ * (which validates first), and the plan's summary. `cdktf.out/stacks/<stack>` is left exactly as synthesized, so a
+ * real `terraform plan` there still refuses the wrong account.
  */
 import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { awsStackName } from "../stacks/names";
+import { cliArgs } from "./lib/args";
 import { countChanges, type PlanJson } from "./lib/plan-json";
-import { init, OFFLINE_AWS_ENV, TerraformError, terraform, writeOfflineOverride } from "./lib/terraform";
+import { init, OFFLINE_AWS_ENV, prepareOfflinePlanDir, TerraformError, terraform } from "./lib/terraform";
 
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
+const ROOT = resolve(__dirname, "..");
+
+const { values: opts } = cliArgs({
+  command: "npm run preview --",
+  summary:
+    "Synthesizes one environment, then runs terraform init/validate/plan offline on a copy of its AWS stack.",
+  flags: {
+    env: {
+      type: "string",
+      description: "environment to preview (as in config)",
+      default: process.env.STACK_ENV || "dev",
+      placeholder: "name",
+    },
+    "work-dir": {
+      type: "string",
+      description: "where the plan copy goes (<work-dir>/<stack>: plan.txt, plan.json)",
+      default: ".preview",
+      placeholder: "dir",
+    },
+  },
+});
 
 function main(): number {
-  const envName = arg("env") || process.env.STACK_ENV || "dev";
-  const outdir = process.env.CDKTF_OUTDIR ?? "cdktf.out";
+  const envName = opts.env;
+  if (envName.includes(",")) {
+    console.error(`preview: --env takes one environment, got "${envName}"`);
+    return 2;
+  }
+  const outdir = process.env.CDKTF_OUTDIR || "cdktf.out";
   const t0 = Date.now();
-  const synth = spawnSync(process.execPath, ["--import", "tsx", "main.ts"], {
+  const synth = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "main.ts")], {
     stdio: "inherit",
-    env: { ...process.env, STACK_ENV: envName, STATE: "local", CDKTF_OUTDIR: outdir },
+    env: { ...process.env, STACK_ENV: envName, CDKTF_OUTDIR: outdir },
   });
   if (synth.status !== 0) return synth.status ?? 1;
   const t1 = Date.now();
   const prefix = readPrefix(outdir, envName);
   const stack = awsStackName(prefix, envName);
-  const dir = join(outdir, "stacks", stack);
-  writeOfflineOverride(dir);
-  console.log(`synth: ${((t1 - t0) / 1000).toFixed(1)} s -> ${dir}`);
+  const dir = prepareOfflinePlanDir(join(outdir, "stacks", stack), join(opts["work-dir"], stack));
+  console.log(`synth: ${((t1 - t0) / 1000).toFixed(1)} s; planning a copy in ${relative(".", dir) || "."}`);
 
   init(dir, { env: OFFLINE_AWS_ENV });
-  terraform(["validate", "-no-color"], { cwd: dir, env: OFFLINE_AWS_ENV });
   const t2 = Date.now();
-  console.log(`init + validate: ${((t2 - t1) / 1000).toFixed(1)} s`);
+  console.log(`init: ${((t2 - t1) / 1000).toFixed(1)} s`);
+  // No separate `validate`: plan validates first and stops with the same diagnostics.
   const plan = terraform(["plan", "-input=false", "-no-color", "-lock=false", "-out=tfplan"], {
     cwd: dir,
     env: OFFLINE_AWS_ENV,
@@ -55,7 +79,7 @@ function readPrefix(outdir: string, envName: string): string {
     stacks: Record<string, unknown>;
   };
   const name = Object.keys(manifest.stacks).find((s) => s.endsWith(`-aws-${envName}`));
-  if (!name) throw new Error(`no AWS stack for ${envName} in ${outdir}/manifest.json`);
+  if (!name) throw new TerraformError(`no AWS stack for ${envName} in ${outdir}/manifest.json`);
   return name.slice(0, -`-aws-${envName}`.length);
 }
 

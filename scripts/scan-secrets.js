@@ -4,7 +4,7 @@
 // GitHub Actions findings are printed as annotations. Exits 1 when anything is found.
 // Plain JavaScript, like the other CI scripts.
 const { execFileSync, spawnSync } = require("node:child_process");
-const { existsSync, statSync } = require("node:fs");
+const { existsSync, readFileSync, statSync } = require("node:fs");
 const { join, resolve } = require("node:path");
 
 const ROOT = resolve(__dirname, "..");
@@ -43,7 +43,79 @@ function scan(root, files, { format = process.env.GITHUB_ACTIONS === "true" ? "g
     status = Math.max(status, r.status ?? 2);
     output += r.stdout + r.stderr;
   }
+  const extra = extraFindings(root, files);
+  if (extra.length > 0) {
+    status = Math.max(status, 1);
+    output += `${extra.join("\n")}\n`;
+  }
   return { status, output, files: files.length };
+}
+
+/**
+ * Our own checks for what the recommended preset lets through (measured in test/secret-scan.test.ts):
+ * PEM private keys too short for its heuristic (Ed25519, EC P-256 in SEC1 form), and AWS secret keys
+ * whose last character is `+` or `/` (its pattern ends on a word boundary).
+ */
+const EXTRA_CHECKS = [
+  {
+    id: "DP-PrivateKey",
+    message: "private key (PEM)",
+    pattern: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----(?:\\n|\s)*[A-Za-z0-9+/=]{16}[A-Za-z0-9+/=\s\\]*-----END/g,
+  },
+  {
+    id: "DP-AWSSecretAccessKey",
+    message: "AWS secret access key",
+    pattern: /aws_?secret_?access_?key["']?\s*[:=]\s*["']?[A-Za-z0-9/+=]{40}(?![A-Za-z0-9/+=])/gi,
+  },
+];
+const MAX_BYTES = 5 * 1024 * 1024;
+
+/** Paths `.secretlintignore` (in `root`) excludes: one glob per line, `#` comments (`*`, `**`). */
+function ignoredBy(root) {
+  const file = join(root, ".secretlintignore");
+  if (!existsSync(file)) return () => false;
+  const globs = readFileSync(file, "utf8")
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith("#"))
+    .map(
+      (g) =>
+        new RegExp(
+          `^${g
+            .replace(/^\//, "")
+            .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+            .replace(/\*\*/g, "\0")
+            .replace(/\*/g, "[^/]*")
+            .replace(/\0/g, ".*")}(/.*)?$`,
+        ),
+    );
+  return (f) => globs.some((re) => re.test(f));
+}
+
+/** Findings of the extra checks as `file:line  [id] message` lines (values never printed). */
+function extraFindings(root, files) {
+  const out = [];
+  const ignored = ignoredBy(root);
+  for (const f of files) {
+    if (ignored(f)) continue;
+    const p = join(root, f);
+    let text;
+    try {
+      if (statSync(p).size > MAX_BYTES) continue;
+      const buf = readFileSync(p);
+      if (buf.includes(0)) continue; // binary
+      text = buf.toString("utf8");
+    } catch {
+      continue;
+    }
+    for (const c of EXTRA_CHECKS) {
+      for (const m of text.matchAll(c.pattern)) {
+        const line = text.slice(0, m.index).split("\n").length;
+        out.push(`${p}:${line}  error  [${c.id}] found ${c.message}: ${"*".repeat(12)}`);
+      }
+    }
+  }
+  return out;
 }
 
 module.exports = { repositoryFiles, scan };

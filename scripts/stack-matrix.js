@@ -20,8 +20,16 @@ function stackMatrix(manifest, env) {
 module.exports = { stackMatrix };
 
 if (require.main === module) {
-  const i = process.argv.indexOf("--env");
+  // Node's own strict parser (this script runs without tsx, so not scripts/lib/args.ts).
+  const usage = "usage: node scripts/stack-matrix.js [--env <name>]";
+  let env;
+  try {
+    env = require("node:util").parseArgs({ options: { env: { type: "string" } }, strict: true }).values.env;
+  } catch (e) {
+    process.stderr.write(`error: ${e.message.replace(/\. To specify a positional.*$/s, "")}\n${usage}\n`);
+    process.exit(2);
+  }
   const outdir = process.env.CDKTF_OUTDIR || "cdktf.out";
   const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8"));
-  process.stdout.write(`${JSON.stringify({ include: stackMatrix(manifest, i > 0 ? process.argv[i + 1] : undefined) })}\n`);
+  process.stdout.write(`${JSON.stringify({ include: stackMatrix(manifest, env) })}\n`);
 }

@@ -3,6 +3,15 @@ const { execFileSync } = require("node:child_process");
 const { existsSync, readdirSync } = require("node:fs");
 const { join } = require("node:path");
 
+// Node's own strict parser (this script runs without tsx, so not scripts/lib/args.ts).
+let quiet = false;
+try {
+  quiet = !!require("node:util").parseArgs({ options: { quiet: { type: "boolean" } }, strict: true }).values.quiet;
+} catch (e) {
+  process.stderr.write(`error: ${e.message.replace(/\. To specify a positional.*$/s, "")}\nusage: node scripts/validate-workflows.js [--quiet]\n`);
+  process.exit(2);
+}
+
 const root = join(__dirname, "..");
 const bin = join(root, "node_modules", ".bin", "action-validator");
 const workflows = join(root, ".github", "workflows");
@@ -21,4 +30,4 @@ for (const f of files) {
   }
 }
 if (failed) process.exit(1);
-console.log(`workflows valid: ${files.map((f) => f.slice(root.length + 1)).join(", ")}`);
+if (!quiet) console.log(`workflows valid: ${files.map((f) => f.slice(root.length + 1)).join(", ")}`);

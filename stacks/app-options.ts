@@ -4,7 +4,9 @@
  * synth) only to print it when a token fails to resolve. Turn them on to find where a bad token
  * was made.
  */
+import { existsSync, readdirSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
+import { join } from "node:path";
 import type { AppConfig } from "cdktf";
 
 export interface SynthOptions {
@@ -33,4 +35,36 @@ export function disableTokenStackTraces(): boolean {
   } catch {
     return false;
   }
+}
+
+/** What `pruneStaleStacks` did. */
+export interface Pruned {
+  readonly removed: string[];
+  /** Folders of stacks not synthesized this time that hold local state: kept, never deleted. */
+  readonly keptWithState: string[];
+}
+
+/**
+ * Removes `<outdir>/stacks/<name>` folders of stacks this synth did not produce (an earlier synth
+ * of other environments, a renamed stack), so nothing stale is planned or deployed from
+ * `cdktf.out`. A folder holding local Terraform state (`terraform.tfstate*`) is kept: state is
+ * never deleted by a synth.
+ */
+export function pruneStaleStacks(outdir: string, produced: ReadonlyArray<string>): Pruned {
+  const stacksDir = join(outdir, "stacks");
+  if (!existsSync(stacksDir)) return { removed: [], keptWithState: [] };
+  const keep = new Set(produced);
+  const removed: string[] = [];
+  const keptWithState: string[] = [];
+  for (const entry of readdirSync(stacksDir, { withFileTypes: true })) {
+    if (!entry.isDirectory() || keep.has(entry.name)) continue;
+    const dir = join(stacksDir, entry.name);
+    if (readdirSync(dir).some((f) => f.startsWith("terraform.tfstate"))) {
+      keptWithState.push(entry.name);
+      continue;
+    }
+    rmSync(dir, { recursive: true, force: true });
+    removed.push(entry.name);
+  }
+  return { removed, keptWithState };
 }

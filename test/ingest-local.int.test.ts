@@ -1,6 +1,7 @@
 /** The newcomer's command: `npm run ingest:local -- <sourceId>` lands files without AWS. */
 import { spawnSync } from "node:child_process";
 import { ROOT } from "./helpers/synth";
+import { tempDir } from "./helpers/temp";
 
 jest.setTimeout(120_000);
 
@@ -8,7 +9,9 @@ const run = (...args: string[]) =>
   spawnSync(process.execPath, ["--import", "tsx", "scripts/ingest-local.ts", ...args], {
     cwd: ROOT,
     encoding: "utf8",
-    env: { ...process.env, POWERTOOLS_LOG_LEVEL: "WARN" },
+    // The script keeps its local servers' files in a temporary folder it does not remove yet:
+    // contain it in one this test removes.
+    env: { ...process.env, POWERTOOLS_LOG_LEVEL: "WARN", TMPDIR: tempDir("ingest-local-run-") },
   });
 
 it("runs a configured source end to end and shows what landed", () => {

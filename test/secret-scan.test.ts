@@ -6,7 +6,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { generateKeyPairSync, randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { repositoryFiles, scan } from "../scripts/scan-secrets.js";
@@ -17,11 +17,8 @@ const rsaPem = (type: "pkcs1" | "pkcs8") =>
     privateKeyEncoding: { type, format: "pem" },
     publicKeyEncoding: { type: "spki", format: "pem" },
   }).privateKey;
-/**
- * A 40-character AWS secret access key made of random bytes (never a real one). It ends in a letter:
- * the preset's AWS rule misses a key whose last character is `+` or `/` (a word-boundary match).
- */
-const awsSecret = () => `${randomBytes(30).toString("base64").slice(0, 39)}K`;
+/** A 40-character AWS secret access key made of random bytes (never a real one), ending in `last`. */
+const awsSecret = (last = "K") => `${randomBytes(30).toString("base64").slice(0, 39)}${last}`;
 const awsKeyId = () =>
   `AKIA${Array.from(randomBytes(16), (b) => "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"[b % 32]).join("")}`;
 
@@ -38,6 +35,16 @@ describe("secret scanning", () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
   const plant = (name: string, content: string) => writeFileSync(join(dir, name), content);
   const scanRepo = () => scan(dir, repositoryFiles(dir), { format: "compact" });
+
+  it("passes placeholders that only look like keys (documentation, redacted examples)", () => {
+    const begin = ["-----BEGIN", "PRIVATE", "KEY-----"].join(" ");
+    const end = ["-----END", "PRIVATE", "KEY-----"].join(" ");
+    plant(
+      "README.md",
+      `Paste your key:\n${begin}\n...\n${end}\naws_secret_access_key = <from Secrets Manager>\n`,
+    );
+    expect(scanRepo().status).toBe(0);
+  });
 
   it("passes a repository without secrets (so the failures below are the planted values)", () => {
     plant(
@@ -60,7 +67,38 @@ describe("secret scanning", () => {
     expect(r.output).not.toContain(secret);
   });
 
+  it.each(["/", "+"])(
+    "catches an AWS secret key ending in %s (the preset misses those; our own check does not)",
+    (last) => {
+      const secret = awsSecret(last);
+      plant("settings.json", JSON.stringify({ aws_secret_access_key: secret }));
+      const r = scanRepo();
+      expect(r.status).toBe(1);
+      expect(r.output).toMatch(/settings\.json:1 .*\[DP-AWSSecretAccessKey\]/);
+      expect(r.output).not.toContain(secret);
+    },
+  );
+
   it.each([
+    [
+      "Ed25519 (too short for the preset)",
+      "deploy_ed25519.pem",
+      () =>
+        generateKeyPairSync("ed25519", {
+          privateKeyEncoding: { type: "pkcs8", format: "pem" },
+          publicKeyEncoding: { type: "spki", format: "pem" },
+        }).privateKey,
+    ],
+    [
+      "EC P-256 SEC1 (too short for the preset)",
+      "ec256.key",
+      () =>
+        generateKeyPairSync("ec", {
+          namedCurve: "P-256",
+          privateKeyEncoding: { type: "sec1", format: "pem" },
+          publicKeyEncoding: { type: "spki", format: "pem" },
+        }).privateKey,
+    ],
     ["PKCS#1 RSA", "id_rsa", () => rsaPem("pkcs1")],
     ["PKCS#8", "service.pem", () => rsaPem("pkcs8")],
     [
@@ -79,6 +117,7 @@ describe("secret scanning", () => {
     const r = scanRepo();
     expect(r.status).toBe(1);
     expect(r.output).toMatch(new RegExp(`${file.replace(".", "\\.")}.*PrivateKey`));
+    expect(r.output).not.toContain(pem.split("\n")[1].slice(0, 40));
     expect(r.output).not.toContain(pem.split("\n")[1]);
   });
 
@@ -99,6 +138,36 @@ describe("secret scanning", () => {
     const r = scanRepo();
     expect(r.status).toBe(1);
     expect(r.output).toMatch(/key\.json/);
+  });
+
+  it("honours .secretlintignore (a reviewed exception) for the preset and for our own checks", () => {
+    execFileSync("mkdir", ["-p", join(dir, "fixtures")]);
+    plant("fixtures/rsa.pem", rsaPem("pkcs8"));
+    plant("fixtures/settings.json", JSON.stringify({ aws_secret_access_key: awsSecret("/") }));
+    plant(
+      ".secretlintignore",
+      "# synthetic keys for parser tests, generated, never used anywhere\nfixtures/**\n",
+    );
+    expect(scanRepo().status).toBe(0);
+    plant("leak.json", JSON.stringify({ aws_secret_access_key: awsSecret("+") }));
+    expect(scanRepo()).toMatchObject({ status: 1, output: expect.stringMatching(/leak\.json/) });
+  });
+
+  it("allows only the exact fake Slack token the ingestion tests use, not Slack tokens in general", () => {
+    const allowed = JSON.parse(readFileSync(join(__dirname, "..", ".secretlintrc.json"), "utf8")).rules[0]
+      .rules;
+    expect(allowed).toEqual([
+      {
+        id: "@secretlint/secretlint-rule-slack",
+        options: { allows: [["xoxb", "not-the-right-token"].join("-")] },
+      },
+    ]);
+    const digits = () => String(100000000000 + (randomBytes(4).readUInt32BE() % 899999999999));
+    const token = ["xoxb", digits(), digits(), randomBytes(12).toString("hex")].join("-");
+    plant("slack.ts", `const t = "${token}";\n`);
+    const r = scanRepo();
+    expect(r.status).toBe(1);
+    expect(r.output).toMatch(/slack\.ts.*SLACK_TOKEN/);
   });
 
   it("scans tracked and new files but not what .gitignore keeps out of the repository", () => {

@@ -5,8 +5,7 @@
  * proven here; the DynamoDB lock is the same Terraform code path for "acquire or refuse".)
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { CreateTableCommand, ScanCommand } from "@aws-sdk/client-dynamodb";
 import { GetObjectCommand } from "@aws-sdk/client-s3";
@@ -15,6 +14,7 @@ import { ddbClient, s3Client } from "../functions/shared/dev/local";
 import { terraform, terraformBinary } from "../scripts/lib/terraform";
 import { configureBackend } from "../stacks/backend";
 import { type LocalAws, startLocalAws } from "./helpers/local-aws";
+import { tempDir } from "./helpers/temp";
 
 jest.setTimeout(120_000);
 
@@ -63,7 +63,7 @@ function tinyStack(sleepSeconds: number): string {
     input: "v1",
     provisioner: [{ "local-exec": { command: `sleep ${sleepSeconds}` } }],
   });
-  const dir = mkdtempSync(join(tmpdir(), "dp-tiny-"));
+  const dir = tempDir("dp-tiny-");
   writeFileSync(join(dir, "cdk.tf.json"), Testing.synth(stack));
   return dir;
 }

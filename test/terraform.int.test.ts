@@ -1,128 +1,233 @@
 /**
- * Terraform itself checks what we synthesize: `validate` on every AWS stack (and bootstrap)
- * through the offline provider mirror, and an offline `plan` of the dev AWS stack.
+ * Terraform itself checks what we synthesize: `validate` on every AWS and bootstrap stack through
+ * the offline provider mirror, an offline `plan` of stg and prod, and `npm run preview` (dev).
+ *
+ * Cheap by construction: the app is synthesized once per run (shared with other test files), and
+ * every Terraform run starts in beforeAll on copies of the stack folders, several at a time; each
+ * test awaits its own. Everything runs in one temporary folder, removed (after every Terraform
+ * process is stopped) even when a test fails.
  */
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { execFile } from "node:child_process";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { countChanges, type PlanJson } from "../scripts/lib/plan-json";
 import { renderSummary } from "../scripts/lib/plan-summary";
 import {
-  init,
+  initAsync,
   OFFLINE_AWS_ENV,
-  terraform,
+  OFFLINE_OVERRIDE_FILES,
+  prepareOfflinePlanDir,
+  terraformAsync,
   terraformBinary,
-  writeOfflineOverride,
 } from "../scripts/lib/terraform";
-import { ROOT, synthApp } from "./helpers/synth";
+import { copyStack, ROOT, type Synth, sharedSynth } from "./helpers/synth";
 
 jest.setTimeout(600_000);
 
-describe("terraform on the synthesized AWS stacks", () => {
-  beforeAll(() => {
-    // Fails with "Terraform was not found ... Install Terraform >= 1.10" when it is missing.
-    terraformBinary();
-  });
+const abort = new AbortController();
+const { signal } = abort;
+let work: string;
+let synth: Synth;
 
-  it("synthesizes dp-github, dp-bootstrap-*, dp-aws-* and dp-gcp-* for all three environments, with no machine path in any file", () => {
-    const { stacks, outdir } = synthApp();
-    // The policy pack ran and every environment is clean.
-    const report = JSON.parse(readFileSync(join(outdir, "policy-report.json"), "utf8"));
-    expect(report.rules.length).toBeGreaterThanOrEqual(30);
-    expect(report.violations).toEqual([]);
-    expect(stacks.sort()).toEqual(
-      [
-        "dp-github",
-        "dp-bootstrap-dev",
-        "dp-bootstrap-stg",
-        "dp-bootstrap-prod",
-        "dp-aws-dev",
-        "dp-aws-prod",
-        "dp-aws-stg",
-        "dp-gcp-dev",
-        "dp-gcp-prod",
-        "dp-gcp-stg",
-      ].sort(),
-    );
-    for (const stack of stacks) {
-      const text = readFileSync(join(outdir, "stacks", stack, "cdk.tf.json"), "utf8");
-      expect({ stack, root: text.includes(ROOT), outdir: text.includes(outdir) }).toEqual({
-        stack,
-        root: false,
-        outdir: false,
-      });
-    }
-  });
-
-  it("validates every AWS stack", () => {
-    const { outdir, stacks } = synthApp();
-    const aws = stacks.filter((s) => s.includes("-bootstrap-") || s.includes("-aws-"));
-    expect(aws).toHaveLength(6);
-    for (const stack of aws) {
-      const dir = join(outdir, "stacks", stack);
-      init(dir, { backend: false });
-      const out = terraform(["validate", "-json", "-no-color"], { cwd: dir, okCodes: [0, 1] });
-      const result = JSON.parse(out.stdout) as {
-        valid: boolean;
-        diagnostics: { summary: string; detail?: string }[];
+/** At most `limit` jobs at once (each is a chain of Terraform processes). */
+function pool(limit: number) {
+  let running = 0;
+  const queue: (() => void)[] = [];
+  return <T>(job: () => Promise<T>): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      const start = () => {
+        running++;
+        job()
+          .then(resolve, reject)
+          .finally(() => {
+            running--;
+            queue.shift()?.();
+          });
       };
-      expect({
-        stack,
-        valid: result.valid,
-        diagnostics: result.diagnostics.filter((d) => d.summary && result.valid === false),
-      }).toEqual({
-        stack,
-        valid: true,
-        diagnostics: [],
-      });
-    }
-  });
+      if (running < limit) start();
+      else queue.push(start);
+    });
+}
 
-  it("plans stg and prod offline too (their S3 backend swapped for local state by an override file, never in their code)", () => {
-    const { outdir } = synthApp({ STACK_ENV: "stg,prod" });
-    for (const stack of ["dp-aws-stg", "dp-aws-prod"]) {
-      const dir = join(outdir, "stacks", stack);
-      expect(
-        Object.keys(JSON.parse(readFileSync(join(dir, "cdk.tf.json"), "utf8")).terraform.backend),
-      ).toEqual(["s3"]);
+/** Keeps a job's promise for its test, without an unhandled rejection before the test awaits it. */
+const started: Promise<unknown>[] = [];
+function track<T>(p: Promise<T>): Promise<T> {
+  started.push(p.catch(() => undefined));
+  return p;
+}
+
+interface Validation {
+  valid: boolean;
+  diagnostics: { severity: string; summary: string; detail?: string; range?: { filename: string } }[];
+}
+let validation: Promise<Validation & { stacks: string[] }>;
+let plans: Map<string, Promise<{ add: number; change: number; destroy: number }>>;
+let preview: Promise<{ code: number; stdout: string; stderr: string }>;
+let previewOut: string;
+let previewWork: string;
+
+const AWS_ENVS = ["dev", "stg", "prod"];
+
+beforeAll(() => {
+  // Fails with "Terraform was not found ... Install Terraform >= 1.10" when it is missing.
+  terraformBinary();
+  work = mkdtempSync(join(tmpdir(), "dp-terraform-"));
+  synth = sharedSynth();
+  const run = pool(Math.max(2, cpus().length));
+
+  // npm run preview, the main job, in its own output folder seeded with a stale stack folder (a
+  // synth must remove it) and an old one holding local state (a synth must keep it).
+  previewOut = join(work, "preview-out");
+  previewWork = join(work, "preview-plans");
+  for (const stale of ["dp-aws-gone", "dp-aws-local"]) {
+    mkdirSync(join(previewOut, "stacks", stale), { recursive: true });
+    writeFileSync(join(previewOut, "stacks", stale, "cdk.tf.json"), "{}");
+  }
+  writeFileSync(join(previewOut, "stacks", "dp-aws-local", "terraform.tfstate"), "{}");
+  const env: NodeJS.ProcessEnv = { ...process.env, CDKTF_OUTDIR: previewOut, STACK_ENV: "" };
+  for (const k of Object.keys(env)) if (k.startsWith("AWS_")) delete env[k];
+  preview = track(
+    run(
+      () =>
+        new Promise((resolve) => {
+          execFile(
+            process.execPath,
+            ["--import", "tsx", "scripts/preview.ts", "--work-dir", previewWork],
+            { cwd: ROOT, env, signal, maxBuffer: 64 * 1024 * 1024 },
+            (error, stdout, stderr) =>
+              resolve({
+                code: error ? Number(error.code ?? 1) : 0,
+                stdout: String(stdout),
+                stderr: String(stderr),
+              }),
+          );
+        }),
+    ),
+  );
+
+  // stg and prod: planned offline on copies (local backend + offline provider by override files).
+  // `plan -json` reports the counts itself: no `show -json`, which loads the provider again.
+  plans = new Map(
+    ["dp-aws-stg", "dp-aws-prod"].map((stack) => [
+      stack,
+      track(
+        run(async () => {
+          const dir = prepareOfflinePlanDir(join(synth.outdir, "stacks", stack), join(work, "plan", stack));
+          await initAsync(dir, { env: OFFLINE_AWS_ENV, signal });
+          const out = await terraformAsync(["plan", "-input=false", "-json", "-lock=false"], {
+            cwd: dir,
+            env: OFFLINE_AWS_ENV,
+            signal,
+          });
+          return changeSummary(out.stdout);
+        }),
+      ),
+    ]),
+  );
+
+  // Every AWS and bootstrap stack validated in one Terraform run: copies of the stacks become
+  // modules of one root, so the (large) AWS provider schema is loaded once, not six times.
+  const toValidate = synth.stacks.filter((s) => s.includes("-bootstrap-") || s.includes("-aws-"));
+  validation = track(
+    run(async () => {
+      const root = join(work, "validate");
+      for (const stack of toValidate) copyStack(synth, stack, join(root, stack));
       writeFileSync(
-        join(dir, "local_backend_override.tf.json"),
-        JSON.stringify({ terraform: { backend: { local: {} } } }),
+        join(root, "main.tf.json"),
+        JSON.stringify({ module: Object.fromEntries(toValidate.map((s) => [s, { source: `./${s}` }])) }),
       );
-      writeOfflineOverride(dir);
-      init(dir, { env: OFFLINE_AWS_ENV });
-      terraform(["plan", "-input=false", "-no-color", "-lock=false", "-out=tfplan"], {
-        cwd: dir,
-        env: OFFLINE_AWS_ENV,
+      await initAsync(root, { backend: false, signal });
+      const out = await terraformAsync(["validate", "-json", "-no-color"], {
+        cwd: root,
+        okCodes: [0, 1],
+        signal,
       });
-      const plan = JSON.parse(
-        terraform(["show", "-json", "tfplan"], { cwd: dir, env: OFFLINE_AWS_ENV }).stdout,
-      ) as PlanJson;
-      expect({ stack, ...countChanges(plan) }).toMatchObject({ stack, change: 0, destroy: 0 });
-      expect(countChanges(plan).add).toBeGreaterThan(100);
-    }
-  });
+      return { stacks: toValidate, ...(JSON.parse(out.stdout) as Validation) };
+    }),
+  );
+});
 
-  it("npm run preview (the main job) plans the dev AWS stack offline on local state, without credentials", () => {
-    const outdir = mkdtempSync(join(tmpdir(), "dp-preview-"));
-    const env: NodeJS.ProcessEnv = { ...process.env, CDKTF_OUTDIR: outdir, STACK_ENV: "" };
-    for (const k of Object.keys(env)) if (k.startsWith("AWS_")) delete env[k];
-    const run = spawnSync(process.execPath, ["--import", "tsx", "scripts/preview.ts"], {
-      cwd: ROOT,
-      env,
-      encoding: "utf8",
+/** Counts from `terraform plan -json`'s change_summary message. */
+function changeSummary(jsonLines: string): { add: number; change: number; destroy: number } {
+  for (const line of jsonLines.split("\n")) {
+    if (!line.startsWith("{")) continue;
+    const msg = JSON.parse(line) as {
+      type: string;
+      changes?: { add: number; change: number; remove: number };
+    };
+    if (msg.type === "change_summary" && msg.changes) {
+      return { add: msg.changes.add, change: msg.changes.change, destroy: msg.changes.remove };
+    }
+  }
+  throw new Error(`no change_summary in terraform plan -json output:\n${jsonLines.slice(-2000)}`);
+}
+
+afterAll(async () => {
+  abort.abort();
+  await Promise.all(started);
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+it("synthesizes dp-github, dp-bootstrap-*, dp-aws-* and dp-gcp-* for all three environments, with no machine path in any file", () => {
+  const { stacks, outdir } = synth;
+  // The policy pack ran and every environment is clean.
+  const report = JSON.parse(readFileSync(join(outdir, "policy-report.json"), "utf8"));
+  expect(report.rules.length).toBeGreaterThanOrEqual(30);
+  expect(report.violations).toEqual([]);
+  expect([...stacks].sort()).toEqual(
+    ["dp-github", ...AWS_ENVS.flatMap((e) => [`dp-bootstrap-${e}`, `dp-aws-${e}`, `dp-gcp-${e}`])].sort(),
+  );
+  for (const stack of stacks) {
+    const text = readFileSync(join(outdir, "stacks", stack, "cdk.tf.json"), "utf8");
+    expect({ stack, root: text.includes(ROOT), outdir: text.includes(outdir) }).toEqual({
+      stack,
+      root: false,
+      outdir: false,
     });
-    expect({ status: run.status, stderr: run.status === 0 ? "" : run.stderr }).toEqual({
-      status: 0,
-      stderr: "",
-    });
-    expect(run.stdout).toMatch(/dp-aws-dev: Plan: \d+ to add, 0 to change, 0 to destroy\./);
-    const dir = join(outdir, "stacks", "dp-aws-dev");
-    expect(JSON.parse(readFileSync(join(dir, "cdk.tf.json"), "utf8")).terraform.backend).toHaveProperty(
-      "local",
+  }
+});
+
+it("validates every AWS and bootstrap stack", async () => {
+  const result = await validation;
+  expect(result.stacks).toHaveLength(6);
+  // As modules, their backends are ignored (a warning); anything else is a finding.
+  const findings = result.diagnostics
+    .filter((d) => d.summary !== "Backend configuration ignored")
+    .map(
+      (d) => `${d.severity} in ${d.range?.filename ?? "?"}: ${d.summary}${d.detail ? ` (${d.detail})` : ""}`,
     );
-    const plan = JSON.parse(readFileSync(join(dir, "plan.json"), "utf8")) as PlanJson;
+  expect({ valid: result.valid, findings }).toEqual({ valid: true, findings: [] });
+});
+
+it("plans stg and prod offline too (their S3 backend swapped for local state by an override file in a copy, never in their code)", async () => {
+  for (const [stack, pending] of plans) {
+    expect(
+      Object.keys(
+        JSON.parse(readFileSync(join(synth.outdir, "stacks", stack, "cdk.tf.json"), "utf8")).terraform
+          .backend,
+      ),
+    ).toEqual(["s3"]);
+    const counts = await pending;
+    expect({ stack, ...counts }).toMatchObject({ stack, change: 0, destroy: 0 });
+    expect(counts.add).toBeGreaterThan(100);
+  }
+});
+
+describe("npm run preview (the main job)", () => {
+  it("plans the dev AWS stack offline, without credentials", async () => {
+    const run = await preview;
+    expect({ code: run.code, stderr: run.code === 0 ? "" : run.stderr }).toEqual({ code: 0, stderr: "" });
+    expect(run.stdout).toMatch(/dp-aws-dev: Plan: \d+ to add, 0 to change, 0 to destroy\./);
+    const plan = JSON.parse(readFileSync(join(previewWork, "dp-aws-dev", "plan.json"), "utf8")) as PlanJson;
     const counts = countChanges(plan);
     expect(counts.add).toBeGreaterThan(100);
     expect(run.stdout).toContain(`Plan: ${counts.add} to add`);
@@ -133,5 +238,26 @@ describe("terraform on the synthesized AWS stacks", () => {
     expect(md).toContain("aws_instance.iics-agent_instance_");
     // Nothing in the offline plan reads from AWS.
     expect((plan.resource_changes ?? []).filter((rc) => rc.mode === "data")).toEqual([]);
+  });
+
+  it("leaves the synthesized stack as synthesized: real backend, account guard, no override file", async () => {
+    expect((await preview).code).toBe(0);
+    const dir = join(previewOut, "stacks", "dp-aws-dev");
+    const files = readdirSync(dir);
+    expect(files.filter((f) => f.endsWith("override.tf.json"))).toEqual([]);
+    const tf = JSON.parse(readFileSync(join(dir, "cdk.tf.json"), "utf8"));
+    expect(Object.keys(tf.terraform.backend)).toEqual(["s3"]);
+    const providers: { allowed_account_ids?: string[] }[] = tf.provider.aws;
+    expect(providers.length).toBeGreaterThan(0);
+    for (const p of providers) expect(p.allowed_account_ids).toEqual([expect.stringMatching(/^\d{12}$/)]);
+    // The offline flags live only in the plan copy.
+    for (const f of OFFLINE_OVERRIDE_FILES) expect(existsSync(join(previewWork, "dp-aws-dev", f))).toBe(true);
+  });
+
+  it("its synth removes stack folders it did not produce, but never one holding local state", async () => {
+    expect((await preview).code).toBe(0);
+    const left = readdirSync(join(previewOut, "stacks")).sort();
+    expect(left).toEqual(["dp-aws-dev", "dp-aws-local", "dp-bootstrap-dev", "dp-gcp-dev", "dp-github"]);
+    expect((await preview).stdout).toContain("removed stale stack folders: dp-aws-gone");
   });
 });

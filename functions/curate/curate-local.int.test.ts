@@ -12,8 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
-import { sources } from "../../config/sources";
-import { transforms } from "../../config/transforms";
+import { loadCurateConfig } from "../../config/curate";
 import { type LocalAws, startLocalAws } from "../../test/helpers/local-aws";
 import { ROOT } from "../../test/helpers/synth";
 import { DynamoDbSettingsStore } from "../saas-ingest/adapters/dynamodb-settings";
@@ -39,6 +38,7 @@ import { LOCAL_DATABASES } from "./dev/fixtures";
 import { type LocalCurate, openLocalCurate } from "./dev/local";
 import { ExecutionFailedError } from "./dev/state-machine";
 
+const { sources, transforms } = loadCurateConfig();
 const BUCKET = "raw";
 const TABLE = "settings";
 const DAY = "2025-03-01";
@@ -59,7 +59,7 @@ beforeAll(async () => {
     table: TABLE,
     rawBucket: BUCKET,
     workDir: dir,
-    sources: sources.entries.map((s) => ({ id: s.id, prefix: s.settings.target.prefix, columns: s.columns })),
+    sources: sources.map((s) => ({ id: s.id, prefix: s.settings.target.prefix, columns: s.columns })),
     transforms,
     threads: 1,
   });
@@ -74,7 +74,7 @@ afterAll(async () => {
 
 async function ingest(sourceId: string, announced: RawPublishedDetail[], total = 300) {
   saas.setTotal(total);
-  const s = sources.entries.find((x) => x.id === sourceId)!.settings;
+  const s = sources.find((x) => x.id === sourceId)!.settings;
   await putSourceConfig(aws.dynamodbEndpoint, TABLE, sourceId, {
     ...s,
     auth: { type: "none" },

@@ -5,13 +5,13 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { sources } from "../../config/sources";
-import { transforms as demoTransforms } from "../../config/transforms";
+import { loadCurateConfig } from "../../config/curate";
 import { EVENT_SOURCE, RAW_PUBLISHED } from "../shared/events";
 import { runEvent, runOne } from "./core/run";
 import type { TransformSpec } from "./core/spec";
 import { LOCAL_DATABASES, type LocalRunner, localRunner, writeRawPartition } from "./dev/fixtures";
 
+const { sources, transforms: demoTransforms } = loadCurateConfig();
 const D1 = "2025-01-01";
 const D2 = "2025-01-02";
 const order = (i: number, over: Record<string, unknown> = {}) => ({
@@ -36,7 +36,7 @@ const table = (t: string, orderBy: string) =>
 
 async function setUp(specs: TransformSpec[] = demoTransforms) {
   dir = mkdtempSync(join(tmpdir(), "curate-test-"));
-  runner = await localRunner(dir, specs, sources.entries, { threads: 1 });
+  runner = await localRunner(dir, specs, sources, { threads: 1 });
 }
 
 afterEach(() => {

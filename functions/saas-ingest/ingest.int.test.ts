@@ -4,11 +4,11 @@
  */
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
-import { copyFileSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { copyFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { type LocalAws, startLocalAws } from "../../test/helpers/local-aws";
+import { tempDir } from "../../test/helpers/temp";
 import {
   createSettingsTable,
   ddbClient,
@@ -369,7 +369,7 @@ describe("snapshot sources", () => {
 it("the esbuild bundle the Lambda runs behaves like the source (secrets, S3, DynamoDB), in a plain node process", async () => {
   const { bundleFunction } = await import("../build");
   // Outside the repository, as in the Lambda: no node_modules to fall back on.
-  const entry = join(mkdtempSync(join(tmpdir(), "bundle-")), "index.js");
+  const entry = join(tempDir("bundle-"), "index.js");
   copyFileSync(join(bundleFunction("saas-ingest").dir, "index.js"), entry);
   secrets.secrets.set("test/bundle", "bundle-token");
   saas.options.token = "bundle-token";

@@ -2,11 +2,17 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadSources } from "../../config";
 import { parseSourceSettings } from "./core/settings";
+import { servesPath } from "./dev/demo-saas-apis";
 import { recipes } from "./recipes";
 
 const readme = readFileSync(join(__dirname, "../../README.md"), "utf8");
 
 describe("README recipes", () => {
+  it("only recipe paths are taken for API copies, not the generic demo endpoints", () => {
+    for (const p of ["/cursor", "/page", "/offset", "/link", "/none", "/v1/customers/extra"])
+      expect(servesPath(p)).toBe(false);
+  });
+
   it("cover every API of issue #18 once each", () => {
     expect(recipes.map((r) => r.id)).toEqual([
       "stripe_customers",
@@ -29,6 +35,8 @@ describe("README recipes", () => {
       ]);
       expect(source.settings.target.prefix).toBe(`saas/${id}`);
       expect(new URL(r.settings.request.url).protocol).toBe("https:");
+      // npm run ingest:local runs it (or a config/sources.ts entry made from it) against the demo API's copy.
+      expect(servesPath(new URL(r.settings.request.url).pathname)).toBe(true);
     },
   );
 

@@ -232,6 +232,26 @@ describe("Zendesk: next-url + basic", () => {
   });
 });
 
+describe("Slack: cursor + bearer", () => {
+  it("names Slack's error when it answers HTTP 200 with ok: false, publishing nothing", async () => {
+    const { id, prefix } = await recipeSource("slack_messages", {}, "not-the-right-bot-token");
+    const err = await run(id).catch((e) => e);
+    expect(err.message).toMatch(
+      /records\.path: "messages" is not an array .*; the body says ok: false, error: "invalid_auth"/,
+    );
+    expect(await listKeys(aws.s3Endpoint, BUCKET, prefix)).toEqual([]);
+  });
+
+  it("ends on an empty next_cursor", async () => {
+    const { id } = await recipeSource("slack_messages");
+    expect((await run(id)).records).toBe(TOTAL);
+    const reqs = apiRequests("/api/conversations.history");
+    expect(reqs).toHaveLength(6);
+    expect(reqs[0].query).toEqual({ channel: "C0123456789", limit: "200" });
+    expect(reqs.slice(1).every((r) => r.query.cursor && r.query.channel === "C0123456789")).toBe(true);
+  });
+});
+
 describe("Shopify: Link with page_info", () => {
   it("follows page_info links as given, never resending the first request's filters", async () => {
     const { id } = await recipeSource("shopify_orders");

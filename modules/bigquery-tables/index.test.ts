@@ -19,14 +19,14 @@ const dev = gcp("dev");
 
 describe("BigQueryTables", () => {
   it("creates each declared table in its layer's dataset with schema, partitioning, clustering and labels", () => {
-    const orders = prod.one("google_bigquery_table", "dwh-orders");
+    const orders = prod.one("google_bigquery_table", "dwh-orders_table");
     expect(orders).toMatchObject({
       table_id: "orders",
       dataset_id: expect.stringMatching(/^\$\{google_bigquery_dataset\.bigquery_dwh_\w+\.dataset_id\}$/),
       time_partitioning: { type: "DAY", field: "load_date" },
       require_partition_filter: true,
       clustering: ["customer_id", "currency"],
-      labels: { environment: "prod", layer: "dwh", managed_by: "cdktf", source: "curated", domain: "sales" },
+      labels: { environment: "prod", layer: "dwh", managed_by: "cdktf", source: "raw", domain: "sales" },
       encryption_configuration: { kms_key_name: expect.stringMatching(/google_kms_crypto_key\./) },
     });
     expect(JSON.parse(orders.schema)).toEqual([
@@ -46,8 +46,8 @@ describe("BigQueryTables", () => {
   });
 
   it("protects tables from deletion in stg/prod, not in dev; staging tables keep the dataset expiration", () => {
-    expect(prod.one("google_bigquery_table", "dwh-orders").deletion_protection).toBe(true);
-    expect(dev.one("google_bigquery_table", "dwh-orders").deletion_protection).toBe(false);
+    expect(prod.one("google_bigquery_table", "dwh-orders_table").deletion_protection).toBe(true);
+    expect(dev.one("google_bigquery_table", "dwh-orders_table").deletion_protection).toBe(false);
     const landing = prod.one("google_bigquery_table", "staging-orders_landing");
     expect(landing.deletion_protection).toBe(false);
     expect(landing.expiration_time).toBeUndefined();
@@ -55,9 +55,9 @@ describe("BigQueryTables", () => {
   });
 
   it("guards every column and the partitioning: the table is replaced when a guard is", () => {
-    const orders = prod.one("google_bigquery_table", "dwh-orders");
+    const orders = prod.one("google_bigquery_table", "dwh-orders_table");
     const guards = Object.entries(prod.of("terraform_data")).filter(([k]) =>
-      k.startsWith("tables_dwh-orders_"),
+      /^tables_dwh-orders_(column|partitioning)/.test(k),
     );
     expect(
       guards

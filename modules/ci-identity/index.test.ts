@@ -133,7 +133,9 @@ describe("the apply role covers every resource type the AWS stack manages", () =
     [/^aws_sfn_/, "states"],
   ];
   it("maps each type to a managed service (a new type fails here until MANAGED_SERVICES lists it)", () => {
-    const { transforms } = require("../../config/transforms") as typeof import("../../config/transforms");
+    const { transforms } = require("../../config/curate").loadCurateConfig() as ReturnType<
+      typeof import("../../config/curate")["loadCurateConfig"]
+    >;
     const full = synthesize(
       new AwsStack(Testing.app(), "dp-aws-prod", {
         env: loadEnvironments(structuredClone(environments)).find((e) => e.name === "prod")!,

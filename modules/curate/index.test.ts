@@ -1,17 +1,14 @@
 import { Testing } from "cdktf";
-import { loadListOnly } from "../../config";
+import { loadCurateConfig } from "../../config/curate";
 import { environments } from "../../config/environments";
 import { loadEnvironments } from "../../config/load";
-import { sources } from "../../config/sources";
-import { transforms } from "../../config/transforms";
 import { EVENT_SOURCE, RAW_PUBLISHED } from "../../functions/shared/events";
 import { AwsStack } from "../../stacks/aws-stack";
 import { statements, synthesize } from "../../test/helpers/stack";
 
+const { sources, transforms } = loadCurateConfig();
 const env = loadEnvironments(structuredClone(environments)).find((e) => e.name === "dev")!;
-const s = synthesize(
-  new AwsStack(Testing.app(), "dp-aws-dev", { env, sources: [...loadListOnly(sources)], transforms }),
-);
+const s = synthesize(new AwsStack(Testing.app(), "dp-aws-dev", { env, sources, transforms }));
 const role = (namePart: string) => {
   const [id] = Object.entries(s.of("aws_iam_role")).find(([, r]) => r.name.endsWith(namePart))!;
   const policy = Object.values(s.of("aws_iam_role_policy")).find((p) => String(p.role).includes(id))!;

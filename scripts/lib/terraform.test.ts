@@ -1,10 +1,10 @@
-import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { tempDir } from "../../test/helpers/temp";
 import { terraformBinary } from "./terraform";
 
 function fakeTerraform(script: string): string {
-  const file = join(mkdtempSync(join(tmpdir(), "tf-")), "terraform");
+  const file = join(tempDir("tf-"), "terraform");
   writeFileSync(file, `#!/bin/sh\n${script}\n`);
   chmodSync(file, 0o755);
   return file;

@@ -1,6 +1,6 @@
 /** Runs Terraform for scripts and tests: offline provider mirror when present, clear errors. */
-import { spawnSync } from "node:child_process";
-import { existsSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 /** The machine's offline provider mirror (hashicorp/aws only). */
@@ -59,7 +59,7 @@ export function terraform(
     cwd: options.cwd,
     encoding: "utf8",
     maxBuffer: 512 * 1024 * 1024,
-    env: { ...process.env, TF_IN_AUTOMATION: "1", TF_INPUT: "0", CHECKPOINT_DISABLE: "1", ...options.env },
+    env: terraformEnv(options.env),
   });
   const status = r.status ?? -1;
   if (!(options.okCodes ?? [0]).includes(status)) {
@@ -71,12 +71,70 @@ export function terraform(
   return { stdout: r.stdout, stderr: r.stderr, status };
 }
 
+const terraformEnv = (env?: NodeJS.ProcessEnv): NodeJS.ProcessEnv => ({
+  ...process.env,
+  TF_IN_AUTOMATION: "1",
+  TF_INPUT: "0",
+  CHECKPOINT_DISABLE: "1",
+  ...env,
+});
+
+/**
+ * `terraform` without blocking: several stacks validate or plan at once. Aborting the signal
+ * (e.g. in a test's afterAll) kills the process, so nothing outlives its caller.
+ */
+export function terraformAsync(
+  args: string[],
+  options: RunOptions & { readonly signal?: AbortSignal },
+): Promise<{ stdout: string; stderr: string; status: number }> {
+  const bin = terraformBinary();
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, args, {
+      cwd: options.cwd,
+      env: terraformEnv(options.env),
+      stdio: ["ignore", "pipe", "pipe"],
+      signal: options.signal,
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on("data", (b: Buffer) => out.push(b));
+    child.stderr.on("data", (b: Buffer) => err.push(b));
+    child.once("error", (e) =>
+      reject(new TerraformError(`terraform ${args[0]} in ${options.cwd}: ${e.message}`, "")),
+    );
+    child.once("close", (code, signal) => {
+      const stdout = Buffer.concat(out).toString("utf8");
+      const stderr = Buffer.concat(err).toString("utf8");
+      const status = code ?? -1;
+      if (!(options.okCodes ?? [0]).includes(status)) {
+        reject(
+          new TerraformError(
+            `terraform ${args[0]} failed in ${options.cwd} (${signal ? `signal ${signal}` : `exit ${status}`}):\n${stderr || stdout}`,
+            stdout + stderr,
+          ),
+        );
+      } else resolve({ stdout, stderr, status });
+    });
+  });
+}
+
+function initArgs(backend: boolean | undefined): string[] {
+  const args = ["init", "-input=false", "-no-color"];
+  if (backend === false) args.push("-backend=false");
+  if (existsSync(PLUGIN_MIRROR)) args.push(`-plugin-dir=${PLUGIN_MIRROR}`);
+  return args;
+}
+
 /** `terraform init` through the offline mirror when it exists, else the registry. */
 export function init(cwd: string, opts: { backend?: boolean; env?: NodeJS.ProcessEnv } = {}) {
-  const args = ["init", "-input=false", "-no-color"];
-  if (opts.backend === false) args.push("-backend=false");
-  if (existsSync(PLUGIN_MIRROR)) args.push(`-plugin-dir=${PLUGIN_MIRROR}`);
-  return terraform(args, { cwd, env: opts.env });
+  return terraform(initArgs(opts.backend), { cwd, env: opts.env });
+}
+
+export function initAsync(
+  cwd: string,
+  opts: { backend?: boolean; env?: NodeJS.ProcessEnv; signal?: AbortSignal } = {},
+) {
+  return terraformAsync(initArgs(opts.backend), { cwd, env: opts.env, signal: opts.signal });
 }
 
 /** Dummy credentials: with the offline override the AWS provider plans without any account. */
@@ -90,8 +148,9 @@ export const OFFLINE_AWS_ENV: NodeJS.ProcessEnv = {
 
 /**
  * Writes a Terraform override file that tells the AWS provider to skip every call made only to
- * check credentials. The synthesized stack stays untouched (it is the contract); the override
- * file lives beside it and is removed by the next synth.
+ * check credentials, and lifts the account guard (`allowed_account_ids`). Write it only into a
+ * copy of a stack (`prepareOfflinePlanDir`), never into `cdktf.out/stacks/<stack>`: a real plan
+ * from that folder must keep the guard.
  */
 export function writeOfflineOverride(stackDir: string): string {
   const file = join(stackDir, "offline_override.tf.json");
@@ -105,4 +164,34 @@ export function writeOfflineOverride(stackDir: string): string {
   };
   writeFileSync(file, `${JSON.stringify({ provider: { aws: [flags] } }, null, 2)}\n`);
   return file;
+}
+
+/** Files an offline plan adds to a stack copy. */
+export const OFFLINE_OVERRIDE_FILES = ["offline_override.tf.json", "local_backend_override.tf.json"];
+
+/**
+ * Prepares `planDir` for an offline plan of the synthesized `stackDir`: a fresh copy of the stack
+ * (its Terraform JSON and assets; a previous run's `.terraform` provider links are kept), its
+ * backend swapped for local state inside the copy and the AWS provider's credential checks off,
+ * both by override files in the copy. The synthesized folder is never written to.
+ */
+export function prepareOfflinePlanDir(stackDir: string, planDir: string): string {
+  if (!existsSync(join(stackDir, "cdk.tf.json"))) {
+    throw new TerraformError(`no synthesized stack in ${stackDir} (cdk.tf.json is missing)`);
+  }
+  mkdirSync(planDir, { recursive: true });
+  for (const entry of readdirSync(planDir)) {
+    if (entry !== ".terraform") rmSync(join(planDir, entry), { recursive: true, force: true });
+  }
+  for (const entry of readdirSync(stackDir)) {
+    if (entry === ".terraform" || entry === ".terraform.lock.hcl" || OFFLINE_OVERRIDE_FILES.includes(entry))
+      continue;
+    cpSync(join(stackDir, entry), join(planDir, entry), { recursive: true });
+  }
+  writeFileSync(
+    join(planDir, "local_backend_override.tf.json"),
+    `${JSON.stringify({ terraform: { backend: { local: { path: "terraform.tfstate" } } } }, null, 2)}\n`,
+  );
+  writeOfflineOverride(planDir);
+  return planDir;
 }

@@ -2,8 +2,7 @@
  * Every batch the ops CLI knows, from the validated configuration: ingestion sources, curate
  * transforms and reconciliation checks (each list is read when the project has it).
  */
-import { existsSync } from "node:fs";
-import { join } from "node:path";
+import { loadCurateConfig } from "../../config/curate";
 
 export type BatchKind = "source" | "transform" | "check";
 
@@ -22,15 +21,6 @@ export class OpsError extends Error {
   override name = "OpsError";
 }
 
-const root = join(__dirname, "..", "..");
-// biome-ignore lint/suspicious/noExplicitAny: each list's type belongs to its capability
-function optionalList(file: string, exportName: string): any[] {
-  const path = join(root, "config", file);
-  if (!existsSync(path)) return [];
-  const list = require(path)[exportName];
-  return Array.isArray(list) ? list : [];
-}
-
 // biome-ignore lint/suspicious/noExplicitAny: settings are validated by the config loader and the function
 type SourceSettings = Record<string, any>;
 
@@ -40,13 +30,11 @@ export function configuredSources(): {
   settings: SourceSettings;
   columns?: { name: string; type: string }[];
 }[] {
-  const { loadListOnly } = require("../../config") as typeof import("../../config");
-  const { sources } = require("../../config/sources") as typeof import("../../config/sources");
-  return [...loadListOnly(sources)] as { id: string; settings: SourceSettings }[];
+  return loadCurateConfig().sources as ReturnType<typeof configuredSources>;
 }
 
 export function loadCatalog(): BatchEntry[] {
-  const sources = configuredSources();
+  const { sources, transforms } = loadCurateConfig();
   const entries: BatchEntry[] = sources.map((s) => ({
     id: s.id,
     kind: "source",
@@ -55,27 +43,32 @@ export function loadCatalog(): BatchEntry[] {
     timezone: s.settings.scheduleTimezone ?? "Asia/Tokyo",
     incremental: s.settings.incremental !== undefined,
   }));
-  for (const t of optionalList("transforms.ts", "transforms")) {
+  for (const t of transforms) {
     entries.push({
-      id: String(t.id),
+      id: t.id,
       kind: "transform",
-      dependsOn: [t.dependsOn ?? []].flat().map(String),
+      dependsOn: [...t.dependsOn],
       schedule: t.schedule,
-      timezone: t.scheduleTimezone ?? t.timezone ?? "Asia/Tokyo",
+      timezone: "Asia/Tokyo",
       incremental: false,
     });
   }
-  for (const c of optionalList("bigquery.ts", "reconcileChecks")) {
-    entries.push({
-      id: String(c.id),
-      kind: "check",
-      dependsOn: [],
-      schedule: c.schedule,
-      timezone: c.timezone,
-      incremental: false,
-    });
-  }
+  for (const c of reconcileChecks()) entries.push({ ...c, kind: "check", dependsOn: [], incremental: false });
   return entries;
+}
+
+/** Reconciliation checks, when the project declares them (config/bigquery.ts). */
+function reconcileChecks(): { id: string; schedule?: string; timezone?: string }[] {
+  try {
+    // biome-ignore lint/suspicious/noExplicitAny: the list's type belongs to the reconcile capability
+    const mod: any = require("../../config/bigquery");
+    const list = mod.bigquery?.checks ?? mod.reconcileChecks ?? [];
+    return Array.isArray(list)
+      ? list.map((c: { id: string; schedule?: string }) => ({ id: String(c.id), schedule: c.schedule }))
+      : [];
+  } catch {
+    return [];
+  }
 }
 
 export function findEntry(catalog: BatchEntry[], id: string, where: string): BatchEntry {

@@ -2,7 +2,7 @@
 
 import type { OpsBackend, RunRecord } from "./backend";
 import { backfill, progressLine, reportText } from "./backfill";
-import { type BatchEntry, findEntry } from "./catalog";
+import { type BatchEntry, findEntry, OpsError } from "./catalog";
 import { dateRange, formatJst, nextRun } from "./dates";
 
 export interface Output {
@@ -145,6 +145,16 @@ export function backfillEntries(
       }
     }
   }
+  // An incremental source's run reads from its live watermark: one run per past date would move
+  // that watermark (and find nothing for the later dates). Refused until the function has a
+  // bounded-window mode; its transforms can be backfilled from what is already in raw.
+  const incremental = [...chosen.values()].filter((e) => e.kind === "source" && e.incremental);
+  if (incremental.length)
+    throw new OpsError(
+      `backfill: ${incremental.map((e) => `source "${e.id}"`).join(", ")} ${incremental.length > 1 ? "are" : "is"} incremental: ` +
+        "a run per past date would move the live watermark. Run it once (`npm run ops -- run <id>`: it catches up " +
+        "from its watermark) and backfill the transforms that read it.",
+    );
   return [...chosen.values()];
 }
 

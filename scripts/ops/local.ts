@@ -158,7 +158,7 @@ export async function openLocalBackend(o: LocalOptions): Promise<OpsBackend> {
     await started();
     if (!curate) {
       const { openLocalCurate } = await import("../../functions/curate/dev/local");
-      const { transforms } = await import("../../config/transforms");
+      const { transforms } = (await import("../../config/curate")).loadCurateConfig();
       curate = await openLocalCurate({
         s3,
         dynamodb,
@@ -170,7 +170,7 @@ export async function openLocalBackend(o: LocalOptions): Promise<OpsBackend> {
           prefix: String(x.settings.target.prefix),
           columns: x.columns ?? [],
         })),
-        transforms: [...transforms],
+        transforms,
       });
     }
     await curate.run({ transform: entry.id, runDate }).catch(() => undefined);

@@ -9,7 +9,6 @@
  * resource policy; same account: identity OR resource Allow; cross account: identity AND resource
  * Allow; any explicit Deny wins.
  */
-// biome-ignore lint/suspicious/noExplicitAny: synthesized Terraform JSON is untyped by nature
 type Json = any;
 
 export interface Statement {

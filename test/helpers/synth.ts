@@ -1,23 +1,94 @@
-/** Synthesizes the real app into a temporary folder (as `npm run synth` does). */
+/**
+ * Synthesizes the real app (as `npm run synth` does) for tests. `sharedSynth()` synthesizes every
+ * stack once per `npm test` run, whichever test file asks first (the others wait for it), into
+ * the run's temporary root: treat it as read-only and copy a stack folder before running
+ * Terraform in it (`copyStack`).
+ */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { RUN_ROOT_ENV, SHARED_DIR } from "./temp-root";
 
 export const ROOT = resolve(__dirname, "..", "..");
 
-export function synthApp(env: NodeJS.ProcessEnv = {}): { outdir: string; stacks: string[] } {
-  const outdir = mkdtempSync(join(tmpdir(), "dp-synth-"));
+export interface Synth {
+  outdir: string;
+  stacks: string[];
+}
+
+function runSynth(outdir: string, env: NodeJS.ProcessEnv): Synth {
   const r = spawnSync(process.execPath, ["--import", "tsx", "main.ts"], {
     cwd: ROOT,
     encoding: "utf8",
     env: { ...process.env, STACK_ENV: "", STATE: "", ...env, CDKTF_OUTDIR: outdir },
   });
-  if (r.status !== 0) throw new Error(`synth failed (exit ${r.status}):\n${r.stderr}${r.stdout}`);
+  if (r.status !== 0) throw new Error(`synth failed (exit ${r.status ?? r.signal}):\n${r.stderr}${r.stdout}`);
   const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8")) as {
     stacks: Record<string, unknown>;
   };
   return { outdir, stacks: Object.keys(manifest.stacks) };
+}
+
+/** A synth of its own (for a non-default environment); call `remove()` when done. */
+export function synthApp(env: NodeJS.ProcessEnv = {}): Synth & { remove(): void } {
+  const outdir = mkdtempSync(join(tmpdir(), "dp-synth-"));
+  const remove = () => rmSync(outdir, { recursive: true, force: true });
+  try {
+    return { ...runSynth(outdir, env), remove };
+  } catch (e) {
+    remove();
+    throw e;
+  }
+}
+
+const WAIT_MS = 180_000;
+const sleep = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+let mine: Synth | undefined;
+
+/** Every stack, synthesized once per test run and shared by the test files (read-only). */
+export function sharedSynth(): Synth {
+  if (mine) return mine;
+  const runRoot = process.env[RUN_ROOT_ENV];
+  if (!runRoot) throw new Error(`sharedSynth: ${RUN_ROOT_ENV} is not set (run through jest.config.js)`);
+  const dir = join(runRoot, SHARED_DIR, "synth");
+  const outdir = join(dir, "out");
+  const done = join(dir, "done.json");
+  const failed = join(dir, "failed.txt");
+  mkdirSync(join(runRoot, SHARED_DIR), { recursive: true });
+  let owner = false;
+  try {
+    mkdirSync(dir); // atomic: exactly one test file synthesizes
+    owner = true;
+  } catch {
+    // Another test file is synthesizing: wait for it below.
+  }
+  if (owner) {
+    try {
+      mine = runSynth(outdir, {});
+      writeFileSync(done, JSON.stringify(mine));
+      return mine;
+    } catch (e) {
+      writeFileSync(failed, (e as Error).message);
+      throw e;
+    }
+  }
+  const deadline = Date.now() + WAIT_MS;
+  while (!existsSync(done)) {
+    if (existsSync(failed))
+      throw new Error(`shared synth failed in another test file:\n${readFileSync(failed, "utf8")}`);
+    if (Date.now() > deadline)
+      throw new Error(`shared synth did not finish within ${WAIT_MS / 1000} s (${dir})`);
+    sleep(100);
+  }
+  mine = JSON.parse(readFileSync(done, "utf8")) as Synth;
+  return mine;
+}
+
+/** Copies a synthesized stack folder (cdk.tf.json and assets) to `dest` for Terraform to work in. */
+export function copyStack(synth: Synth, stack: string, dest: string): string {
+  cpSync(join(synth.outdir, "stacks", stack), dest, { recursive: true });
+  return dest;
 }
 
 export function stackJson(outdir: string, stack: string): Record<string, any> {

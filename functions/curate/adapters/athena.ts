@@ -42,7 +42,15 @@ export const athenaParameters = (params: string[]) => params.map(quoteString);
 
 /** The Step Functions task output (`startQueryExecution.sync`) as a QueryOutcome. */
 export function outcomeFromSync(output: unknown): QueryOutcome {
-  const q = (output as { QueryExecution?: Record<string, any> })?.QueryExecution;
+  const q = (
+    output as {
+      QueryExecution?: {
+        QueryExecutionId?: string;
+        Status?: { State?: QueryOutcome["state"]; StateChangeReason?: string };
+        Statistics?: { DataScannedInBytes?: number };
+      };
+    }
+  )?.QueryExecution;
   if (!q?.QueryExecutionId)
     throw new StorageError("Athena task output has no QueryExecution.QueryExecutionId");
   return {

@@ -31,17 +31,25 @@ describe("graph", () => {
     ];
     expect(findCycles(cyc)).toEqual([["x", "y", "z"]]);
     expect(graphProblems(cyc, ["src"])).toEqual([
-      "transforms.x.dependsOn: cycle x -> y -> z -> x (each feeds the next)",
+      { id: "x", field: "dependsOn", message: "cycle x -> y -> z -> x (each feeds the next)" },
     ]);
   });
   it("refuses unknown ids, self-dependencies and ids shared with sources", () => {
     expect(graphProblems([{ id: "a", dependsOn: ["srcc"] }], ["src"])).toEqual([
-      'transforms.a.dependsOn.0: unknown id "srcc" (neither a source in config/sources.ts nor a transform)',
+      {
+        id: "a",
+        field: "dependsOn[0]",
+        message: 'unknown id "srcc" (neither a source in config/sources.ts nor a transform)',
+      },
     ]);
-    expect(graphProblems([{ id: "a", dependsOn: ["a"] }], [])).toContain(
-      "transforms.a.dependsOn.0: a depends on itself",
+    expect(graphProblems([{ id: "a", dependsOn: ["a"] }], [])).toContainEqual({
+      id: "a",
+      field: "dependsOn[0]",
+      message: "a depends on itself",
+    });
+    expect(graphProblems([{ id: "src", dependsOn: ["src"] }], ["src"])[0].message).toMatch(
+      /also a source id/,
     );
-    expect(graphProblems([{ id: "src", dependsOn: ["src"] }], ["src"])[0]).toMatch(/also a source id/);
   });
 });
 

@@ -7,32 +7,52 @@ export interface GraphNode {
   dependsOn: readonly string[];
 }
 
-/** Problems as `transforms.<index>.dependsOn.<j>: ...`; empty when the graph is sound. */
-export function graphProblems(transforms: readonly GraphNode[], sourceIds: readonly string[]): string[] {
-  const problems: string[] = [];
+export interface GraphProblem {
+  /** The transform the problem is on. */
+  id: string;
+  /** Field path in that transform's entry, e.g. `dependsOn.1`. */
+  field: string;
+  message: string;
+}
+
+/** Problems naming the transform and the field; empty when the graph is sound. */
+export function graphProblems(
+  transforms: readonly GraphNode[],
+  sourceIds: readonly string[],
+): GraphProblem[] {
+  const problems: GraphProblem[] = [];
   const sources = new Set(sourceIds);
   const ids = new Map<string, number>();
   transforms.forEach((t, i) => {
-    if (ids.has(t.id)) problems.push(`transforms.${i}.id: "${t.id}" is used twice`);
+    if (ids.has(t.id)) problems.push({ id: t.id, field: "id", message: `"${t.id}" is used twice` });
     else if (sources.has(t.id))
-      problems.push(`transforms.${i}.id: "${t.id}" is also a source id (ids must be unique across both)`);
+      problems.push({
+        id: t.id,
+        field: "id",
+        message: `"${t.id}" is also a source id (ids must be unique across both)`,
+      });
     ids.set(t.id, i);
   });
   transforms.forEach((t) => {
     t.dependsOn.forEach((d, j) => {
       if (!sources.has(d) && !ids.has(d)) {
-        problems.push(
-          `transforms.${t.id}.dependsOn.${j}: unknown id "${d}" (neither a source in config/sources.ts nor a transform)`,
-        );
+        problems.push({
+          id: t.id,
+          field: `dependsOn[${j}]`,
+          message: `unknown id "${d}" (neither a source in config/sources.ts nor a transform)`,
+        });
       }
-      if (d === t.id) problems.push(`transforms.${t.id}.dependsOn.${j}: ${t.id} depends on itself`);
+      if (d === t.id)
+        problems.push({ id: t.id, field: `dependsOn[${j}]`, message: `${t.id} depends on itself` });
     });
   });
   for (const cycle of findCycles(transforms)) {
     const first = cycle[0];
-    problems.push(
-      `transforms.${first}.dependsOn: cycle ${[...cycle, first].join(" -> ")} (each feeds the next)`,
-    );
+    problems.push({
+      id: first,
+      field: "dependsOn",
+      message: `cycle ${[...cycle, first].join(" -> ")} (each feeds the next)`,
+    });
   }
   return problems;
 }

@@ -4,6 +4,7 @@
  * records must be JSON objects, incremental records pass the tracker, and the page is committed
  * to the writer and the tracker only when its body was complete (a retried page counts once).
  */
+import { apiErrorHint } from "./api-error";
 import { IngestError, SourceShapeError } from "./errors";
 import type { PageSink } from "./http";
 import { redact } from "./http";
@@ -173,7 +174,7 @@ function pageSink(ctx: FetchContext, pageNo: number, url: string, stats: FetchSt
       const items = getPath(body, cfg.records.path);
       if (!Array.isArray(items) || !splitter.foundRecords) {
         throw new SourceShapeError(
-          `records.path: "${cfg.records.path}" is not an array in the response of ${redact(url)} (got ${items === null ? "null" : typeof items})`,
+          `records.path: "${cfg.records.path}" is not an array in the response of ${redact(url)} (got ${items === null ? "null" : typeof items})${apiErrorHint(body)}`,
         );
       }
       return { body, count: splitter.count, kept, lastRecord };

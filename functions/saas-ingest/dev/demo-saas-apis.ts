@@ -59,6 +59,20 @@ const num = (v: string | null, fallback: number) => (v === null || v === "" ? fa
 const b64 = (s: string) => Buffer.from(s).toString("base64url");
 const unb64 = (s: string) => Buffer.from(s, "base64url").toString("utf8");
 
+/** The paths the API copies answer (README recipes' paths). */
+export const DEMO_API_PATHS: readonly RegExp[] = [
+  /^\/v1\/customers$/,
+  /^\/services\/data\/v62\.0\/query(\/.*)?$/,
+  /^\/api\/v2\/incremental\/tickets\.json$/,
+  /^\/crm\/v3\/objects\/contacts$/,
+  /^\/api\/conversations\.history$/,
+  /^\/repos\/octo-org\/demo\/issues$/,
+  /^\/admin\/api\/2024-10\/orders\.json$/,
+  /^\/v1\/events$/,
+];
+
+export const servesPath = (pathname: string) => DEMO_API_PATHS.some((r) => r.test(pathname));
+
 export class DemoApis {
   /** Access tokens issued, with the API requests each has served. */
   readonly tokens = new Map<string, number>();

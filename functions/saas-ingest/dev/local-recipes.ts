@@ -25,8 +25,18 @@ export function localRecipe(
   credentials = DEMO_CREDENTIALS,
 ): LocalRecipe | undefined {
   const recipe = recipes.find((r) => r.id === id);
-  if (!recipe) return undefined;
-  const s = recipe.settings;
+  return recipe ? onDemoApi(recipe.settings, demoUrl, credentials) : undefined;
+}
+
+/**
+ * Any settings item written for one of the APIs the demo copies (a recipe, or a config/sources.ts
+ * entry made from one), pointed at the demo API: origins swapped, demo credentials as secrets.
+ */
+export function onDemoApi(
+  s: SourceSettingsInput,
+  demoUrl: string,
+  credentials = DEMO_CREDENTIALS,
+): LocalRecipe {
   const auth = s.auth;
   const secrets: Record<string, string> = {};
   switch (auth.type) {

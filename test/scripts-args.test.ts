@@ -1,0 +1,71 @@
+/**
+ * Scripts refuse what they do not understand (exit 2, the error and a usage line) instead of
+ * silently running with defaults, and answer --help. Each runs in its own process, in parallel.
+ */
+import { execFile } from "node:child_process";
+import { ROOT } from "./helpers/synth";
+
+const run = (args: string[]) =>
+  new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+    execFile(
+      process.execPath,
+      args,
+      { cwd: ROOT, env: { ...process.env, STACK_ENV: "" } },
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+
+const TS = [
+  "scripts/preview.ts",
+  "scripts/bench-synth.ts",
+  "scripts/plan-summary.ts",
+  "scripts/local-aws.ts",
+];
+const JS = ["scripts/stack-matrix.js", "scripts/validate-workflows.js"];
+const command = (script: string, ...args: string[]) =>
+  script.endsWith(".ts") ? ["--import", "tsx", script, ...args] : [script, ...args];
+
+jest.setTimeout(120_000);
+
+// Every run starts at once; each test awaits its own.
+const runs = new Map<string, ReturnType<typeof run>>();
+const runOnce = (args: string[]) => {
+  const key = JSON.stringify(args);
+  if (!runs.has(key)) runs.set(key, run(args));
+  return runs.get(key)!;
+};
+const ALL = [
+  ...[...TS, ...JS].map((s) => command(s, "--definitely-not-a-flag")),
+  ...TS.map((s) => command(s, "--help")),
+  command("scripts/preview.ts", "--env", "dev,prod"),
+  command("scripts/bench-synth.ts", "--runs", "0"),
+];
+beforeAll(() => {
+  for (const args of ALL) runOnce(args);
+});
+
+it.each([...TS, ...JS])("%s refuses an unknown flag with exit 2 and its usage line", async (script) => {
+  const r = await runOnce(command(script, "--definitely-not-a-flag"));
+  expect({ code: r.code, stdout: r.stdout }).toEqual({ code: 2, stdout: "" });
+  expect(r.stderr).toMatch(/unknown option '--definitely-not-a-flag'/i);
+  expect(r.stderr).toMatch(/^usage: /m);
+});
+
+it.each(TS)("%s answers --help with its options and exit 0", async (script) => {
+  const r = await runOnce(command(script, "--help"));
+  expect(r.code).toBe(0);
+  expect(r.stdout).toMatch(/^usage: /m);
+  expect(r.stdout).toContain("-h, --help");
+});
+
+it("npm run preview refuses a bad value before synthesizing: --env takes one environment", async () => {
+  const r = await runOnce(command("scripts/preview.ts", "--env", "dev,prod"));
+  expect(r.code).toBe(2);
+  expect(r.stderr).toContain('--env takes one environment, got "dev,prod"');
+});
+
+it("bench:synth refuses a nonsense run count", async () => {
+  const r = await runOnce(command("scripts/bench-synth.ts", "--runs", "0"));
+  expect(r.code).toBe(2);
+  expect(r.stderr).toContain("--runs: 0 is below the minimum 1");
+});
