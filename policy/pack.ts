@@ -3,6 +3,7 @@ import { ec2Rules } from "./rules/aws/ec2";
 import { hostRules } from "./rules/aws/host";
 import { iamRules } from "./rules/aws/iam";
 import { lambdaRules } from "./rules/aws/lambda";
+import { limitRules } from "./rules/aws/limits";
 import { orchestrationRules } from "./rules/aws/orchestration";
 import { s3Rules } from "./rules/aws/s3";
 import { serviceRules } from "./rules/aws/services";
@@ -29,6 +30,7 @@ export const RULES: Rule[] = [
   ...serviceRules,
   ...lambdaRules,
   ...orchestrationRules,
+  ...limitRules,
   ...commonRules,
   ...gcpRules,
   ...ciIdentityRules,

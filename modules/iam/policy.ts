@@ -1,4 +1,5 @@
 /** IAM policy document types and helpers (documents are built in TypeScript, no data source). */
+import { mergeStatements } from "./merge";
 export interface PolicyStatement {
   Sid?: string;
   Effect: "Allow" | "Deny";
@@ -10,8 +11,9 @@ export interface PolicyStatement {
   Condition?: Record<string, Record<string, string | string[] | boolean>>;
 }
 
+/** The JSON document, statements merged where that keeps its meaning (see merge.ts). */
 export function policyDocument(statements: PolicyStatement[]): string {
-  return JSON.stringify({ Version: "2012-10-17", Statement: statements });
+  return JSON.stringify({ Version: "2012-10-17", Statement: mergeStatements(statements) });
 }
 
 /**

@@ -1,0 +1,73 @@
+/**
+ * `npm run -s limits -- [sources]`: synthesizes the dev AWS stack with N ingestion sources
+ * (default 50, each its own prefix, secret and schedule), checks every apply-time size limit with
+ * references at their longest, and prints the largest document of each kind. Exits non-zero when a
+ * limit is exceeded.
+ */
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { App } from "cdktf";
+import { loadAppConfig } from "../config";
+import { sources as sourceList } from "../config/sources";
+import { largestByKind, type Measurement, measureLimits } from "../policy/limits/measure";
+import { AwsStack } from "../stacks/aws-stack";
+
+/** `n` sources like demo_orders, each with its own id, prefix, secret and schedule. */
+export function manySources(n: number) {
+  const template = structuredClone(sourceList.entries[0]);
+  return Array.from({ length: n }, (_, i) => {
+    const id = `source_${String(i).padStart(3, "0")}`;
+    return {
+      ...structuredClone(template),
+      id,
+      settings: {
+        ...structuredClone(template.settings),
+        auth: { type: "bearer" as const, secretId: `dp/saas/${id}-token` },
+        target: { prefix: `saas/${id}` },
+        schedule: `cron(${i % 60} ${i % 24} * * ? *)`,
+      },
+    };
+  });
+}
+
+/** Synthesizes dev with `n` sources into `outdir`; returns the stack folder and its measurements. */
+export function synthWithSources(n: number, outdir: string): { dir: string; measurements: Measurement[] } {
+  const config = loadAppConfig(
+    { select: "dev", stateOverride: "local" },
+    {
+      lists: [{ ...sourceList, entries: manySources(n) }],
+    },
+  );
+  const app = new App({ outdir });
+  const env = config.environments[0];
+  new AwsStack(app, "dp-aws-dev", { env, sources: [...config.lists.sources] });
+  app.synth();
+  const dir = join(outdir, "stacks", "dp-aws-dev");
+  const json = JSON.parse(readFileSync(join(dir, "cdk.tf.json"), "utf8"));
+  return { dir, measurements: measureLimits(json) };
+}
+
+export function formatLargest(measurements: Measurement[]): string[] {
+  return largestByKind(measurements)
+    .sort((a, b) => b.size / b.limit - a.size / a.limit)
+    .map(
+      (m) =>
+        `${m.kind.padEnd(20)} ${m.size.toLocaleString("en").padStart(7)} of ${m.limit.toLocaleString("en").padStart(6)} (${((100 * m.size) / m.limit).toFixed(0)}%)  ${m.address}`,
+    );
+}
+
+if (require.main === module) {
+  const n = Number(process.argv[2] ?? 50);
+  const outdir = mkdtempSync(join(tmpdir(), "dp-limits-"));
+  try {
+    const { measurements } = synthWithSources(n, outdir);
+    console.log(`dp-aws-dev with ${n} sources: largest document of each kind (references at their longest)`);
+    for (const line of formatLargest(measurements)) console.log(`  ${line}`);
+    const over = measurements.filter((m) => m.size > m.limit);
+    for (const m of over) console.error(`OVER LIMIT: ${m.kind} ${m.address} ${m.size} > ${m.limit}`);
+    process.exitCode = over.length > 0 ? 1 : 0;
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
