@@ -26,7 +26,7 @@ export const orchestrationRules: Rule[] = [
     ["aws_sfn_state_machine"],
     (b) => {
       const log = block(b.logging_configuration);
-      if (!log || !log.log_destination || (log.level ?? "OFF") === "OFF") return "no execution logging";
+      if (!log?.log_destination || (log.level ?? "OFF") === "OFF") return "no execution logging";
       return block(b.tracing_configuration)?.enabled === true ? undefined : "X-Ray tracing off";
     },
   ),
