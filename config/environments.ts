@@ -25,6 +25,7 @@ const approvers = { users: [], teams: ["platform-leads"] };
 export const environments: Record<"dev" | "stg" | "prod", EnvironmentInput> = {
   dev: {
     ...common,
+    protection: "none",
     aws: {
       accountId: "111111111111",
       vpcCidr: "10.10.0.0/16",
@@ -50,6 +51,7 @@ export const environments: Record<"dev" | "stg" | "prod", EnvironmentInput> = {
   },
   stg: {
     ...common,
+    protection: "standard",
     github: { ...common.github, reviewers: approvers },
     aws: {
       accountId: "222222222222",
@@ -74,6 +76,7 @@ export const environments: Record<"dev" | "stg" | "prod", EnvironmentInput> = {
   },
   prod: {
     ...common,
+    protection: "strict",
     github: { ...common.github, reviewers: approvers },
     aws: {
       accountId: "333333333333",

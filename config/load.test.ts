@@ -120,11 +120,28 @@ describe("loadEnvironments", () => {
     expect(problemsOf(raw)).toEqual([expect.stringMatching(/^dev\.state\.dynamodbTable: required/)]);
   });
 
-  it("never allows force_destroy of data in prod", () => {
+  it("allows force_destroy of data only with protection none, whatever the environment is called", () => {
     const raw = clone();
     raw.prod!.aws.dataLake = { forceDestroy: true };
+    raw.stg!.aws.dataLake = { forceDestroy: true };
     expect(problemsOf(raw)).toEqual([
-      expect.stringMatching(/^prod\.aws\.dataLake\.forceDestroy: must be false/),
+      expect.stringMatching(/^stg\.aws\.dataLake\.forceDestroy: must be false with protection "standard"/),
+      expect.stringMatching(/^prod\.aws\.dataLake\.forceDestroy: must be false with protection "strict"/),
+    ]);
+    const dev = clone();
+    dev.dev!.protection = "standard";
+    expect(problemsOf(dev)).toEqual([
+      expect.stringMatching(/^dev\.aws\.dataLake\.forceDestroy: must be false with protection "standard"/),
+    ]);
+  });
+
+  it("keeps a year of logs under strict protection, and types the level", () => {
+    const raw = clone();
+    raw.prod!.aws.logRetentionDays = 90;
+    (raw.stg as { protection: string }).protection = "strcit";
+    expect(problemsOf(raw)).toEqual([
+      expect.stringMatching(/^stg\.protection: .*did you mean "strict"\?\) \(got "strcit"\)$/),
+      'prod.aws.logRetentionDays: protection "strict" keeps logs at least 365 days (got 90)',
     ]);
   });
 

@@ -9,6 +9,8 @@
  * - state: stg/prod never on local state; a DynamoDB lock needs a table name;
  * - prod never allows force_destroy on data.
  */
+
+import { PROTECTION } from "../lib/protection";
 import { bucketNameProblem } from "../lib/rules/names";
 import { didYouMean } from "../lib/suggest";
 import { overlaps, parseCidr } from "./cidr";
@@ -134,10 +136,18 @@ function crossFieldProblems(env: EnvironmentConfig): string[] {
       problems.push(`${n}.state.dynamodbTable: required when state.lock is "dynamodb"`);
     }
   }
-  if (n === "prod" && env.aws.dataLake.forceDestroy) {
+  const protection = PROTECTION[env.protection];
+  if (env.aws.dataLake.forceDestroy && !protection.allowForceDestroyData) {
     problems.push(
-      `prod.aws.dataLake.forceDestroy: must be false in prod (data is never destroyed with the stack)`,
+      `${n}.aws.dataLake.forceDestroy: must be false with protection "${env.protection}" (data is never destroyed with the stack; only protection "none" allows it)`,
     );
+  }
+  for (const field of ["logRetentionDays"] as const) {
+    if (env.aws[field] < protection.minLogRetentionDays) {
+      problems.push(
+        `${n}.aws.${field}: protection "${env.protection}" keeps logs at least ${protection.minLogRetentionDays} days (got ${env.aws[field]})`,
+      );
+    }
   }
   return problems;
 }

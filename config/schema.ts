@@ -8,6 +8,7 @@
 import { z } from "zod";
 import { sourceSettingsSchema } from "../functions/saas-ingest/core/settings";
 import { parseCidr } from "../lib/cidr";
+import { PROTECTION_LEVELS } from "../lib/protection";
 import { calendarDateProblem } from "../lib/rules/date";
 import { glueTypeProblem } from "../lib/rules/glue-type";
 import { LOG_RETENTION_DAYS, logRetentionProblem } from "../lib/rules/retention";
@@ -157,6 +158,12 @@ export const sourceSchema = z.object({
 export const environmentSchema = z.object({
   /** Naming prefix of every resource (`<prefix>-<env>-...`). @default "dp" */
   prefix: prefix.default("dp"),
+  /**
+   * Protection of data against deletion (see lib/protection.ts): `none` (throwaway dev),
+   * `standard` (deletion protection, no force-destroy), `strict` (also keeps Athena workgroups and
+   * needs log retention of a year). @default "standard"
+   */
+  protection: z.enum(PROTECTION_LEVELS).default("standard"),
   owner: z.string().min(1),
   costCenter: z.string().min(1),
   aws: z.object({

@@ -186,7 +186,8 @@ describe("synth on a configuration mistake", () => {
       '  - STACK_ENV: unknown environment "qa" (expected one of dev, stg, prod)',
     ]);
     expect(r.stdout).toBe("");
-    // cdktf and the providers are not even loaded before the configuration is valid.
-    expect(Date.now() - started).toBeLessThan(10_000);
+    // cdktf and the providers are not even loaded before the configuration is valid (about 0.6 s
+    // of CPU on an idle machine); the bound only catches a regression to a full synth under load.
+    expect(Date.now() - started).toBeLessThan(30_000);
   });
 });

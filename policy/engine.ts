@@ -1,4 +1,5 @@
 /** Evaluates the rule pack over synthesized stacks and applies suppressions. */
+import { PROTECTION_METADATA_KEY } from "../lib/protection";
 import { RULES, SUPPRESSION_RULE } from "./pack";
 import type { Json, PolicyReport, Rule, RuleContext, Suppression, Violation } from "./types";
 
@@ -7,12 +8,19 @@ export interface StackDoc {
   json: Json;
 }
 
+function protectedStack(stack: StackDoc): boolean {
+  const level = stack.json?.["//"]?.[PROTECTION_METADATA_KEY];
+  if (typeof level === "string") return level !== "none";
+  return /-prod$/.test(stack.name);
+}
+
 export function contextOf(stack: StackDoc): RuleContext {
   const resources = (type: string): Array<[string, Json]> =>
     Object.entries(stack.json.resource?.[type] ?? {});
   return {
     stack: stack.name,
-    isProd: /-prod$/.test(stack.name),
+    // The stack's protection level (written by the stack), else its name for stacks without one.
+    isProd: protectedStack(stack),
     json: stack.json,
     resources,
     referencing: (type, attr, targetType, targetName) =>

@@ -2,8 +2,8 @@
  * `npm run reconcile:local -- [--date YYYY-MM-DD] [--json] [--scenario equal|short|double|stale|auth]`
  *
  * Runs the real reconcile handler for the checks of config/bigquery.ts against local stand-ins:
- * s3rver + dynalite (results, reports), DuckDB over local raw files for the Athena side (demo
- * rows are written for the date), and the local BigQuery REST stand-in with the keyless STS and
+ * s3rver + dynalite (results, reports), the curate function's DuckDB Athena stand-in over local
+ * raw files for the Athena side (demo rows are written for the date), and the local BigQuery REST stand-in with the keyless STS and
  * impersonation flow, reached through the client's apiEndpoint. `--scenario` makes BigQuery
  * short, doubled, stale, or refuses the STS exchange. `--json` prints
  * `{ runDate, checks: [{ id, athenaRows, bigqueryRows, difference, stale, passed }] }`.
@@ -16,6 +16,7 @@ import { bigquery } from "../config/bigquery";
 import { resolveChecks } from "../config/bigquery-load";
 import { sources } from "../config/sources";
 import { isRunDate } from "../functions/bq-reconcile/core/checks";
+import { localAthenaCounter } from "../functions/bq-reconcile/dev/athena-engine";
 import { type StandInTable, startBigQueryStandIn } from "../functions/bq-reconcile/dev/bigquery-standin";
 import {
   LOCAL_AUDIENCE,
@@ -59,6 +60,7 @@ async function main() {
     audience: LOCAL_AUDIENCE,
     serviceAccountEmail: LOCAL_SA,
   });
+  let closeAthena: (() => void) | undefined;
   try {
     const prefixes = Object.fromEntries(sources.entries.map((s) => [s.id, s.settings.target.prefix]));
     const now = Date.now();
@@ -82,7 +84,18 @@ async function main() {
       standIn.options.tables[`${c.bigquery.projectId}.${c.bigquery.datasetId}.${c.bigquery.table}`] = table;
     });
     standIn.options.faults = { sts: scenario === "auth" };
+    // The Athena side on the curate function's DuckDB Athena stand-in (raw tables as views).
+    const athena = await localAthenaCounter(
+      { raw: "dp_local_raw", curated: "dp_local_curated" },
+      sources.entries.map((s) => ({
+        id: s.id,
+        columns: s.columns,
+        dir: join(rawRoot, s.settings.target.prefix),
+      })),
+    );
+    closeAthena = athena.close;
     const setup = {
+      athena: athena.counter,
       ...servers.endpoints,
       dynamodb: servers.endpoints.dynamodb,
       standIn,
@@ -120,6 +133,7 @@ async function main() {
     }
     if (!summary.passed) process.exitCode = 2;
   } finally {
+    closeAthena?.();
     await Promise.all([servers.close(), standIn.close()]);
     rmSync(rawRoot, { recursive: true, force: true });
   }

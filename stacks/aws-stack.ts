@@ -9,6 +9,7 @@ import type { EnvironmentConfig, SourceConfig } from "../config/schema";
 import { bundleFunction } from "../functions/build";
 import type { TransformSpec } from "../functions/curate/core/spec";
 import { EVENT_SOURCE, RAW_PUBLISHED } from "../functions/shared/events";
+import { PROTECTION, PROTECTION_METADATA_KEY } from "../lib/protection";
 import { AgentHost } from "../modules/agent-host";
 import { Athena } from "../modules/athena";
 import { Catalog } from "../modules/catalog";
@@ -59,7 +60,8 @@ export class AwsStack extends TerraformStack {
     const transforms = props.transforms ?? [];
     const aws = env.aws;
     const name = `${env.prefix}-${env.name}`;
-    const isProd = env.name === "prod";
+    const protection = PROTECTION[env.protection];
+    this.addOverride(`//.${PROTECTION_METADATA_KEY}`, env.protection);
     configureBackend(this, id, env.name, env.state);
     awsProvider(this, aws.region, aws.accountId, {
       project: env.prefix,
@@ -103,7 +105,7 @@ export class AwsStack extends TerraformStack {
       noncurrentVersionExpiryDays: aws.dataLake.noncurrentVersionExpiryDays,
       athenaResultsExpiryDays: aws.dataLake.athenaResultsExpiryDays,
       iicsStaging: aws.dataLake.iicsStaging,
-      forceDestroy: !isProd && aws.dataLake.forceDestroy,
+      forceDestroy: protection.allowForceDestroyData && aws.dataLake.forceDestroy,
     });
     this.catalog = new Catalog(this, "catalog", {
       namePrefix: name.replace(/-/g, "_"),
@@ -122,7 +124,7 @@ export class AwsStack extends TerraformStack {
       resultsBucket: this.lake.athenaResults,
       key: this.key,
       bytesScannedCutoffPerQuery: aws.athena.bytesScannedCutoffPerQuery,
-      forceDestroy: !isProd,
+      forceDestroy: protection.athenaForceDestroy,
     });
     if (aws.timestream.enabled) {
       this.timestream = new Timestream(this, "timestream", {
@@ -144,7 +146,7 @@ export class AwsStack extends TerraformStack {
     this.settings = new SettingsTable(this, "settings", {
       tableName: settingsTableName,
       key: this.key,
-      deletionProtection: isProd,
+      deletionProtection: protection.deletionProtection,
       configItems: Object.fromEntries([
         ...sources.map((s) => [`source#${s.id}`, s.settings] as const),
         // The runner reads each transform, its SQL included, from here (reviewed in the PR).

@@ -2,6 +2,7 @@
 import { TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config/schema";
+import { PROTECTION } from "../lib/protection";
 import { BigQuery } from "../modules/bigquery";
 import { BigQueryTables, type TableSpec } from "../modules/bigquery-tables";
 import { GcpIdentity } from "../modules/gcp-identity";
@@ -43,7 +44,7 @@ export class GcpStack extends TerraformStack {
       datasetIds: env.gcp.datasets,
       stagingTableExpirationDays: env.gcp.stagingTableExpirationDays,
       rotationDays: env.gcp.kmsRotationDays,
-      deleteContentsOnDestroy: env.name !== "prod",
+      deleteContentsOnDestroy: PROTECTION[env.protection].deleteContentsOnDestroy,
       dependsOn: apis.services,
     });
     const ds = this.bigquery.datasets;

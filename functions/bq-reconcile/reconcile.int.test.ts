@@ -11,6 +11,7 @@ import { promisify } from "node:util";
 import { gzipSync } from "node:zlib";
 import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { type LocalAws, startLocalAws } from "../../test/helpers/local-aws";
+import { bundleFunction } from "../build";
 import { getItem, s3Client } from "../shared/dev/local";
 import type { ResolvedCheck } from "./core/checks";
 import type { ReconcileSummary } from "./core/reconcile";
@@ -62,7 +63,9 @@ describe("bq-reconcile handler (local stand-ins)", () => {
   let standIn: BigQueryStandIn;
   let rawRoot: string;
   let metrics: RecordingMetrics;
-  const run = async (over: { maximumBytesBilled?: number; event?: Record<string, string> } = {}) => {
+  const run = async (
+    over: { maximumBytesBilled?: number; event?: Record<string, string>; bundle?: string } = {},
+  ) => {
     const setup: ChildSetup = {
       s3: aws.s3Endpoint,
       dynamodb: aws.dynamodbEndpoint,
@@ -72,6 +75,7 @@ describe("bq-reconcile handler (local stand-ins)", () => {
       checks: [check],
       maximumBytesBilled: over.maximumBytesBilled,
       now: NOW,
+      bundle: over.bundle,
     };
     const r = await runChild(setup, over.event ?? { runDate: RUN_DATE });
     if (r.error) throw new Error(r.error.message);
@@ -156,6 +160,13 @@ describe("bq-reconcile handler (local stand-ins)", () => {
       dimensions: { checkId: "orders" },
       measures: { difference: 0, latenessHours: 0, checkFailed: 0, stale: 0 },
     });
+  });
+
+  it("the bundled Lambda (esbuild, as deployed) reconciles through the same keyless flow", async () => {
+    bq(120);
+    const bundle = bundleFunction("bq-reconcile");
+    const c = (await run({ bundle: join(bundle.dir, "index.js") })).checks[0];
+    expect(c).toMatchObject({ passed: true, athenaRows: 120, bigqueryRows: 120 });
   });
 
   it("queries BigQuery with a parameter, the partition filter and maximumBytesBilled", async () => {

@@ -2,7 +2,9 @@
  * Lambda entry: `handler({ sourceId, runDate? }, context)` -> run summary; rejects when the run
  * did not complete. Environment: CONFIG_TABLE_NAME, RAW_BUCKET_NAME; optional
  * TIMESTREAM_DATABASE_NAME + TIMESTREAM_TABLE_NAME, HTTP_MAX_ATTEMPTS (5),
- * HTTP_RETRY_BASE_DELAY_MS (1000), OUTPUT_FILE_MAX_BYTES (64 MiB), S3_FORCE_PATH_STYLE.
+ * HTTP_RETRY_BASE_DELAY_MS (1000), HTTP_MAX_RETRY_AFTER_MS (60000), OUTPUT_FILE_MAX_BYTES (64 MiB),
+ * OUTPUT_GZIP_LEVEL (1), S3_FORCE_PATH_STYLE, ALLOW_HTTP_LOOPBACK (local stand-ins only).
+ * Without event.runDate the source's `runDate` policy picks the business date (core/run-date.ts).
  * AWS endpoints come from the SDK's standard AWS_ENDPOINT_URL_* variables.
  */
 

@@ -9,7 +9,7 @@ import type { RunMetric, RunMetricsSink } from "../../shared/metrics";
 import { externalAccountConfig } from "../adapters/gcp-auth";
 import { checkKey } from "../adapters/stores";
 import type { ResolvedCheck } from "../core/checks";
-import type { BigQueryReader } from "../core/ports";
+import type { AthenaCounter, BigQueryReader } from "../core/ports";
 import { makeHandler } from "../handler";
 import type { BigQueryStandIn } from "./bigquery-standin";
 import { DuckDbRawCounter } from "./duckdb-athena";
@@ -45,6 +45,10 @@ export interface LocalReconcileSetup {
   metrics?: RunMetricsSink;
   /** Replace the BigQuery reader (e.g. to count calls). */
   bigquery?: BigQueryReader;
+  /** The Athena side. @default DuckDB over the raw files under `rawRoot` (`prefixes`) */
+  athena?: AthenaCounter;
+  /** Build the handler with this instead (e.g. the bundled Lambda's `makeHandler`). @default the source's */
+  makeHandler?: typeof makeHandler;
 }
 
 /** Creates the settings table (once) and writes the checks' items. */
@@ -84,9 +88,9 @@ export function localReconcileEnv(o: LocalReconcileSetup): Record<string, string
 export function localHandler(o: LocalReconcileSetup) {
   const env = localReconcileEnv(o);
   Object.assign(process.env, env);
-  return makeHandler({
+  return (o.makeHandler ?? makeHandler)({
     env,
-    athena: new DuckDbRawCounter(o.rawRoot, o.prefixes),
+    athena: o.athena ?? new DuckDbRawCounter(o.rawRoot, o.prefixes),
     bigquery: o.bigquery,
     metrics: o.metrics ?? new RecordingMetrics(),
     log: silentLog,

@@ -9,20 +9,30 @@
 import type { ReconcileEvent } from "../handler";
 import { type LocalReconcileSetup, localHandler, RecordingMetrics } from "./local-run";
 
-export type ChildSetup = Omit<LocalReconcileSetup, "standIn" | "now" | "metrics" | "bigquery"> & {
+export type ChildSetup = Omit<
+  LocalReconcileSetup,
+  "standIn" | "now" | "metrics" | "bigquery" | "makeHandler"
+> & {
   standInUrl: string;
   now?: number;
+  /** Run the bundled Lambda (`.build/bq-reconcile/index.js`) instead of the source. */
+  bundle?: string;
 };
 
 async function main() {
   const { setup, event } = JSON.parse(process.argv[2]) as { setup: ChildSetup; event: ReconcileEvent };
   const metrics = new RecordingMetrics();
-  const { standInUrl, now, ...rest } = setup;
+  // biome-ignore lint/suspicious/noExplicitAny: the bundle is plain JavaScript
+  const fromBundle = setup.bundle ? (require(setup.bundle) as any).makeHandler : undefined;
+  if (setup.bundle && typeof fromBundle !== "function")
+    throw new Error(`${setup.bundle} exports no makeHandler`);
+  const { standInUrl, now, bundle: _bundle, ...rest } = setup;
   const handler = localHandler({
     ...rest,
     standIn: { url: standInUrl } as LocalReconcileSetup["standIn"],
     now: now === undefined ? undefined : () => now,
     metrics,
+    makeHandler: fromBundle,
   });
   try {
     const summary = await handler(event);

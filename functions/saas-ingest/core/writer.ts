@@ -1,15 +1,15 @@
 /**
  * Writes records as gzip JSON Lines files, rotating by uncompressed size, each uploaded as it is
- * written (multipart through the ObjectStore). Each page is compressed as its own gzip member and
- * appended to the file only when the page is complete (`commitPage`), so a page that fails
- * half-way (truncated body, retried) leaves nothing behind (`abortPage`). Memory holds at most one
- * page compressed plus stream buffers. Concatenated gzip members are one valid gzip file
+ * written (multipart through the ObjectStore). Each page is compressed as gzip members (one per
+ * 512 KiB of records) and appended to the file only when the page is complete (`commitPage`), so
+ * a page that fails half-way (truncated body, retried) leaves nothing behind (`abortPage`).
+ * Memory holds at most one page compressed plus one batch. Concatenated gzip members are one valid gzip file
  * (RFC 1952 §2.2), read by gunzip, Athena and Spark alike. Each file's SHA-256 is computed on the
  * bytes uploaded.
  */
 import { createHash } from "node:crypto";
 import { PassThrough } from "node:stream";
-import { createGzip, type Gzip } from "node:zlib";
+import { gzipSync } from "node:zlib";
 import type { ObjectStore, UploadResult } from "./ports";
 
 export interface WrittenFile {
@@ -34,20 +34,17 @@ interface OpenFile {
 }
 
 interface OpenPage {
-  gzip: Gzip;
+  /** Compressed gzip members of the page's full batches. */
   out: Buffer[];
-  done: Promise<void>;
-  /** Records being collected, and full batches waiting for the compressor. */
+  /** Records being collected into the current batch. */
   batch: Buffer;
   batchBytes: number;
-  ready: Buffer[];
   uncompressed: number;
-  failed?: Error;
 }
 
 const EMPTY = Buffer.alloc(0);
-const BATCH_BYTES = 256 * 1024;
-const MAX_QUEUED = 8 * 1024 * 1024;
+/** Uncompressed bytes per gzip member (each compressed in one synchronous call, as the floor does). */
+const BATCH_BYTES = 512 * 1024;
 
 export class RotatingGzipWriter {
   private current?: OpenFile;
@@ -67,27 +64,7 @@ export class RotatingGzipWriter {
 
   /** Starts a page (discarding an unfinished one). */
   beginPage(): void {
-    this.abortPage();
-    const gzip = createGzip({ level: this.gzipLevel });
-    const p: OpenPage = {
-      gzip,
-      out: [],
-      batch: EMPTY,
-      batchBytes: 0,
-      ready: [],
-      uncompressed: 0,
-      done: Promise.resolve(),
-    };
-    gzip.on("data", (c: Buffer) => p.out.push(c));
-    p.done = new Promise<void>((resolve, reject) => {
-      gzip.once("end", resolve);
-      gzip.once("error", (e) => {
-        p.failed ??= e;
-        reject(e);
-      });
-    });
-    p.done.catch(() => undefined);
-    this.page = p;
+    this.page = { out: [], batch: EMPTY, batchBytes: 0, uncompressed: 0 };
   }
 
   /** Adds one record's JSON (no line break inside), copied into the page's current batch. */
@@ -95,33 +72,25 @@ export class RotatingGzipWriter {
     const p = this.page!;
     const need = json.length + 1;
     if (p.batchBytes + need > p.batch.length) {
-      if (p.batchBytes > 0) p.ready.push(p.batch.subarray(0, p.batchBytes));
+      this.compress(p);
       p.batch = Buffer.allocUnsafe(Math.max(BATCH_BYTES, need));
-      p.batchBytes = 0;
     }
     json.copy(p.batch, p.batchBytes);
     p.batch[p.batchBytes + json.length] = 0x0a;
     p.batchBytes += need;
   }
 
-  /** Hands full batches (all with `force`) to the page's compressor; waits when it is busy. */
+  /** Compresses the current batch into one gzip member of the page. */
+  private compress(p: OpenPage): void {
+    if (p.batchBytes === 0) return;
+    p.out.push(gzipSync(p.batch.subarray(0, p.batchBytes), { level: this.gzipLevel }));
+    p.uncompressed += p.batchBytes;
+    p.batchBytes = 0;
+  }
+
+  /** Kept for callers that yield between chunks; compression happens in `add` and `commitPage`. */
   async flush(force = false): Promise<void> {
-    const p = this.page;
-    if (!p) return;
-    if (force && p.batchBytes > 0) {
-      p.ready.push(p.batch.subarray(0, p.batchBytes));
-      p.batch = EMPTY;
-      p.batchBytes = 0;
-    }
-    while (p.ready.length > 0) {
-      const data = p.ready.shift()!;
-      p.uncompressed += data.length;
-      p.gzip.write(data);
-      // Let the compressor (zlib's thread pool) work while the next chunk is parsed; wait only
-      // when it falls this far behind, so memory stays bounded.
-      if (p.gzip.writableLength > MAX_QUEUED) await new Promise<void>((r) => p.gzip.once("drain", r));
-      if (p.failed) throw p.failed;
-    }
+    if (force && this.page) this.compress(this.page);
   }
 
   /** Appends the finished page (if it has records) to the current file; rotates by size. */
@@ -132,9 +101,7 @@ export class RotatingGzipWriter {
       this.abortPage();
       return;
     }
-    await this.flush(true);
-    p.gzip.end();
-    await p.done;
+    this.compress(p);
     this.page = undefined;
     const f = this.current ?? this.open();
     if (f.failed) throw f.failed;
@@ -151,12 +118,7 @@ export class RotatingGzipWriter {
 
   /** Forgets the page being written. */
   abortPage(): void {
-    const p = this.page;
     this.page = undefined;
-    if (p) {
-      p.gzip.removeAllListeners("data");
-      p.gzip.destroy();
-    }
   }
 
   private drained(f: OpenFile): Promise<void> {
