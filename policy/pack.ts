@@ -4,6 +4,7 @@ import { hostRules } from "./rules/aws/host";
 import { iamRules } from "./rules/aws/iam";
 import { lambdaRules } from "./rules/aws/lambda";
 import { limitRules } from "./rules/aws/limits";
+import { orchestrationRules } from "./rules/aws/orchestration";
 import { s3Rules } from "./rules/aws/s3";
 import { serviceRules } from "./rules/aws/services";
 import { vpcEndpointRules } from "./rules/aws/vpc-endpoints";
@@ -28,6 +29,7 @@ export const RULES: Rule[] = [
   ...vpcEndpointRules,
   ...serviceRules,
   ...lambdaRules,
+  ...orchestrationRules,
   ...limitRules,
   ...commonRules,
   ...gcpRules,

@@ -301,7 +301,7 @@ describe("3. bounded memory and short leases", () => {
       if (key.endsWith(".jsonl.gz"))
         for (const b of gunzipSync(await getBytes(aws.s3Endpoint, BUCKET, key))) if (b === 0x0a) lines++;
     expect(lines).toBe(total);
-  });
+  }, 400_000);
 
   it("holds a short lease while alive, renews it, and releases it at the end", async () => {
     let release: () => void = () => undefined;
@@ -314,7 +314,8 @@ describe("3. bounded memory and short leases", () => {
     });
     const { id } = await source({});
     const { result } = run(id, { leaseMs: 600 });
-    await new Promise((r) => setTimeout(r, 100));
+    // The run is held at its first request: wait until it asked (it holds the lease by then).
+    while (a.requests.length === 0) await new Promise((r) => setTimeout(r, 20));
     const first = (await getSourceState(aws.dynamodbEndpoint, TABLE, id))?.lease;
     expect(first.expiresAt - Date.now()).toBeLessThanOrEqual(600);
     await new Promise((r) => setTimeout(r, 700));
