@@ -211,7 +211,7 @@ describe("ops against the local stand-ins (real ingestion handler)", () => {
     expect(await main(["runs", "demo_customers", "--local", "--dir", dir], io)).toBe(0);
     expect(lines[1]).toMatch(new RegExp(`^2026-01-10\\s+succeeded\\s+500\\s+.*${run.runId}$`));
     await expect(main(["run", "demo_custmers", "--local", "--dir", dir], io)).rejects.toThrow(OpsError);
-  }, 60_000);
+  }, 180_000);
 
   it("backfills 5 dates with one failing: the rest complete, the report names it, a second backfill reruns only it", async () => {
     const entries = [findEntry(loadCatalog(), "demo_customers", "local")];
@@ -271,5 +271,5 @@ describe("ops against the local stand-ins (real ingestion handler)", () => {
     expect(second.succeeded.map((s) => s.runDate)).toEqual(["2026-02-03"]);
     expect(second.skipped).toHaveLength(4);
     expect(existsSync(join(dir, "dynamodb.json"))).toBe(true);
-  }, 120_000);
+  }, 180_000);
 });
