@@ -1,7 +1,7 @@
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tempDir } from "../test/helpers/temp";
-import { pruneStaleStacks, synthOptions } from "./app-options";
+import { memoizeBinaryVersionChecks, pruneStaleStacks, synthOptions } from "./app-options";
 
 describe("pruneStaleStacks", () => {
   it("removes folders of stacks this synth did not produce, keeps the produced ones and any holding local state", () => {
@@ -41,5 +41,21 @@ describe("synthOptions", () => {
       outdir: "x",
       stackTraces: true,
     });
+  });
+});
+
+describe("memoizeBinaryVersionChecks", () => {
+  it("runs each version command once per process, however many constructs ask", () => {
+    const { ValidateBinaryVersion } = require("cdktf/lib/validations/validate-binary-version");
+    const log = join(tempDir("version-"), "calls.log");
+    const command = `echo called >> ${JSON.stringify(log)} && echo "Terraform v1.11.0"`;
+    expect(memoizeBinaryVersionChecks()).toBe(true);
+    const checks = Array.from({ length: 5 }, () => new ValidateBinaryVersion("terraform", ">=1.4", command));
+    for (const c of checks) expect(c.validate()).toEqual([]);
+    expect(readFileSync(log, "utf8").trim().split("\n")).toHaveLength(1);
+    // A different constraint is its own question, and a failing answer is still reported.
+    expect(new ValidateBinaryVersion("terraform", ">=2.0", command).validate()[0]).toMatch(
+      /terraform version 1.11.0 is lower than the required version >=2.0/,
+    );
   });
 });

@@ -17,6 +17,7 @@ export interface SynthOptions {
 export function synthOptions(env: NodeJS.ProcessEnv = process.env): SynthOptions & AppConfig {
   const stackTraces = env.SYNTH_STACK_TRACES === "1";
   if (!stackTraces) disableTokenStackTraces();
+  memoizeBinaryVersionChecks();
   return { outdir: env.CDKTF_OUTDIR || "cdktf.out", stackTraces };
 }
 
@@ -31,6 +32,36 @@ export function disableTokenStackTraces(): boolean {
     const mod = req("./tokens/private/stack-trace") as { captureStackTrace?: unknown };
     if (typeof mod.captureStackTrace !== "function") return false;
     mod.captureStackTrace = () => [];
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * cdktf adds a "Terraform >= 1.4" validation to every `terraform_data` resource (and >= 1.5 to
+ * imports and moves), and each one runs `terraform version` in a shell: one process per resource
+ * (57 in a synth of every stack, about half of its wall time). The answer cannot change during a
+ * synth, so each command + constraint is checked once. Guarded like `disableTokenStackTraces`:
+ * a cdktf that moves the class only loses the speed-up.
+ */
+export function memoizeBinaryVersionChecks(): boolean {
+  try {
+    const req = createRequire(require.resolve("cdktf"));
+    const mod = req("./validations/validate-binary-version") as {
+      ValidateBinaryVersion?: { prototype: { validate(): string[]; __memoized?: boolean } };
+    };
+    const proto = mod.ValidateBinaryVersion?.prototype;
+    if (!proto || typeof proto.validate !== "function") return false;
+    if (proto.__memoized) return true;
+    const original = proto.validate;
+    const results = new Map<string, string[]>();
+    proto.validate = function (this: { versionCommand: string; versionConstraint: string }) {
+      const key = `${this.versionCommand}\0${this.versionConstraint}`;
+      if (!results.has(key)) results.set(key, original.call(this));
+      return [...(results.get(key) as string[])];
+    };
+    proto.__memoized = true;
     return true;
   } catch {
     return false;
