@@ -18,6 +18,7 @@ import type { RunRecord } from "../functions/curate/core/ports";
 import { LOCAL_DATABASES } from "../functions/curate/dev/fixtures";
 import { openLocalCurate } from "../functions/curate/dev/local";
 import { DemoSaasServer } from "../functions/saas-ingest/dev/demo-saas-server";
+import { demoSettings } from "../functions/saas-ingest/dev/demo-settings";
 import {
   createSettingsTable,
   listKeys,
@@ -30,20 +31,6 @@ import { startServers } from "./local-aws";
 const { sources, transforms } = loadCurateConfig();
 const BUCKET = "local-raw";
 const TABLE = "local-settings";
-const DEMO_PATH: Record<string, string> = {
-  none: "/none",
-  cursor: "/cursor",
-  page: "/page",
-  offset: "/offset",
-  link: "/link",
-};
-const DEMO_RECORDS: Record<string, string> = {
-  none: "data",
-  cursor: "data",
-  page: "items",
-  offset: "",
-  link: "",
-};
 
 function args(argv: string[]) {
   const known = transforms.map((t) => t.id).join(", ");
@@ -118,16 +105,10 @@ async function ingestDemo(
     for (const id of missing) {
       const s = sources.find((x) => x.id === id)!.settings;
       if (s.auth.type !== "none") secrets.secrets.set(s.auth.secretId, token);
-      await putSourceConfig(endpoints.dynamodb, TABLE, id, {
-        ...s,
-        request: { ...s.request, url: `${saas.url}${DEMO_PATH[s.pagination.type]}` },
-        records: { path: DEMO_RECORDS[s.pagination.type] },
-        pagination:
-          s.pagination.type === "cursor" ? { ...s.pagination, cursorPath: "meta.next_cursor" } : s.pagination,
-        incremental: s.incremental
-          ? { ...s.incremental, cursorField: "updated_at", param: "updated_since" }
-          : undefined,
-      });
+      const local = demoSettings(s, saas.url);
+      if (!local)
+        throw new Error(`${id}: the demo API has no generic endpoint for pagination "${s.pagination.type}"`);
+      await putSourceConfig(endpoints.dynamodb, TABLE, id, local);
       const r = await handler(
         { sourceId: id, runDate },
         { getRemainingTimeInMillis: () => 900_000, awsRequestId: "local" },

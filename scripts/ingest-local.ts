@@ -14,6 +14,7 @@ import { loadListOnly } from "../config";
 import { sources as sourceList } from "../config/sources";
 import { servesPath } from "../functions/saas-ingest/dev/demo-saas-apis";
 import { DemoSaasServer } from "../functions/saas-ingest/dev/demo-saas-server";
+import { demoSettings } from "../functions/saas-ingest/dev/demo-settings";
 import { localRecipe, onDemoApi, recipeIds } from "../functions/saas-ingest/dev/local-recipes";
 import {
   createSettingsTable,
@@ -27,20 +28,6 @@ import { SecretsStub } from "../functions/shared/dev/secrets-stub";
 import { cliArgs } from "./lib/args";
 import { startServers } from "./local-aws";
 
-const DEMO_PATH: Partial<Record<string, string>> = {
-  none: "/none",
-  cursor: "/cursor",
-  page: "/page",
-  offset: "/offset",
-  link: "/link",
-};
-const DEMO_RECORDS_PATH: Partial<Record<string, string>> = {
-  none: "data",
-  cursor: "data",
-  page: "items",
-  offset: "",
-  link: "",
-};
 const BUCKET = "local-raw";
 const TABLE = "local-settings";
 
@@ -114,23 +101,14 @@ async function main() {
       await putSourceConfig(servers.endpoints.dynamodb, TABLE, sourceId, recipe.settings);
     }
     const s = recipe ? undefined : source?.settings;
-    if (s && DEMO_PATH[s.pagination.type] === undefined)
+    const local = s && demoSettings(s, saas.url);
+    if (s && !local)
       throw new Error(
         `${sourceId}: the demo API has no generic endpoint for pagination "${s.pagination.type}"; point request.url at one of the README recipes' paths to run it locally`,
       );
-    if (s) {
+    if (s && local) {
       if (s.auth.type !== "none") secrets.secrets.set(s.auth.secretId, token);
-      const pagination = s.pagination;
-      await putSourceConfig(servers.endpoints.dynamodb, TABLE, sourceId, {
-        ...s,
-        request: { ...s.request, url: `${saas.url}${DEMO_PATH[pagination.type]}` },
-        records: { path: DEMO_RECORDS_PATH[pagination.type] },
-        pagination:
-          pagination.type === "cursor" ? { ...pagination, cursorPath: "meta.next_cursor" } : pagination,
-        incremental: s.incremental
-          ? { ...s.incremental, cursorField: "updated_at", param: "updated_since" }
-          : undefined,
-      });
+      await putSourceConfig(servers.endpoints.dynamodb, TABLE, sourceId, local);
     }
     const { handler } = await import("../functions/saas-ingest/handler");
     const summary = await handler(

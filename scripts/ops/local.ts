@@ -11,6 +11,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { DemoSaasServer } from "../../functions/saas-ingest/dev/demo-saas-server";
+import { demoSettings } from "../../functions/saas-ingest/dev/demo-settings";
 import {
   createSettingsTable,
   ddbClient,
@@ -28,38 +29,6 @@ import { type BatchEntry, configuredSources, OpsError } from "./catalog";
 
 export const LOCAL_BUCKET = "local-raw";
 export const LOCAL_TABLE = "local-settings";
-
-/** Where each pagination style is served by the demo API, and where its records sit. */
-const DEMO: Record<string, { path: string; records: string }> = {
-  none: { path: "/none", records: "data" },
-  cursor: { path: "/cursor", records: "data" },
-  page: { path: "/page", records: "items" },
-  offset: { path: "/offset", records: "" },
-  link: { path: "/link", records: "" },
-};
-
-// biome-ignore lint/suspicious/noExplicitAny: settings are validated by the function itself
-type Settings = Record<string, any>;
-
-/** A configured source's settings, pointed at the local demo API (same pagination style). */
-export function demoSettings(settings: Settings, demoUrl: string): Settings {
-  const style = DEMO[settings.pagination?.type];
-  if (!style)
-    throw new OpsError(`the local demo API does not serve pagination "${settings.pagination?.type}"`);
-  return {
-    ...settings,
-    request: { ...settings.request, url: `${demoUrl}${style.path}` },
-    records: { ...settings.records, path: style.records },
-    pagination:
-      settings.pagination.type === "cursor"
-        ? { ...settings.pagination, cursorPath: "meta.next_cursor" }
-        : settings.pagination,
-    incremental: settings.incremental
-      ? { ...settings.incremental, cursorField: "updated_at", param: "updated_since" }
-      : undefined,
-    ...(settings.allowHttp === undefined ? {} : { allowHttp: true }),
-  };
-}
 
 export interface LocalOptions {
   dir: string;
@@ -122,7 +91,9 @@ export async function openLocalBackend(o: LocalOptions): Promise<OpsBackend> {
         s.auth.secretId,
         s.auth.type === "basic" ? JSON.stringify({ username: "u", password: token }) : token,
       );
-    await putSourceConfig(dynamodb, LOCAL_TABLE, entry.id, demoSettings(s, saas.url));
+    const local = demoSettings(s, saas.url);
+    if (!local) throw new OpsError(`the local demo API does not serve pagination "${s.pagination?.type}"`);
+    await putSourceConfig(dynamodb, LOCAL_TABLE, entry.id, local);
     const { handler } = await import("../../functions/saas-ingest/handler");
     const startedAt = Date.now();
     try {
