@@ -12,7 +12,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { checkInBrowser, type RenderCheck } from "./docs/browser-check";
-import { curatedFacts } from "./docs/curated";
+import { checkFacts, curatedFacts } from "./docs/curated";
 import { buildDocument, readEnvironmentStacks } from "./docs/generate";
 import { sectionHashes, toHtml, toMarkdown } from "./docs/render";
 
@@ -82,7 +82,10 @@ export function generateDocs(o: DocsOptions): {
   const synthDir = o.synthDir ?? synthesize(o.env);
   try {
     const stacks = readEnvironmentStacks(synthDir, o.env);
-    const doc = buildDocument({ env: o.env, ...stacks, curated: curatedFacts() }, o.lang);
+    const doc = buildDocument(
+      { env: o.env, ...stacks, curated: curatedFacts(), checks: checkFacts() },
+      o.lang,
+    );
     const dir = o.out ?? join("cdktf.out", "docs", o.env);
     mkdirSync(dir, { recursive: true });
     const mermaid = readFileSync(require.resolve("mermaid/dist/mermaid.min.js"), "utf8");

@@ -3,7 +3,7 @@
  * the validated transform list.
  */
 import { loadCurateConfig } from "../../config/curate";
-import type { CuratedFacts } from "./sections";
+import type { CheckFacts, CuratedFacts } from "./sections";
 
 export function curatedFacts(): CuratedFacts[] {
   return loadCurateConfig().transforms.map((t) => ({
@@ -17,5 +17,15 @@ export function curatedFacts(): CuratedFacts[] {
       ...t.checks.unique.map((c) => `unique: ${[c].flat().join(", ")}`),
       ...(t.checks.minRows !== undefined ? [`min rows: ${t.checks.minRows}`] : []),
     ],
+  }));
+}
+
+/** The reconciliation checks (config/bigquery.ts), for the batch list. */
+export function checkFacts(): CheckFacts[] {
+  const { bigquery } = require("../../config/bigquery") as typeof import("../../config/bigquery");
+  return bigquery.checks.map((c) => ({
+    id: c.id,
+    athena: `${c.athena.database}.${c.athena.table}`,
+    bigquery: `${c.bigquery.dataset}.${c.bigquery.table}`,
   }));
 }

@@ -9,11 +9,12 @@ import { sources as sourceList } from "../../config/sources";
 
 const sources = [...loadListOnly(sourceList)];
 
+import { bigquery } from "../../config/bigquery";
 import { AwsStack } from "../../stacks/aws-stack";
 import { GcpStack } from "../../stacks/gcp-stack";
 import { checkInBrowser, findChromium, inspectDom } from "./browser-check";
 import { dailyTime, describeSchedule } from "./cron";
-import { curatedFacts } from "./curated";
+import { checkFacts, curatedFacts } from "./curated";
 import { changedSections, designChangeLine } from "./diff";
 import { buildDocument } from "./generate";
 import type { DesignDocument } from "./model";
@@ -27,7 +28,9 @@ type Sources = typeof sources;
 const synthAws = (srcs: Sources) =>
   new TfStack(
     "dp-aws-dev",
-    JSON.parse(Testing.synth(new AwsStack(Testing.app(), "dp-aws-dev", { env: dev, sources: srcs }))),
+    JSON.parse(
+      Testing.synth(new AwsStack(Testing.app(), "dp-aws-dev", { env: dev, sources: srcs, bigquery })),
+    ),
   );
 let gcp: TfStack;
 let awsBase: TfStack;
@@ -129,6 +132,16 @@ describe("design document", () => {
     expect(section(doc, "data")).toMatch(
       /\| `daily_revenue` \| `daily_revenue` \| replace-partition \| `dt`, `currency` \|.*not null: orders/,
     );
+  });
+
+  it("lists each reconciliation check on the reconcile schedule, with its own alarms", () => {
+    const doc = buildDocument({ env: "dev", aws: awsBase, gcp, checks: checkFacts() }, "en");
+    const batches = section(doc, "batches");
+    expect(batches).toMatch(
+      /\| `orders` \| reconcile \| Schedule: 09:00 JST \/ 00:00 UTC .*\| Athena `raw\.demo_orders`, BigQuery `dwh\.orders` \|/,
+    );
+    expect(batches).toContain("`dp-dev-bq-reconcile-orders-failed`");
+    expect(batches).toContain("npm run ops -- run orders --env dev");
   });
 
   it("is Japanese by default with names left as they are", () => {

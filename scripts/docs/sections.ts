@@ -14,6 +14,15 @@ export interface DesignInput {
   gcp?: TfStack;
   /** Extra facts not in Terraform (curated table strategies/checks), keyed by table name. */
   curated?: CuratedFacts[];
+  /** Reconciliation checks, each run by the reconcile schedule. */
+  checks?: CheckFacts[];
+}
+
+/** A reconciliation check (config/bigquery.ts): what it compares. */
+export interface CheckFacts {
+  id: string;
+  athena: string;
+  bigquery: string;
 }
 
 export interface CuratedFacts {
@@ -267,6 +276,38 @@ export function batches(i: DesignInput, t: T): Batch[] {
       concurrency: "-",
       failure: "-",
       alarms: machine ? alarmsFor(aws, machine).map(code).join(", ") || "-" : "-",
+      rerun: rerunOf(c.id),
+    });
+  }
+  // Reconciliation checks: one row each, on the reconcile function's schedule (which runs them all).
+  const reconcileFn = aws
+    .ofType("aws_lambda_function")
+    .find((f) => str(f.attrs.function_name).includes("reconcile"));
+  const reconcileRow =
+    reconcileFn &&
+    rows.find((r) => r.runsOn.includes(str(reconcileFn.attrs.function_name)) && r.kind === "job");
+  for (const c of i.checks ?? []) {
+    const fn = str(reconcileFn?.attrs.function_name);
+    rows.push({
+      id: c.id,
+      kind: "reconcile",
+      trigger: reconcileRow?.trigger ?? "-",
+      dailyMinutes: reconcileRow?.dailyMinutes,
+      input: `Athena ${code(c.athena)}, BigQuery ${code(c.bigquery)}`,
+      output: "DynamoDB `reconcile#" + c.id + "`, S3 report, metrics",
+      dependsOn: "-",
+      runsOn: reconcileRow?.runsOn ?? "-",
+      timeoutSeconds: reconcileRow?.timeoutSeconds,
+      retries: reconcileRow?.retries ?? "-",
+      concurrency: reconcileRow?.concurrency ?? "-",
+      failure: reconcileRow?.failure ?? "-",
+      alarms:
+        aws
+          .ofType("aws_cloudwatch_metric_alarm")
+          .map((a) => str(a.attrs.alarm_name))
+          .filter((n) => fn && n.startsWith(`${fn}-${c.id}-`))
+          .map(code)
+          .join(", ") || "-",
       rerun: rerunOf(c.id),
     });
   }
