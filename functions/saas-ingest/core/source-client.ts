@@ -69,35 +69,13 @@ export class SourceClient {
    * redirects checked by the run's OriginPolicy, rate limits honoured, a new token once on a 401.
    */
   async getPage<T>(url: string, sink: PageSink<T>): Promise<PageResponse<T>> {
-    this.checkOrigin(url);
-    try {
-      await this.waitForRateLimit(url);
-      let refreshed = false;
-      for (;;) {
-        const req = await this.auth.apply(url, {});
-        try {
-          const res = await this.http.getPage(
-            req.url,
-            { headers: this.baseHeaders, credentials: req.headers, policy: this.policy },
-            sink,
-          );
-          this.observe(res.headers);
-          return res;
-        } catch (e) {
-          if (!refreshed && e instanceof SourceHttpError && e.status === 401 && (await this.auth.refresh())) {
-            refreshed = true;
-            this.authRefreshes++;
-            this.log?.warn("the source answered 401; fetched a new access token and retrying once", {
-              url: redact(url),
-            });
-            continue;
-          }
-          throw e;
-        }
-      }
-    } catch (e) {
-      throw this.redact(e);
-    }
+    return this.authorized(url, {}, (req) =>
+      this.http.getPage(
+        req.url,
+        { headers: this.baseHeaders, credentials: req.headers, policy: this.policy },
+        sink,
+      ),
+    );
   }
 
   private checkOrigin(url: string): void {
@@ -114,14 +92,26 @@ export class SourceClient {
   }
 
   async get(url: string): Promise<JsonResponse> {
+    return this.authorized(url, this.baseHeaders, (req) => this.http.getJson(req.url, req.headers));
+  }
+
+  /**
+   * What every request to the source shares: the origin check, rate limits, the auth scheme's
+   * credentials on `headers`, one retry with a new token on a 401, secrets redacted from errors.
+   */
+  private async authorized<R extends { headers: Headers }>(
+    url: string,
+    headers: Record<string, string>,
+    send: (req: Awaited<ReturnType<RequestAuth["apply"]>>) => Promise<R>,
+  ): Promise<R> {
     this.checkOrigin(url);
     try {
       await this.waitForRateLimit(url);
       let refreshed = false;
       for (;;) {
-        const req = await this.auth.apply(url, this.baseHeaders);
+        const req = await this.auth.apply(url, headers);
         try {
-          const res = await this.http.getJson(req.url, req.headers);
+          const res = await send(req);
           this.observe(res.headers);
           return res;
         } catch (e) {
