@@ -15,7 +15,7 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import { suppress } from "../../lib/suppress";
-import { FederatedRole, oidcTrust } from "../iam/federated-role";
+import { FederatedRole } from "../iam/federated-role";
 import { type PolicyStatement, policyDocument } from "../iam/policy";
 import {
   ciStateStatements,
