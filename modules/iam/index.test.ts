@@ -143,7 +143,7 @@ describe("ServiceRole", () => {
   });
 });
 
-describe("ServiceRole", () => {
+describe("ServiceRole trust and name", () => {
   it("trusts the service for the account, and refuses a name IAM would refuse and a non-service principal, naming both", () => {
     const { stack } = awsTestStack();
     new ServiceRole(stack, "ok", {
