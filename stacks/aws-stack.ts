@@ -76,6 +76,7 @@ export class AwsStack extends TerraformStack {
       accountId: aws.accountId,
       region: aws.region,
       services: ["logs", "sns", "cloudwatch", "events", "sqs"],
+      protection: env.protection,
     });
     this.monitoring = new Monitoring(this, "monitoring", {
       name,
@@ -106,6 +107,7 @@ export class AwsStack extends TerraformStack {
       athenaResultsExpiryDays: aws.dataLake.athenaResultsExpiryDays,
       iicsStaging: aws.dataLake.iicsStaging,
       forceDestroy: protection.allowForceDestroyData && aws.dataLake.forceDestroy,
+      protection: env.protection,
     });
     this.catalog = new Catalog(this, "catalog", {
       namePrefix: name.replace(/-/g, "_"),
