@@ -16,7 +16,7 @@ import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
 import { ServiceAccountIamMember } from "@cdktf/provider-google/lib/service-account-iam-member";
 import { type ITerraformDependable, TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
-import { suppress } from "../../policy/suppress";
+import { suppress } from "../../lib/suppress";
 import { CI_WORKFLOWS, jobWorkflowRef, MAIN_REF } from "../ci-identity/subjects";
 
 /** Predefined (never primitive) roles of the CI service accounts, project-wide by necessity. */
