@@ -148,7 +148,7 @@ export class AwsStack extends TerraformStack {
     this.settings = new SettingsTable(this, "settings", {
       tableName: settingsTableName,
       key: this.key,
-      deletionProtection: protection.deletionProtection,
+      protection: env.protection,
       configItems: Object.fromEntries([
         ...sources.map((s) => [`source#${s.id}`, s.settings] as const),
         // The runner reads each transform, its SQL included, from here (reviewed in the PR).

@@ -53,6 +53,7 @@ export class BootstrapStack extends TerraformStack {
       keyAlias: stateKeyAlias(env.prefix, env.name),
       lockTableName: state.lock === "dynamodb" ? state.dynamodbTable : undefined,
       noncurrentVersionExpiryDays: props.noncurrentVersionExpiryDays,
+      protection: env.protection,
     });
   }
 }
