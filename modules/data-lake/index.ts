@@ -13,7 +13,6 @@
  *
  * Grants go through the buckets (`lake.raw.grantRead(role, prefix)`): each also grants the key.
  */
-import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import { PropsValidator } from "../../lib/props";
 import type { Protection } from "../../lib/protection";
@@ -103,13 +102,6 @@ export class DataLake extends Construct {
     this.curated = data("curated");
     this.athenaResults = data("athena-results", { expirationDays: props.athenaResultsExpiryDays ?? 30 });
     if (props.iicsStaging) this.iicsStaging = data("iics-staging", { expirationDays: 30 });
-
-    for (const b of this.buckets) {
-      new TerraformOutput(this, `${b.node.id}_bucket`, {
-        value: b.bucketName,
-        description: `S3 bucket name (${b.node.id})`,
-      });
-    }
   }
 
   /** Every bucket of the lake, the access-log bucket included. */

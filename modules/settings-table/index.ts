@@ -12,7 +12,6 @@
  */
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import { DynamodbTableItem } from "@cdktf/provider-aws/lib/dynamodb-table-item";
-import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import { PropsValidator } from "../../lib/props";
 import { dataLifecycle, type Protection, protectionOf } from "../../lib/protection";
@@ -108,7 +107,6 @@ export class SettingsTable extends Construct {
         item: JSON.stringify(item),
       });
     }
-    new TerraformOutput(this, "table_name", { value: this.table.name, description: "Settings table name" });
   }
 
   /** Read settings items, and decrypt with the table's key. */

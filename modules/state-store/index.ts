@@ -10,7 +10,6 @@
  * The lock table keeps deletion protection on at every level (it holds the state digests).
  */
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
-import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import { PropsValidator } from "../../lib/props";
 import { dataLifecycle, type Protection } from "../../lib/protection";
@@ -87,14 +86,6 @@ export class StateStore extends Construct {
       ),
       protection: props.protection,
     });
-    new TerraformOutput(this, "state_bucket", {
-      value: this.bucket.bucketName,
-      description: "S3 bucket name of the remote state",
-    });
-    new TerraformOutput(this, "state_kms_key_arn", {
-      value: this.key.arn,
-      description: "ARN of the state KMS key",
-    });
     if (props.lockTableName) {
       this.lockTable = new DynamodbTable(this, "lock", {
         name: props.lockTableName,
@@ -105,10 +96,6 @@ export class StateStore extends Construct {
         serverSideEncryption: { enabled: true, kmsKeyArn: this.key.arn },
         deletionProtectionEnabled: true,
         lifecycle: dataLifecycle(props.protection),
-      });
-      new TerraformOutput(this, "lock_table", {
-        value: this.lockTable.name,
-        description: "DynamoDB lock table name",
       });
     }
   }
