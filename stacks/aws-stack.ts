@@ -26,6 +26,7 @@ import { SettingsTable } from "../modules/settings-table";
 import { Timestream } from "../modules/timestream";
 import { configureBackend } from "./backend";
 import { ingestRoleName, reconcileRoleName, stateKeyAlias } from "./names";
+import { AWS_OUTPUTS, declareOutputs } from "./outputs";
 import { awsProvider } from "./providers";
 
 export interface AwsStackProps {
@@ -299,5 +300,34 @@ export class AwsStack extends TerraformStack {
       this.lake.curated.grantReadWrite(this.agentHost.role);
       if (this.lake.iicsStaging) this.lake.iicsStaging.grantReadWrite(this.agentHost.role);
     }
+
+    declareOutputs(this, AWS_OUTPUTS, {
+      vpc_id: this.network.vpc.id,
+      private_subnet_ids: this.network.privateSubnetIds,
+      raw_bucket: this.lake.raw.bucketName,
+      curated_bucket: this.lake.curated.bucketName,
+      athena_results_bucket: this.lake.athenaResults.bucketName,
+      access_logs_bucket: this.lake.accessLogs.bucketName,
+      iics_staging_bucket: this.lake.iicsStaging?.bucketName,
+      raw_database: this.catalog.rawDatabase.name,
+      curated_database: this.catalog.curatedDatabase.name,
+      athena_workgroup: this.athena.workgroup.name,
+      settings_table: this.settings.table.name,
+      alarm_topic_arn: this.monitoring.topic.arn,
+      timestream_database: this.timestream?.database.databaseName,
+      timestream_table: this.timestream?.table.tableName,
+      ingest_function_name: this.ingest?.fn.functionName,
+      ingest_role_arn: this.ingest?.role.arn,
+      curate_state_machine_arn: this.curate?.stateMachine.arn,
+      curate_function_name: this.curate?.fn.functionName,
+      reconcile_function_name: this.reconcile?.fn.functionName,
+      reconcile_role_arn: this.reconcile?.role.arn,
+      ci_plan_role_arn: this.ci.planRole.arn,
+      ci_apply_role_arn: this.ci.applyRole.arn,
+      agent_instance_id: this.agentHost?.instance.id,
+      agent_start_session: this.agentHost
+        ? `aws ssm start-session --target ${this.agentHost.instance.id} --region ${aws.region}`
+        : undefined,
+    });
   }
 }

@@ -3,7 +3,6 @@
  * with SSE-KMS, a per-query bytes-scanned cutoff, CloudWatch metrics on.
  */
 import { AthenaWorkgroup } from "@cdktf/provider-aws/lib/athena-workgroup";
-import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import type { IGrantable } from "../iam/service-role";
 import type { KmsKey } from "../kms-key";
@@ -49,10 +48,6 @@ export class Athena extends Construct {
           aclConfiguration: { s3AclOption: "BUCKET_OWNER_FULL_CONTROL" },
         },
       },
-    });
-    new TerraformOutput(this, "workgroup_name", {
-      value: this.workgroup.name,
-      description: "Athena workgroup name",
     });
   }
 

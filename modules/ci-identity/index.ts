@@ -12,11 +12,10 @@
 import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
-import { suppress } from "../../policy/suppress";
+import { suppress } from "../../lib/suppress";
+import { FederatedRole } from "../iam/federated-role";
 import { type PolicyStatement, policyDocument } from "../iam/policy";
-import { ServiceRole } from "../iam/service-role";
 import {
   ciStateStatements,
   STATE_BUCKET_ADMIN,
@@ -50,37 +49,13 @@ export interface CiIdentityProps {
   readonly settingsTableName?: string;
 }
 
-/** Trust of GitHub's OIDC provider for exactly these `sub` values (StringLike only if one has a `*`). */
-export function githubTrust(accountId: string, subjects: string[]): string {
-  const op = subjects.some((s) => s.includes("*")) ? "StringLike" : "StringEquals";
-  return policyDocument([
-    {
-      Effect: "Allow",
-      Principal: { Federated: `arn:aws:iam::${accountId}:oidc-provider/${GITHUB_OIDC_HOST}` },
-      Action: "sts:AssumeRoleWithWebIdentity",
-      Condition:
-        op === "StringEquals"
-          ? {
-              StringEquals: {
-                [`${GITHUB_OIDC_HOST}:aud`]: "sts.amazonaws.com",
-                [`${GITHUB_OIDC_HOST}:sub`]: subjects,
-              },
-            }
-          : {
-              StringEquals: { [`${GITHUB_OIDC_HOST}:aud`]: "sts.amazonaws.com" },
-              StringLike: { [`${GITHUB_OIDC_HOST}:sub`]: subjects },
-            },
-    },
-  ]);
-}
-
 /** ARN of the permissions boundary every role of the environment's AWS stack carries. */
 export const boundaryArn = (accountId: string, name: string) =>
   `arn:aws:iam::${accountId}:policy/${name}-boundary`;
 
 export class CiIdentity extends Construct {
-  readonly planRole: ServiceRole;
-  readonly applyRole: ServiceRole;
+  readonly planRole: FederatedRole;
+  readonly applyRole: FederatedRole;
   readonly boundary: IamPolicy;
 
   constructor(scope: Construct, id: string, props: CiIdentityProps) {
@@ -104,19 +79,19 @@ export class CiIdentity extends Construct {
       "AWS-IAM-NO-SERVICE-WILDCARD",
       "A permissions boundary is a ceiling and grants nothing by itself; each role's own policy is narrow",
     );
-    this.planRole = new ServiceRole(this, "plan", {
+    this.planRole = new FederatedRole(this, "plan", {
       name: `${name}-ci-plan`,
-      service: GITHUB_OIDC_HOST,
       accountId,
-      assumeRolePolicy: githubTrust(accountId, planSubjects(props.repository)),
+      issuer: GITHUB_OIDC_HOST,
+      subjects: planSubjects(props.repository),
       managedPolicyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess"],
     });
     this.planRole.addToPolicy(...planDenies(props));
-    this.applyRole = new ServiceRole(this, "apply", {
+    this.applyRole = new FederatedRole(this, "apply", {
       name: `${name}-ci-apply`,
-      service: GITHUB_OIDC_HOST,
       accountId,
-      assumeRolePolicy: githubTrust(accountId, [applySubject(props.repository, props.environment)]),
+      issuer: GITHUB_OIDC_HOST,
+      subjects: [applySubject(props.repository, props.environment)],
     });
     const applyScope = new IamRolePolicy(this, "apply-scope", {
       role: this.applyRole.role.id,
@@ -133,14 +108,6 @@ export class CiIdentity extends Construct {
       this.planRole.addToPolicy(...ciStateStatements(props.state, "plan"));
       this.applyRole.addToPolicy(...ciStateStatements(props.state, "apply"));
     }
-    new TerraformOutput(this, "plan_role_arn", {
-      value: this.planRole.arn,
-      description: "Repository variable AWS_PLAN_ROLE_ARN_<ENV> (set by the GitHub stack)",
-    });
-    new TerraformOutput(this, "apply_role_arn", {
-      value: this.applyRole.arn,
-      description: "Repository variable AWS_APPLY_ROLE_ARN_<ENV> (set by the GitHub stack)",
-    });
   }
 }
 

@@ -22,7 +22,7 @@ import { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedule";
 import { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
-import { AssetType, TerraformAsset, TerraformOutput } from "cdktf";
+import { AssetType, TerraformAsset } from "cdktf";
 import { Construct } from "constructs";
 import type { Bundle } from "../../functions/build";
 import type { Athena } from "../athena";
@@ -364,14 +364,6 @@ export class Curate extends Construct {
     }
 
     this.addAlarms(props.monitoring, smName, props.transforms);
-    new TerraformOutput(this, "state_machine_arn", {
-      value: this.stateMachine.arn,
-      description: 'Curate state machine: start it with {"transform": "<id>", "runDate": "YYYY-MM-DD"}',
-    });
-    new TerraformOutput(this, "function_name", {
-      value: this.fn.functionName,
-      description: 'Curate Lambda: invoke with {"transform", "runDate"} to start a manual run',
-    });
   }
 
   private addAlarms(m: Monitoring, name: string, transforms: ReadonlyArray<CurateTransform>) {

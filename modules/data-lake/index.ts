@@ -3,7 +3,6 @@
  * (SSE-S3: server access log delivery requires it) and optionally iics-staging. Every bucket gets
  * the SecureBucket defaults and logs to the access-log bucket under its own prefix.
  */
-import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import type { KmsKey } from "../kms-key";
 import { SecureBucket } from "../secure-bucket";
@@ -68,18 +67,5 @@ export class DataLake extends Construct {
     this.curated = data("curated");
     this.athenaResults = data("athena-results", { expirationDays: props.athenaResultsExpiryDays ?? 30 });
     if (props.iicsStaging) this.iicsStaging = data("iics-staging", { expirationDays: 30 });
-
-    for (const b of [
-      this.raw,
-      this.curated,
-      this.athenaResults,
-      this.accessLogs,
-      ...(this.iicsStaging ? [this.iicsStaging] : []),
-    ]) {
-      new TerraformOutput(this, `${b.node.id}_bucket`, {
-        value: b.bucketName,
-        description: `S3 bucket name (${b.node.id})`,
-      });
-    }
   }
 }

@@ -1,5 +1,6 @@
 import { Testing } from "cdktf";
 import { awsTestStack } from "../../test/helpers/stack";
+import { FederatedRole } from "./federated-role";
 import { collapseCovered, mergeStatements } from "./merge";
 import { policyDocument } from "./policy";
 import { packStatements, ServiceRole } from "./service-role";
@@ -139,5 +140,106 @@ describe("ServiceRole", () => {
         .map((x) => x.Resource),
     ).toEqual([["r".repeat(60)], ["s".repeat(60)], ["t".repeat(60)]]);
     expect(packStatements([st(10), st(10), st(10)], 220).map((d) => d.length)).toEqual([3]);
+  });
+});
+
+describe("ServiceRole trust and name", () => {
+  it("trusts the service for the account, and refuses a name IAM would refuse and a non-service principal, naming both", () => {
+    const { stack } = awsTestStack();
+    new ServiceRole(stack, "ok", {
+      name: "dp-dev-fn",
+      service: "lambda.amazonaws.com",
+      accountId: "111111111111",
+    });
+    const role = Object.values<any>(JSON.parse(Testing.synth(stack)).resource.aws_iam_role)[0];
+    expect(JSON.parse(role.assume_role_policy).Statement[0]).toEqual({
+      Effect: "Allow",
+      Principal: { Service: "lambda.amazonaws.com" },
+      Action: "sts:AssumeRole",
+      Condition: { StringEquals: { "aws:SourceAccount": "111111111111" } },
+    });
+    expect(
+      () =>
+        new ServiceRole(awsTestStack().stack, "bad", {
+          name: `r${"x".repeat(64)}`,
+          service: "token.actions.githubusercontent.com",
+          accountId: "111111111111",
+        }),
+    ).toThrow(
+      /ServiceRole bad: name: an IAM role name has 1 to 64 characters \(got 65: "rx+"\); service: a service principal such as "lambda.amazonaws.com" \(got "token.actions.githubusercontent.com"\)/,
+    );
+  });
+});
+
+describe("FederatedRole", () => {
+  const issuer = "token.actions.githubusercontent.com";
+  const trustOf = (subjects: string[], audience?: string) => {
+    const { stack } = awsTestStack();
+    const r = new FederatedRole(stack, "ci", {
+      name: "dp-dev-ci",
+      accountId: "111111111111",
+      issuer,
+      subjects,
+      audience,
+    });
+    r.addToPolicy({ Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::b/*" });
+    const json = JSON.parse(Testing.synth(stack));
+    const role = Object.values<any>(json.resource.aws_iam_role)[0];
+    return { trust: JSON.parse(role.assume_role_policy).Statement, json };
+  };
+
+  it("trusts the OIDC provider as Federated principal with exact subjects and the default audience", () => {
+    const { trust, json } = trustOf(["repo:o/r:environment:dev"]);
+    expect(trust).toEqual([
+      {
+        Effect: "Allow",
+        Principal: { Federated: `arn:aws:iam::111111111111:oidc-provider/${issuer}` },
+        Action: "sts:AssumeRoleWithWebIdentity",
+        Condition: {
+          StringEquals: {
+            [`${issuer}:aud`]: "sts.amazonaws.com",
+            [`${issuer}:sub`]: ["repo:o/r:environment:dev"],
+          },
+        },
+      },
+    ]);
+    // No meaningless service principal anywhere in the trust.
+    expect(JSON.stringify(trust)).not.toContain('"Service"');
+    // Grants land in its inline policy like any role's.
+    const inline = Object.values<any>(json.resource.aws_iam_role_policy)[0].policy;
+    expect(JSON.parse(inline).Statement[0].Action).toBe("s3:GetObject");
+  });
+
+  it("uses StringLike for the subjects only when one has a wildcard, and keeps the audience exact", () => {
+    const { trust } = trustOf(
+      ["repo:o/r:pull_request:job_workflow_ref:o/r/.github/workflows/plan.yml@refs/pull/*/merge"],
+      "custom",
+    );
+    expect(trust[0].Condition).toEqual({
+      StringEquals: { [`${issuer}:aud`]: "custom" },
+      StringLike: {
+        [`${issuer}:sub`]: [
+          "repo:o/r:pull_request:job_workflow_ref:o/r/.github/workflows/plan.yml@refs/pull/*/merge",
+        ],
+      },
+    });
+  });
+
+  it("refuses no subjects, a subject admitting every token, an issuer with a scheme and an empty audience, all at once", () => {
+    const make = () =>
+      new FederatedRole(awsTestStack().stack, "ci", {
+        name: "dp-dev-ci",
+        accountId: "111111111111",
+        issuer: "https://token.actions.githubusercontent.com",
+        subjects: ["*"],
+        audience: "",
+      });
+    expect(make).toThrow(
+      'FederatedRole ci: issuer: a host (and path) without scheme, e.g. "token.actions.githubusercontent.com" (got "https://token.actions.githubusercontent.com"); subjects: "*" admits every token of the issuer; name the repository and workflow; audience: must not be empty (got "")',
+    );
+    expect(
+      () =>
+        new FederatedRole(awsTestStack().stack, "none", { name: "n", accountId: "1", issuer, subjects: [] }),
+    ).toThrow("FederatedRole none: subjects: at least one subject (got none)");
   });
 });

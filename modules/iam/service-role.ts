@@ -1,74 +1,18 @@
-/**
- * An IAM role that collects the statements granted to it (by `grant*` methods of data constructs)
- * into an inline policy, rendered at synth. Nobody writes IAM JSON by hand for a workload.
- *
- * Statements are merged (modules/iam/merge.ts). When they still do not fit IAM's 10,240-character
- * budget for a role's inline policies (counted with references at their longest), the rest
- * overflows into customer managed policies of up to 6,144 characters each, attached to the role:
- * grants never fail at apply because a role has many sources.
- */
-import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
-import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
-import { Aspects, Lazy } from "cdktf";
-// cdktf's own resolver (what synth uses): turns tokens into `${type.name.attr}` references.
-import { resolve } from "cdktf/lib/_tokens";
-import { Construct } from "constructs";
-import { maxPolicyLength } from "../../lib/policy-size";
-import { mergeStatements } from "./merge";
-import { type PolicyStatement, policyDocument, serviceTrust } from "./policy";
+/** An IAM role an AWS service assumes (Lambda, Scheduler, Step Functions, EC2…), with grants. */
+import type { Construct } from "constructs";
+import { serviceTrust } from "./policy";
+import { GrantRole, roleNameProblems } from "./role";
 
-/** IAM: aggregate inline policy characters per role, and per managed policy. */
-export const INLINE_POLICY_BUDGET = 10_240;
-export const MANAGED_POLICY_BUDGET = 6_144;
-/** `{"Version":"2012-10-17","Statement":[]}` */
-const DOCUMENT_OVERHEAD = 40;
-
-/** A statement too large for `max` split into statements over slices of its resources. */
-function splitResources(
-  s: PolicyStatement,
-  max: number,
-  render: (s: PolicyStatement) => string,
-): PolicyStatement[] {
-  const resources = s.Resource === undefined ? [] : [s.Resource].flat();
-  if (resources.length < 2 || maxPolicyLength(render(s)) <= max) return [s];
-  const half = Math.ceil(resources.length / 2);
-  return [
-    ...splitResources({ ...s, Resource: resources.slice(0, half) }, max, render),
-    ...splitResources({ ...s, Resource: resources.slice(half) }, max, render),
-  ];
-}
-
-/**
- * Packs statements into documents of at most `budget` characters (upper bound), in order.
- * A single statement larger than a budget gets a document of its own (the limit rules report it).
- */
-export function packStatements(
-  statements: PolicyStatement[],
-  budget: number,
-  /** Renders a statement with its tokens as Terraform references. @default JSON.stringify */
-  render: (s: PolicyStatement) => string = (s) => JSON.stringify(s),
-): PolicyStatement[][] {
-  const docs: PolicyStatement[][] = [];
-  let current: PolicyStatement[] = [];
-  let size = DOCUMENT_OVERHEAD;
-  for (const s of statements.flatMap((st) => splitResources(st, budget - DOCUMENT_OVERHEAD - 1, render))) {
-    const len = maxPolicyLength(render(s)) + 1;
-    if (current.length > 0 && size + len > budget) {
-      docs.push(current);
-      current = [];
-      size = DOCUMENT_OVERHEAD;
-    }
-    current.push(s);
-    size += len;
-  }
-  if (current.length > 0) docs.push(current);
-  return docs;
-}
+export {
+  GrantRole,
+  type IGrantable,
+  INLINE_POLICY_BUDGET,
+  MANAGED_POLICY_BUDGET,
+  packStatements,
+} from "./role";
 
 export interface ServiceRoleProps {
-  /** Role name. */
+  /** Role name (at most 64 characters). */
   readonly name: string;
   /** Service principal allowed to assume the role, e.g. `ec2.amazonaws.com`. */
   readonly service: string;
@@ -76,84 +20,26 @@ export interface ServiceRoleProps {
   readonly accountId: string;
   /** AWS managed policy ARNs to attach. @default - none */
   readonly managedPolicyArns?: string[];
-  /** Trust policy override (e.g. a trust without SourceAccount for EC2). @default - service trust */
+  /**
+   * Trust policy override (e.g. a trust without SourceAccount for EC2). For an identity
+   * provider (OIDC, SAML) use `FederatedRole` instead. @default - service trust of `service`
+   */
   readonly assumeRolePolicy?: string;
 }
 
-/** Anything that can receive IAM statements. */
-export interface IGrantable {
-  addToPolicy(...statements: PolicyStatement[]): void;
-}
-
-export class ServiceRole extends Construct implements IGrantable {
-  readonly role: IamRole;
-  /** One attachment per managed policy ARN, in the order given. */
-  readonly managedAttachments: IamRolePolicyAttachment[];
-  /** Customer managed policies holding grants that did not fit inline (created at synth). */
-  readonly overflowPolicies: IamPolicy[] = [];
-  private readonly statements: PolicyStatement[] = [];
-  private inline?: PolicyStatement[];
-
+export class ServiceRole extends GrantRole {
   constructor(scope: Construct, id: string, props: ServiceRoleProps) {
-    super(scope, id);
-    this.role = new IamRole(this, "role", {
+    const problems = [
+      ...roleNameProblems("name", props.name),
+      ...(/^[a-z0-9.-]+\.amazonaws\.com(\.cn)?$/.test(props.service)
+        ? []
+        : [`service: a service principal such as "lambda.amazonaws.com" (got "${props.service}")`]),
+    ];
+    if (problems.length > 0) throw new Error(`ServiceRole ${id}: ${problems.join("; ")}`);
+    super(scope, id, {
       name: props.name,
       assumeRolePolicy: props.assumeRolePolicy ?? serviceTrust(props.service, props.accountId),
+      managedPolicyArns: props.managedPolicyArns,
     });
-    this.managedAttachments = (props.managedPolicyArns ?? []).map(
-      (arn, i) => new IamRolePolicyAttachment(this, `managed-${i}`, { role: this.role.name, policyArn: arn }),
-    );
-    new IamRolePolicy(this, "grants", {
-      role: this.role.id,
-      name: "grants",
-      policy: Lazy.stringValue({
-        produce: () => {
-          const inline = this.inline ?? this.split();
-          return policyDocument(
-            inline.length > 0
-              ? inline
-              : [{ Effect: "Deny", Action: "*", Resource: "*", Sid: "NothingGranted" }],
-          );
-        },
-      }),
-    });
-    // Before synth resolves anything: split the grants and create the overflow policies they need.
-    Aspects.of(this).add({ visit: (node) => (node === this ? void this.split() : undefined) });
-  }
-
-  addToPolicy(...statements: PolicyStatement[]): void {
-    if (this.inline) throw new Error(`${this.node.path}: grant after the role's policies were rendered`);
-    this.statements.push(...statements);
-  }
-
-  /** Merged statements that fit inline; the rest into managed policies (once). */
-  private split(): PolicyStatement[] {
-    if (this.inline) return this.inline;
-    const merged = mergeStatements(this.statements);
-    const render = (st: PolicyStatement) => JSON.stringify(resolve(this, st));
-    const [first, ...rest] = packStatements(merged, INLINE_POLICY_BUDGET, render);
-    this.inline = first ?? [];
-    const overflow = packStatements(rest.flat(), MANAGED_POLICY_BUDGET, render);
-    overflow.forEach((statements, i) => {
-      const policy = new IamPolicy(this, `overflow-${i}`, {
-        name: `${this.role.name}-grants-${i + 1}`,
-        description: `Grants of role ${this.node.id} that exceed its inline policy budget (part ${i + 1})`,
-        policy: policyDocument(statements),
-      });
-      new IamRolePolicyAttachment(this, `overflow-${i}-attachment`, {
-        role: this.role.name,
-        policyArn: policy.arn,
-      });
-      this.overflowPolicies.push(policy);
-    });
-    return this.inline;
-  }
-
-  get arn(): string {
-    return this.role.arn;
-  }
-
-  get name(): string {
-    return this.role.name;
   }
 }

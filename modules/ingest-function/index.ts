@@ -10,7 +10,7 @@ import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaFunctionEventInvokeConfig } from "@cdktf/provider-aws/lib/lambda-function-event-invoke-config";
 import { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedule";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
-import { AssetType, TerraformAsset, TerraformOutput } from "cdktf";
+import { AssetType, TerraformAsset } from "cdktf";
 import { Construct } from "constructs";
 import type { Bundle } from "../../functions/build";
 import type { SourceSettings } from "../../functions/saas-ingest/core/settings";
@@ -203,14 +203,6 @@ export class IngestFunction extends Construct {
       });
     }
     this.addAlarms(props.monitoring, props.functionName, scheduled);
-    new TerraformOutput(this, "function_name", {
-      value: this.fn.functionName,
-      description: "Ingestion Lambda name",
-    });
-    new TerraformOutput(this, "role_arn", {
-      value: role.arn,
-      description: "Ingestion Lambda role ARN (trusted by the GCP WIF aws provider)",
-    });
   }
 
   private addAlarms(m: Monitoring, name: string, scheduled: ReadonlyArray<IngestSource>) {

@@ -16,7 +16,7 @@ import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaFunctionEventInvokeConfig } from "@cdktf/provider-aws/lib/lambda-function-event-invoke-config";
 import { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedule";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
-import { AssetType, TerraformAsset, TerraformOutput } from "cdktf";
+import { AssetType, TerraformAsset } from "cdktf";
 import { Construct } from "constructs";
 import { externalAccountConfig } from "../../functions/bq-reconcile/core/credential-config";
 import type { Bundle } from "../../functions/build";
@@ -202,14 +202,6 @@ export class ReconcileFunction extends Construct {
       },
     });
     this.addAlarms(props.monitoring, props.functionName, props.checkIds);
-    new TerraformOutput(this, "function_name", {
-      value: this.fn.functionName,
-      description: "Reconcile Lambda name",
-    });
-    new TerraformOutput(this, "role_arn", {
-      value: role.arn,
-      description: "Reconcile Lambda role ARN (the only AWS principal the GCP WIF aws provider admits)",
-    });
   }
 
   private addAlarms(m: Monitoring, name: string, checkIds: ReadonlyArray<string>) {

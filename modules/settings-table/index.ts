@@ -6,7 +6,6 @@
  */
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import { DynamodbTableItem } from "@cdktf/provider-aws/lib/dynamodb-table-item";
-import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import type { IGrantable } from "../iam/service-role";
 import type { KmsKey } from "../kms-key";
@@ -55,7 +54,6 @@ export class SettingsTable extends Construct {
         item: JSON.stringify(item),
       });
     }
-    new TerraformOutput(this, "table_name", { value: this.table.name, description: "Settings table name" });
   }
 
   /** Read settings items (and the key). */

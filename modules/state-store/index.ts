@@ -7,7 +7,6 @@
  * With Terraform >= 1.10 the S3 backend locks with a lockfile (`use_lockfile`) in the same bucket.
  */
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
-import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import { KmsKey } from "../kms-key";
 import { SecureBucket } from "../secure-bucket";
@@ -60,14 +59,6 @@ export class StateStore extends Construct {
         props.prefix,
       ),
     });
-    new TerraformOutput(this, "state_bucket", {
-      value: this.bucket.bucketName,
-      description: "S3 bucket name of the remote state",
-    });
-    new TerraformOutput(this, "state_kms_key_arn", {
-      value: this.key.arn,
-      description: "ARN of the state KMS key",
-    });
     if (props.lockTableName) {
       this.lockTable = new DynamodbTable(this, "lock", {
         name: props.lockTableName,
@@ -77,10 +68,6 @@ export class StateStore extends Construct {
         pointInTimeRecovery: { enabled: true },
         serverSideEncryption: { enabled: true, kmsKeyArn: this.key.arn },
         deletionProtectionEnabled: true,
-      });
-      new TerraformOutput(this, "lock_table", {
-        value: this.lockTable.name,
-        description: "DynamoDB lock table name",
       });
     }
   }

@@ -6,7 +6,6 @@
 
 import { TimestreamwriteDatabase } from "@cdktf/provider-aws/lib/timestreamwrite-database";
 import { TimestreamwriteTable } from "@cdktf/provider-aws/lib/timestreamwrite-table";
-import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import type { IGrantable } from "../iam/service-role";
 import type { KmsKey } from "../kms-key";
@@ -40,14 +39,6 @@ export class Timestream extends Construct {
         magneticStoreRetentionPeriodInDays: props.magneticRetentionDays ?? 365,
       },
       magneticStoreWriteProperties: { enableMagneticStoreWrites: true },
-    });
-    new TerraformOutput(this, "database_name", {
-      value: this.database.databaseName,
-      description: "Timestream database",
-    });
-    new TerraformOutput(this, "table_name", {
-      value: this.table.tableName,
-      description: "Timestream table for run metrics",
     });
   }
 
