@@ -8,7 +8,11 @@ import { toAttributeValue } from "./settings-table/marshal";
 describe("module validation", () => {
   it("Athena refuses a scan cutoff below Athena's 10 MB minimum", () => {
     const { stack, key } = awsTestStack();
-    const results = new SecureBucket(stack, "r", { bucketName: "results-x", accountId: "1", kmsKey: key });
+    const results = new SecureBucket(stack, "r", {
+      bucketName: "results-x",
+      accountId: "111111111111",
+      kmsKey: key,
+    });
     expect(
       () =>
         new Athena(stack, "wg", {

@@ -77,6 +77,7 @@ export class AwsStack extends TerraformStack {
       accountId: aws.accountId,
       region: aws.region,
       services: ["logs", "sns", "cloudwatch", "events", "sqs"],
+      protection: env.protection,
     });
     this.monitoring = new Monitoring(this, "monitoring", {
       name,
@@ -107,6 +108,7 @@ export class AwsStack extends TerraformStack {
       athenaResultsExpiryDays: aws.dataLake.athenaResultsExpiryDays,
       iicsStaging: aws.dataLake.iicsStaging,
       forceDestroy: protection.allowForceDestroyData && aws.dataLake.forceDestroy,
+      protection: env.protection,
     });
     this.catalog = new Catalog(this, "catalog", {
       namePrefix: name.replace(/-/g, "_"),
@@ -147,7 +149,7 @@ export class AwsStack extends TerraformStack {
     this.settings = new SettingsTable(this, "settings", {
       tableName: settingsTableName,
       key: this.key,
-      deletionProtection: protection.deletionProtection,
+      protection: env.protection,
       configItems: Object.fromEntries([
         ...sources.map((s) => [`source#${s.id}`, s.settings] as const),
         // The runner reads each transform, its SQL included, from here (reviewed in the PR).

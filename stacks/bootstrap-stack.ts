@@ -54,6 +54,7 @@ export class BootstrapStack extends TerraformStack {
       keyAlias: stateKeyAlias(env.prefix, env.name),
       lockTableName: state.lock === "dynamodb" ? state.dynamodbTable : undefined,
       noncurrentVersionExpiryDays: props.noncurrentVersionExpiryDays,
+      protection: env.protection,
     });
     declareOutputs(this, BOOTSTRAP_OUTPUTS, {
       state_bucket: this.store.bucket.bucketName,
