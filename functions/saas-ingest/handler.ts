@@ -10,6 +10,7 @@
 
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
+import { COMMON_ENV, INGEST_ENV } from "../shared/contracts";
 import { boolEnv, intEnv, requiredEnv } from "../shared/env";
 import { StorageError } from "../shared/errors";
 import { EventBridgeAnnouncer } from "../shared/events";
@@ -41,8 +42,8 @@ function sdkClients() {
 }
 
 export async function handler(event: IngestEvent, context: LambdaContextLike): Promise<RunSummary> {
-  const table = requiredEnv("CONFIG_TABLE_NAME");
-  const bucket = requiredEnv("RAW_BUCKET_NAME");
+  const table = requiredEnv(COMMON_ENV.configTable);
+  const bucket = requiredEnv(INGEST_ENV.rawBucket);
   const { s3, ddb, secrets } = sdkClients();
   // Leave 5 s to clean up after the last request.
   const deadline = Date.now() + context.getRemainingTimeInMillis() - 5_000;
@@ -54,8 +55,8 @@ export async function handler(event: IngestEvent, context: LambdaContextLike): P
     objects: new S3ObjectStore(bucket, s3),
     secrets,
     http: new HttpClient({
-      maxAttempts: intEnv("HTTP_MAX_ATTEMPTS", 5, 1),
-      baseDelayMs: intEnv("HTTP_RETRY_BASE_DELAY_MS", 1000, 0),
+      maxAttempts: intEnv(INGEST_ENV.httpMaxAttempts, 5, 1),
+      baseDelayMs: intEnv(INGEST_ENV.httpRetryBaseDelayMs, 1000, 0),
       maxDelayMs: 16_000,
       maxRetryAfterMs: intEnv("HTTP_MAX_RETRY_AFTER_MS", 60_000, 0),
       timeoutMs: 30_000,
@@ -74,7 +75,9 @@ export async function handler(event: IngestEvent, context: LambdaContextLike): P
     gzipLevel: intEnv("OUTPUT_GZIP_LEVEL", 1, 1, 9),
     allowHttpLoopback: boolEnv("ALLOW_HTTP_LOOPBACK", false),
     // Set by Terraform; unset locally (no EventBridge stand-in), where nothing is announced.
-    announcer: process.env.EVENT_BUS_NAME ? new EventBridgeAnnouncer(process.env.EVENT_BUS_NAME) : undefined,
+    announcer: process.env[INGEST_ENV.eventBus]
+      ? new EventBridgeAnnouncer(process.env[INGEST_ENV.eventBus] as string)
+      : undefined,
   });
   // The data is committed; failing the invocation raises the errors alarm and the async retry
   // runs (and announces) again, so curate is never silently left out.
