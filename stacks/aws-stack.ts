@@ -135,6 +135,7 @@ export class AwsStack extends TerraformStack {
         key: this.key,
         memoryRetentionHours: aws.timestream.memoryRetentionHours,
         magneticRetentionDays: aws.timestream.magneticRetentionDays,
+        protection: env.protection,
       });
     }
     // Reconcile checks resolved to this environment's Glue databases and BigQuery datasets.

@@ -149,7 +149,7 @@ export class Curate extends Construct {
     );
     props.athenaResultsBucket.grantRead(fnRole, "results");
     props.settings.grantReadWrite(fnRole);
-    props.timestream?.grantWrite(fnRole, key);
+    props.timestream?.grantWrite(fnRole);
     key.grantEncryptDecrypt(fnRole);
 
     this.fn = new LambdaFunction(this, "function", {

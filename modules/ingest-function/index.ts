@@ -117,7 +117,7 @@ export class IngestFunction extends Construct {
         ),
       });
     }
-    props.timestream?.grantWrite(role, key);
+    props.timestream?.grantWrite(role);
     if (props.eventBusName) {
       role.addToPolicy({
         Effect: "Allow",
