@@ -113,8 +113,10 @@ export class AwsStack extends TerraformStack {
     this.catalog = new Catalog(this, "catalog", {
       namePrefix: name.replace(/-/g, "_"),
       accountId: aws.accountId,
+      region: aws.region,
       key: this.key,
-      rawBucketName: this.lake.raw.bucketName,
+      rawBucket: this.lake.raw,
+      protection: env.protection,
       sources: sources.map((s) => ({
         id: s.id,
         prefix: s.settings.target.prefix,
@@ -127,7 +129,7 @@ export class AwsStack extends TerraformStack {
       resultsBucket: this.lake.athenaResults,
       key: this.key,
       bytesScannedCutoffPerQuery: aws.athena.bytesScannedCutoffPerQuery,
-      forceDestroy: protection.athenaForceDestroy,
+      protection: env.protection,
     });
     if (aws.timestream.enabled) {
       this.timestream = new Timestream(this, "timestream", {
