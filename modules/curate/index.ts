@@ -109,7 +109,7 @@ export class Curate extends Construct {
       this.tables[t.id] = new CuratedTable(this, `table-${t.id}`, {
         databaseName: props.curatedDatabase,
         tableName: t.table,
-        bucketName: props.curatedBucket.bucketName,
+        bucket: props.curatedBucket,
         columns: t.target.columns,
         description: `Curated by transform ${t.id} (transforms/${t.id}.sql)`,
       });
