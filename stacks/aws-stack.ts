@@ -178,6 +178,7 @@ export class AwsStack extends TerraformStack {
         timeoutSeconds: aws.ingest.timeoutSeconds,
         reservedConcurrency: aws.ingest.reservedConcurrency,
         heapMb: aws.ingest.heapMb,
+        tuning: aws.ingest.tuning,
         logRetentionDays: aws.logRetentionDays,
         eventBusName: "default",
       });

@@ -14,6 +14,7 @@ import { AssetType, TerraformAsset } from "cdktf";
 import { Construct } from "constructs";
 import type { Bundle } from "../../functions/build";
 import type { SourceSettings } from "../../functions/saas-ingest/core/settings";
+import { type IngestTuning, ingestTuningEnv } from "../../functions/saas-ingest/tuning";
 import { ServiceRole } from "../iam/service-role";
 import type { KmsKey } from "../kms-key";
 import type { Monitoring } from "../monitoring";
@@ -52,6 +53,8 @@ export interface IngestFunctionProps {
   readonly logRetentionDays?: number;
   /** EventBridge bus the function announces each publish on (functions/shared/events.ts). @default - none */
   readonly eventBusName?: string;
+  /** Retries, timeouts, output files (set as environment variables). @default - INGEST_TUNING's defaults */
+  readonly tuning?: Partial<IngestTuning>;
 }
 
 /** The newest Node.js runtime hashicorp/aws 5.100.0 accepts. */
@@ -158,8 +161,7 @@ export class IngestFunction extends Construct {
               }
             : {}),
           ...(props.eventBusName ? { EVENT_BUS_NAME: props.eventBusName } : {}),
-          HTTP_MAX_ATTEMPTS: "5",
-          HTTP_RETRY_BASE_DELAY_MS: "1000",
+          ...ingestTuningEnv(props.tuning),
           NODE_OPTIONS: `--enable-source-maps --max-old-space-size=${props.heapMb ?? 128}`,
           POWERTOOLS_SERVICE_NAME: "saas-ingest",
           POWERTOOLS_METRICS_NAMESPACE: "DataPlatform/Ingest",

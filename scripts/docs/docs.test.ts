@@ -2,14 +2,15 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Testing } from "cdktf";
-import { loadListOnly } from "../../config";
+import { loadAppConfig, loadListOnly } from "../../config";
 import { environments } from "../../config/environments";
 import { loadEnvironments } from "../../config/load";
 import { sources as sourceList } from "../../config/sources";
 
 const sources = [...loadListOnly(sourceList)];
 
-import { bigquery } from "../../config/bigquery";
+const { bigquery } = loadAppConfig({}).lists;
+
 import { AwsStack } from "../../stacks/aws-stack";
 import { GcpStack } from "../../stacks/gcp-stack";
 import { checkInBrowser, findChromium, inspectDom } from "./browser-check";
