@@ -25,11 +25,8 @@ async function main() {
     import("./stacks/github-stack"),
     import("./stacks/names"),
   ]);
-  // These validate at import (their own loaders): imported here so a mistake is reported, not thrown.
-  const [{ bigquery }, { transformSpecs }] = await Promise.all([
-    import("./config/bigquery"),
-    import("./config/transforms-load"),
-  ]);
+  const { transformSpecs } = await import("./config/transforms-load");
+  const { bigquery } = lists;
   const transforms = transformSpecs(lists.transforms as readonly TransformConfig[]);
   const { awsStackName, bootstrapStackName, gcpStackName, githubStackName } = names;
   const app = new App(synthOptions());

@@ -2,7 +2,6 @@
  * Validation of the BigQuery declaration (`config/bigquery.ts`), the one Athena → BigQuery type
  * mapping, and the hook that turns curated tables declared "loaded to BigQuery" into target tables.
  */
-import type { z } from "zod";
 import type { ResolvedCheck } from "../functions/bq-reconcile/core/checks";
 import {
   type BigQuerySettings,
@@ -14,10 +13,12 @@ import {
   type BqType,
   bigquerySettingsSchema,
   CLUSTERABLE,
+  type CuratedLoadInput,
   MAX_CLUSTERING_COLUMNS,
   PARTITIONABLE,
 } from "./bigquery-schema";
-import { ConfigError } from "./load";
+import { ConfigError, strictIssues } from "./problems";
+import { sectionPath } from "./registry";
 
 export class TypeMappingError extends Error {
   override readonly name = "TypeMappingError";
@@ -80,49 +81,51 @@ export interface CuratedTableLike {
   readonly description?: string;
   readonly columns: ReadonlyArray<{ name: string; type: string; description?: string }>;
   /** Present when the table is loaded to BigQuery by IICS. */
-  readonly bigquery?: {
-    /** @default "dwh" */
-    readonly dataset?: BqLayer;
-    /** @default the curated table id */
-    readonly table?: string;
-    readonly partitioning?: BqTableInput["partitioning"];
-    readonly clustering?: string[];
-    readonly requirePartitionFilter?: boolean;
-    readonly labels?: Record<string, string>;
-    /** Columns that must be REQUIRED in BigQuery. @default [] */
-    readonly required?: string[];
-    /** Athena type to map instead of the curated one, per column (what IICS converts). @default {} */
-    readonly types?: Record<string, string>;
-  };
+  readonly bigquery?: CuratedLoadInput;
 }
 
 /** How one curated table is loaded to BigQuery (the `bigquery` block of `CuratedTableLike`). */
-export type CuratedLoad = NonNullable<CuratedTableLike["bigquery"]>;
+export type CuratedLoad = CuratedLoadInput;
 
 /**
  * Curated tables as this side needs them, from the curate transforms (config/transforms.ts) named
  * in `loads`; an unknown transform id is an error naming it.
  */
 export function curatedFromTransforms(
-  transforms: ReadonlyArray<{
-    id: string;
-    target: { columns: ReadonlyArray<{ name: string; type: string }> };
-  }>,
+  transforms: TransformLike,
   loads: Record<string, CuratedLoad>,
 ): CuratedTableLike[] {
+  return orThrow(collectCuratedFromTransforms(transforms, loads));
+}
+
+type TransformLike = ReadonlyArray<{
+  id: string;
+  target: { columns: ReadonlyArray<{ name: string; type: string }> };
+}>;
+type Collected<T> = { value: T; problems: string[] };
+const orThrow = <T>(r: Collected<T>): T => {
+  if (r.problems.length) throw new ConfigError(r.problems);
+  return r.value;
+};
+
+/** `curatedFromTransforms` without throwing: the tables it could build and every problem. */
+export function collectCuratedFromTransforms(
+  transforms: TransformLike,
+  loads: Record<string, CuratedLoad>,
+): Collected<CuratedTableLike[]> {
   const problems: string[] = [];
   const out: CuratedTableLike[] = [];
   for (const [id, bigquery] of Object.entries(loads)) {
     const t = transforms.find((x) => x.id === id);
     if (!t) {
       problems.push(
-        `bigquery.loadedToBigQuery[${id}]: no curated table "${id}" in config/transforms.ts (known: ${transforms.map((x) => x.id).join(", ") || "none"})`,
+        `bigquery.loads[${id}]: no curated table "${id}" in config/transforms.ts (known: ${transforms.map((x) => x.id).join(", ") || "none"})`,
       );
       continue;
     }
     for (const c of Object.keys(bigquery.types ?? {}))
       if (!t.target.columns.some((x) => x.name === c))
-        problems.push(`bigquery.loadedToBigQuery[${id}].types: "${c}" is not a column of curated ${id}`);
+        problems.push(`bigquery.loads[${id}].types: "${c}" is not a column of curated ${id}`);
     out.push({
       id,
       description: `Curated ${id} (transform ${id}), loaded by IICS`,
@@ -130,8 +133,7 @@ export function curatedFromTransforms(
       bigquery,
     });
   }
-  if (problems.length) throw new ConfigError(problems);
-  return out;
+  return { value: out, problems };
 }
 
 /**
@@ -140,6 +142,13 @@ export function curatedFromTransforms(
  * column (collected, never the first only).
  */
 export function bigqueryTablesFromCurated(curated: ReadonlyArray<CuratedTableLike>): BqTableInput[] {
+  return orThrow(collectBigqueryTablesFromCurated(curated));
+}
+
+/** `bigqueryTablesFromCurated` without throwing: every table (bad columns left out) and every problem. */
+export function collectBigqueryTablesFromCurated(
+  curated: ReadonlyArray<CuratedTableLike>,
+): Collected<BqTableInput[]> {
   const problems: string[] = [];
   const tables: BqTableInput[] = [];
   for (const c of curated) {
@@ -171,32 +180,17 @@ export function bigqueryTablesFromCurated(curated: ReadonlyArray<CuratedTableLik
       labels: { source: "curated", ...(bq.labels ?? {}) },
     });
   }
-  if (problems.length) throw new ConfigError(problems);
-  return tables;
+  return { value: tables, problems };
 }
 
 const tableKey = (t: { dataset: string; table: string }) => `${t.dataset}.${t.table}`;
 
-function zodProblems(error: z.ZodError, input: BigQuerySettingsInput): string[] {
-  return error.issues.map((i) => {
-    const [head, index, ...rest] = i.path;
-    let where = ["bigquery", ...i.path.map(String)].join(".");
-    // Name the table / check instead of its index.
-    if ((head === "tables" || head === "checks") && typeof index === "number") {
-      const item = (input as Record<string, unknown[]>)[head]?.[index] as Record<string, unknown> | undefined;
-      const name = head === "tables" ? `${item?.dataset}.${item?.table}` : String(item?.id);
-      where = [`bigquery.${head}[${name}]`, ...rest.map(String)].join(".");
-    }
-    // zod 4 leaves `input` out of some issues (enums): read the value at the path instead.
-    const value =
-      "input" in i && i.input !== undefined
-        ? i.input
-        : i.path.reduce<unknown>((o, k) => (o as Record<PropertyKey, unknown> | undefined)?.[k], input);
-    const received =
-      value !== undefined && typeof value !== "object" ? ` (got ${JSON.stringify(value)})` : "";
-    return `${where}: ${i.message}${received}`;
-  });
-}
+/** How the `bigquery` section names its entries in messages. */
+export const BIGQUERY_ENTRY_IDS = {
+  tables: (t: { dataset?: unknown; table?: unknown }) => `${t?.dataset}.${t?.table}`,
+  checks: (c: { id?: unknown }) => c?.id,
+  loads: "key",
+} as const;
 
 /** Cross-field problems of validated settings (each names the table or check and the field). */
 export function bigqueryProblems(s: BigQuerySettings): string[] {
@@ -270,13 +264,15 @@ export function bigqueryProblems(s: BigQuerySettings): string[] {
   return problems;
 }
 
-/** Parses and validates the declaration; throws one ConfigError listing every problem. */
+/** Parses and validates settings strictly (unknown keys too); throws one ConfigError listing every problem. */
 export function loadBigQuery(input: BigQuerySettingsInput): BigQuerySettings {
-  const parsed = bigquerySettingsSchema.safeParse(input);
-  if (!parsed.success) throw new ConfigError(zodProblems(parsed.error, input));
-  const problems = bigqueryProblems(parsed.data);
+  const section = { name: "bigquery", entryIds: BIGQUERY_ENTRY_IDS };
+  const r = strictIssues(bigquerySettingsSchema, input);
+  if (!r.ok)
+    throw new ConfigError(r.problems.map((p) => `${sectionPath(section, input, p.path)}: ${p.message}`));
+  const problems = bigqueryProblems(r.data);
   if (problems.length) throw new ConfigError(problems);
-  return parsed.data;
+  return r.data;
 }
 
 /** Tables of one layer. */

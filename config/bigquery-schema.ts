@@ -7,6 +7,7 @@
  * cannot cluster on`.
  */
 import { z } from "zod";
+import { scheduleExpression, timeZone } from "./schema";
 
 /** Dataset layers (ids per environment come from `gcp.datasets`). */
 export const BQ_LAYERS = ["staging", "dwh", "mart"] as const;
@@ -117,8 +118,8 @@ export const bigquerySettingsSchema = z.object({
   /** Reconcile schedule (EventBridge Scheduler), after the IICS load window. */
   reconcile: z
     .object({
-      schedule: z.string().regex(/^(cron|rate)\(.+\)$/, "must be cron(...) or rate(...)"),
-      timezone: z.string().default("Asia/Tokyo"),
+      schedule: scheduleExpression,
+      timezone: timeZone.default("Asia/Tokyo"),
       /** Which day the scheduled run checks: 1 = yesterday (loads of the previous day). */
       runDateOffsetDays: z.number().int().min(0).max(31).default(1),
       /** Cap on the bytes one BigQuery count query may bill. @default 1 GiB */
@@ -133,6 +134,28 @@ export const bigquerySettingsSchema = z.object({
   checks: z.array(reconcileCheckSchema).default([]),
 });
 
+/** How IICS loads one curated table (a transform of config/transforms.ts) to BigQuery. */
+export const curatedLoadSchema = z.object({
+  /** @default "dwh" */
+  dataset: z.enum(BQ_LAYERS).optional(),
+  /** @default the curated table id */
+  table: tableId.optional(),
+  partitioning: bqTableSchema.shape.partitioning,
+  clustering: z.array(identifier).optional(),
+  requirePartitionFilter: z.boolean().optional(),
+  labels: labels.optional(),
+  /** Columns that must be REQUIRED in BigQuery. @default [] */
+  required: z.array(identifier).optional(),
+  /** Athena type to map instead of the curated one, per column (what IICS converts). @default {} */
+  types: z.record(z.string(), z.string().min(1)).optional(),
+});
+
+/** The reviewed declaration (config/bigquery.ts): curated loads plus hand-written tables. */
+export const bigqueryDeclarationSchema = bigquerySettingsSchema.extend({
+  /** Curated tables IICS loads, by transform id; their tables are generated. @default {} */
+  loads: z.record(z.string(), curatedLoadSchema).default({}),
+});
+
 export type BqColumn = z.output<typeof bqColumnSchema>;
 export type BqTable = z.output<typeof bqTableSchema>;
 export type BqTableInput = z.input<typeof bqTableSchema>;
@@ -140,3 +163,5 @@ export type ReconcileCheck = z.output<typeof reconcileCheckSchema>;
 export type ReconcileCheckInput = z.input<typeof reconcileCheckSchema>;
 export type BigQuerySettings = z.output<typeof bigquerySettingsSchema>;
 export type BigQuerySettingsInput = z.input<typeof bigquerySettingsSchema>;
+export type BigQueryDeclarationInput = z.input<typeof bigqueryDeclarationSchema>;
+export type CuratedLoadInput = z.input<typeof curatedLoadSchema>;

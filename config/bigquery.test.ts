@@ -1,4 +1,5 @@
-import { bigquery } from "./bigquery";
+import { loadAppConfig } from ".";
+import { bigquery as bigquerySection } from "./bigquery";
 import {
   athenaToBigQueryType,
   bigqueryTablesFromCurated,
@@ -8,7 +9,10 @@ import {
 } from "./bigquery-load";
 import type { BigQuerySettingsInput, BqTableInput } from "./bigquery-schema";
 import { ConfigError } from "./load";
+import { sources as sourcesList } from "./sources";
 import { transforms } from "./transforms";
+
+const { bigquery } = loadAppConfig({}).lists;
 
 const table = (over: Partial<BqTableInput> = {}): BqTableInput => ({
   dataset: "dwh",
@@ -140,9 +144,9 @@ describe("curated tables from config/transforms.ts", () => {
       expect.objectContaining({
         problems: [
           expect.stringMatching(
-            /^bigquery\.loadedToBigQuery\[nope\]: no curated table "nope" in config\/transforms\.ts \(known: orders_enriched/,
+            /^bigquery\.loads\[nope\]: no curated table "nope" in config\/transforms\.ts \(known: orders_enriched/,
           ),
-          'bigquery.loadedToBigQuery[orders_enriched].types: "ghost" is not a column of curated orders_enriched',
+          'bigquery.loads[orders_enriched].types: "ghost" is not a column of curated orders_enriched',
         ],
       }),
     );
@@ -163,8 +167,8 @@ describe("loadBigQuery", () => {
   it("names the table and the field of a schema error", () => {
     expect(problemsOf({ tables: [table({ columns: [{ name: "1bad", type: "INT" as never }] })] })).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/^bigquery\.tables\[dwh\.orders\]\.columns\.0\.name: must be letters/),
-        expect.stringMatching(/^bigquery\.tables\[dwh\.orders\]\.columns\.0\.type: .*\(got "INT"\)/),
+        expect.stringMatching(/^bigquery\.tables\[dwh\.orders\]\.columns\[0\]\.name: must be letters/),
+        expect.stringMatching(/^bigquery\.tables\[dwh\.orders\]\.columns\[0\]\.type: .*\(got "INT"\)/),
       ]),
     );
   });
@@ -248,5 +252,65 @@ describe("loadBigQuery", () => {
     ).toEqual([
       'bigquery.checks[orders].bigquery.dateColumn: "amount" is FLOAT64; a DATE, TIMESTAMP or DATETIME column is needed',
     ]);
+  });
+});
+
+describe("the bigquery section in the one strict loader", () => {
+  type Loose = any;
+  const problemsOfSection = (edit: (value: Loose) => void): string[] => {
+    const value: Loose = structuredClone(bigquerySection.value);
+    edit(value);
+    try {
+      loadAppConfig({}, { lists: [sourcesList, transforms, { ...bigquerySection, value }] });
+    } catch (e) {
+      if (e instanceof ConfigError) return e.problems;
+      throw e;
+    }
+    throw new Error("expected the section to be refused");
+  };
+
+  it("names each entry by its id and the field, unknown keys included, all at once", () => {
+    expect(
+      problemsOfSection((v) => {
+        v.tables[0].clusterring = ["id"];
+        v.tables[1].partitioning.type = "WEEK";
+        v.checks[0].freshnesHours = 30;
+        v.reconcile.schedule = "cron(0 9 * * * *)";
+        v.reconcile.timezone = "Asia/Tokio";
+      }),
+    ).toEqual([
+      'bigquery.tables[dwh.orders].clusterring: unknown key (did you mean "clustering"?)',
+      'bigquery.checks[orders].freshnesHours: unknown key (did you mean "freshnessHours"?)',
+      'bigquery.reconcile.schedule: one of day-of-month and day-of-week must be "?" (e.g. cron(0 9 * * ? *)) (got "cron(0 9 * * * *)")',
+      'bigquery.reconcile.timezone: "Asia/Tokio" is not an IANA time zone (did you mean "Asia/Tokyo"?)',
+      expect.stringMatching(
+        /^bigquery\.tables\[staging\.orders_landing\]\.partitioning\.type: .*\(got "WEEK"\)$/,
+      ),
+    ]);
+  });
+
+  it("checks curated loads against the transforms once the schema holds", () => {
+    expect(
+      problemsOfSection((v) => {
+        v.loads.orders_enriched.clustering = ["amount"];
+        v.loads.ghost = {};
+      }),
+    ).toEqual([
+      expect.stringMatching(/^bigquery\.loads\[ghost\]: no curated table "ghost"/),
+      'bigquery.tables[dwh.orders_enriched].clustering[0]: "amount" is FLOAT64, which BigQuery cannot cluster on',
+    ]);
+  });
+
+  it("does not report a load twice when its transform is itself invalid", () => {
+    const bad: Loose = structuredClone(transforms.entries);
+    bad[0].strategy = "upsert";
+    let problems: string[] = [];
+    try {
+      loadAppConfig({}, { lists: [sourcesList, { ...transforms, entries: bad }, bigquerySection] });
+    } catch (e) {
+      problems = (e as ConfigError).problems;
+    }
+    expect(problems.filter((p) => p.startsWith("bigquery."))).toEqual([]);
+    expect(problems).toContainEqual(expect.stringMatching(/^transforms\[orders_enriched\]\.strategy: /));
   });
 });

@@ -2,19 +2,25 @@
  * BigQuery targets of IICS, as code, and the reconciliation checks between Athena and BigQuery.
  *
  * - Tables loaded from curated data are generated from the curate declaration
- *   (config/transforms.ts) for the transforms listed in `loadedToBigQuery`
+ *   (config/transforms.ts) for the transforms listed in `loadedToBigQuery` (the section's `loads`)
  *   (`bigqueryTablesFromCurated`, types mapped Athena → BigQuery by `athenaToBigQueryType`).
  * - Other IICS targets are written by hand (`handTables`).
  * - A check compares the rows of one run date on both sides (see README, "BigQuery").
  */
 import {
-  bigqueryTablesFromCurated,
+  BIGQUERY_ENTRY_IDS,
+  bigqueryProblems,
   type CuratedLoad,
-  type CuratedTableLike,
-  curatedFromTransforms,
-  loadBigQuery,
+  collectBigqueryTablesFromCurated,
+  collectCuratedFromTransforms,
 } from "./bigquery-load";
-import type { BqTableInput } from "./bigquery-schema";
+import {
+  type BigQuerySettings,
+  type BqTableInput,
+  bigqueryDeclarationSchema,
+  bqTableSchema,
+} from "./bigquery-schema";
+import { defineSection } from "./registry";
 import { transforms } from "./transforms";
 
 /**
@@ -32,12 +38,6 @@ export const loadedToBigQuery: Record<string, CuratedLoad> = {
     labels: { domain: "sales" },
   },
 };
-
-// The reviewed entries (the transforms list itself is validated with every list by config/index.ts).
-export const curatedLoadedToBigQuery: CuratedTableLike[] = curatedFromTransforms(
-  transforms.entries,
-  loadedToBigQuery,
-);
 
 /** IICS targets that are not curated tables. */
 export const handTables: BqTableInput[] = [
@@ -73,16 +73,45 @@ export const handTables: BqTableInput[] = [
   },
 ];
 
-export const bigquery = loadBigQuery({
-  reconcile: { schedule: "cron(0 9 * * ? *)", timezone: "Asia/Tokyo", runDateOffsetDays: 1 },
-  tables: [...bigqueryTablesFromCurated(curatedLoadedToBigQuery), ...handTables],
-  checks: [
-    {
-      id: "orders",
-      athena: { database: "raw", table: "demo_orders", dateColumn: "dt" },
-      bigquery: { dataset: "dwh", table: "orders", dateColumn: "load_date" },
-      tolerance: { rows: 0 },
-      freshnessHours: 30,
-    },
-  ],
+/**
+ * The BigQuery section, validated with every other list by config/index.ts (nothing runs at import):
+ * problems read `bigquery.tables[dwh.orders].clustering[0]: …`, `bigquery.checks[orders].…`,
+ * `bigquery.loads[orders_enriched].…`. The loaded value (`loadAppConfig().lists.bigquery`) holds the
+ * generated curated tables followed by the hand-written ones.
+ */
+export const bigquery = defineSection({
+  name: "bigquery",
+  schema: bigqueryDeclarationSchema,
+  description: "BigQuery targets of IICS (curated loads, hand-written tables) and reconciliation checks",
+  entryIds: BIGQUERY_ENTRY_IDS,
+  value: {
+    reconcile: { schedule: "cron(0 9 * * ? *)", timezone: "Asia/Tokyo", runDateOffsetDays: 1 },
+    loads: loadedToBigQuery,
+    tables: handTables,
+    checks: [
+      {
+        id: "orders",
+        athena: { database: "raw", table: "demo_orders", dateColumn: "dt" },
+        bigquery: { dataset: "dwh", table: "orders", dateColumn: "load_date" },
+        tolerance: { rows: 0 },
+        freshnessHours: 30,
+      },
+    ],
+  },
+  resolve: ({ loads, ...declared }, ctx): { value: BigQuerySettings; problems: string[] } => {
+    const valid = (ctx.lists.transforms ?? []) as Parameters<typeof collectCuratedFromTransforms>[0];
+    // A load of a transform that is itself invalid: the transform's own problem says why.
+    const declaredIds = new Set(transforms.entries.map((t) => t.id));
+    const knownLoads = Object.fromEntries(
+      Object.entries(loads).filter(([id]) => valid.some((t) => t.id === id) || !declaredIds.has(id)),
+    );
+    const curated = collectCuratedFromTransforms(valid, knownLoads);
+    const generated = collectBigqueryTablesFromCurated(curated.value);
+    const problems = [...curated.problems, ...generated.problems];
+    // Generated tables are built from validated parts; parsing fills their defaults.
+    const tables = [...generated.value.map((t) => bqTableSchema.parse(t)), ...declared.tables];
+    const value: BigQuerySettings = { ...declared, tables };
+    problems.push(...bigqueryProblems(value));
+    return { value, problems };
+  },
 });

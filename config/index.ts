@@ -2,19 +2,28 @@
  * The validated configuration of this app: environments (selected by STACK_ENV, STATE override),
  * and every registered list, checked together, all problems thrown once.
  */
+
+import { bigquery } from "./bigquery";
 import { environments } from "./environments";
 import { type LoadOptions, loadEnvironments } from "./load";
 import { ConfigError } from "./problems";
-import { type AnyConfigList, type LoadedLists, loadList, loadListOnly } from "./registry";
+import {
+  type AnyConfigEntry,
+  isSection,
+  type LoadedLists,
+  loadList,
+  loadListOnly,
+  loadSection,
+} from "./registry";
 import type { EnvironmentConfig } from "./schema";
 import { loadSources, sources } from "./sources";
 import { transforms } from "./transforms";
 
 /**
- * Every configuration list the loader validates, in dependency order (a list's `check` sees the
- * lists before it). Register a new list by adding it here (see config/registry.ts).
+ * Every configuration list (and section) the loader validates, in dependency order (a list's
+ * `check` sees the lists before it). Register a new one by adding it here (see config/registry.ts).
  */
-export const CONFIG_LISTS = [sources, transforms] as const;
+export const CONFIG_LISTS = [sources, transforms, bigquery] as const;
 
 export interface AppConfig {
   /** The selected environments (STACK_ENV). */
@@ -26,7 +35,7 @@ export interface AppConfig {
 
 export interface AppConfigInput {
   environments?: Parameters<typeof loadEnvironments>[0];
-  lists?: readonly AnyConfigList[];
+  lists?: readonly AnyConfigEntry[];
 }
 
 /** Validates everything; throws one ConfigError listing every problem. */
@@ -47,11 +56,18 @@ export function loadAppConfig(
   const rawEnvs = input.environments ?? environments;
   const all = collect(() => loadEnvironments(rawEnvs)) ?? [];
   const selected = collect(() => loadEnvironments(rawEnvs, options)) ?? [];
-  const lists: Record<string, readonly unknown[]> = {};
+  const lists: Record<string, unknown> = {};
   for (const list of input.lists ?? CONFIG_LISTS) {
-    const loaded = loadList(list, { environments: all, lists });
-    problems.push(...loaded.problems);
-    lists[list.name] = loaded.entries;
+    const context = { environments: all, lists: lists as Record<string, readonly unknown[]> };
+    if (isSection(list)) {
+      const loaded = loadSection(list, context);
+      problems.push(...loaded.problems);
+      lists[list.name] = loaded.value;
+    } else {
+      const loaded = loadList(list, context);
+      problems.push(...loaded.problems);
+      lists[list.name] = loaded.entries;
+    }
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return {

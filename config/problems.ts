@@ -33,8 +33,12 @@ const show = (v: unknown) => {
   return s !== undefined && s.length > 80 ? `${s.slice(0, 77)}...` : s;
 };
 
-function issueMessage(issue: z.core.$ZodIssue): string {
-  const input = "input" in issue ? issue.input : undefined;
+/** Reads the value at `path` (zod 4 leaves `input` out of some issues). */
+const valueAt = (root: unknown, path: readonly PropertyKey[]) =>
+  path.reduce<unknown>((o, k) => (o as Record<PropertyKey, unknown> | undefined)?.[k], root);
+
+function issueMessage(issue: z.core.$ZodIssue, root: unknown): string {
+  const input = "input" in issue && issue.input !== undefined ? issue.input : valueAt(root, issue.path);
   if (issue.code === "invalid_type" && input === undefined) return "required";
   if (issue.code === "invalid_value" && typeof input === "string") {
     const options = issue.values.filter((v): v is string => typeof v === "string");
@@ -54,6 +58,33 @@ function issueMessage(issue: z.core.$ZodIssue): string {
   return `${issue.message}${received}`;
 }
 
+/** One problem at a path inside the checked value (before it is named). */
+export interface PathProblem {
+  path: PathSegment[];
+  message: string;
+}
+
+/**
+ * Every problem of `input` against `schema`, strictly: unknown keys (with "did you mean") and every
+ * zod issue, each with its path. Never throws.
+ */
+export function strictIssues<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+): { ok: true; data: z.output<S>; problems: PathProblem[] } | { ok: false; problems: PathProblem[] } {
+  const problems: PathProblem[] = unknownKeys(schema, input);
+  const parsed = schema.safeParse(input, { reportInput: true });
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      // Strict zod objects report unknown keys too; the walk above already named them (with a hint).
+      if (issue.code === "unrecognized_keys") continue;
+      problems.push({ path: issue.path as PathSegment[], message: issueMessage(issue, input) });
+    }
+    return { ok: false, problems };
+  }
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, data: parsed.data, problems };
+}
+
 /**
  * Validates `input` against `schema` strictly: unknown keys (with "did you mean") and every zod
  * issue, each as one line under `where`. Never throws.
@@ -63,15 +94,7 @@ export function checkStrict<S extends z.ZodType>(
   schema: S,
   input: unknown,
 ): { ok: true; data: z.output<S>; problems: string[] } | { ok: false; problems: string[] } {
-  const problems = unknownKeys(schema, input).map((u) => `${formatPath(where, u.path)}: ${u.message}`);
-  const parsed = schema.safeParse(input, { reportInput: true });
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      // Strict zod objects report unknown keys too; the walk above already named them (with a hint).
-      if (issue.code === "unrecognized_keys") continue;
-      problems.push(`${formatPath(where, issue.path as PathSegment[])}: ${issueMessage(issue)}`);
-    }
-    return { ok: false, problems };
-  }
-  return problems.length > 0 ? { ok: false, problems } : { ok: true, data: parsed.data, problems };
+  const r = strictIssues(schema, input);
+  const problems = r.problems.map((p) => `${formatPath(where, p.path)}: ${p.message}`);
+  return r.ok ? { ok: true, data: r.data, problems } : { ok: false, problems };
 }

@@ -25,8 +25,9 @@
  * is the typed, validated array.
  */
 import type { z } from "zod";
-import { ConfigError, checkStrict, formatPath } from "./problems";
+import { ConfigError, checkStrict, formatPath, type PathProblem, strictIssues } from "./problems";
 import type { EnvironmentConfig } from "./schema";
+import type { PathSegment } from "./strict";
 
 export interface ListCheckContext {
   /** Every configured environment (validated), for names derived per environment. */
@@ -64,12 +65,89 @@ export function entryOf<S extends z.ZodType>(_schema: S): (entry: z.input<S>) =>
   return (entry) => entry;
 }
 
+/**
+ * A configuration section: one reviewed object (not a list of entries) whose arrays and records
+ * name their entries by id, e.g. `bigquery` with `tables[dwh.orders]`, `checks[orders]`,
+ * `loads[orders_enriched]`. Validated strictly by the same loader, after the lists before it.
+ */
+export interface ConfigSection<N extends string = string, S extends z.ZodType = z.ZodType, V = z.output<S>> {
+  readonly kind: "section";
+  /** Name in messages and in `loadAppConfig().lists`: `<name>.<field>`. */
+  readonly name: N;
+  readonly schema: S;
+  /** The raw, reviewed value. */
+  readonly value: z.input<S>;
+  /**
+   * How entries are named in messages, per top-level field: a function of the raw entry (arrays)
+   * or `"key"` (records: the key). Unnamed arrays keep their index. @default - indexes
+   */
+  // biome-ignore lint/suspicious/noExplicitAny: raw entries are unvalidated.
+  readonly entryIds?: Readonly<Record<string, "key" | ((raw: any) => unknown)>>;
+  /**
+   * Cross-field rules and derived values, on the schema-valid value (sees the lists before it).
+   * Returns the loaded value and each problem as a full line (`bigquery.tables[dwh.x].…: …`).
+   * @default - the parsed value, no further problems
+   */
+  readonly resolve?: (
+    value: z.output<S>,
+    ctx: Omit<ListCheckContext, "problem">,
+  ) => { value: V; problems: readonly string[] };
+  /** One line for the README. @default - none */
+  readonly description?: string;
+}
+
+/** Declares a configuration section (validated later, by the loader). */
+export function defineSection<const N extends string, S extends z.ZodType, V = z.output<S>>(
+  section: Omit<ConfigSection<N, S, V>, "kind">,
+): ConfigSection<N, S, V> {
+  return { ...section, kind: "section" };
+}
+
+/** `bigquery.tables[dwh.orders].clustering[0]`: the path with entries named as the section says. */
+export function sectionPath(
+  section: Pick<ConfigSection, "name" | "entryIds">,
+  raw: unknown,
+  path: readonly PathSegment[],
+): string {
+  const [head, key, ...rest] = path;
+  const naming = typeof head === "string" ? section.entryIds?.[head] : undefined;
+  if (naming !== undefined && key !== undefined) {
+    const entry = (raw as Record<string, Record<PropertyKey, unknown>> | undefined)?.[head as string]?.[key];
+    const id = naming === "key" ? key : entry === undefined ? undefined : naming(entry);
+    const label = typeof id === "string" && id !== "" ? id : `#${String(key)}`;
+    return formatPath(`${section.name}.${String(head)}[${label}]`, rest);
+  }
+  return formatPath(section.name, path);
+}
+
+/** Validates one section; returns its value (when valid) and every problem (never throws). */
+export function loadSection<N extends string, S extends z.ZodType, V>(
+  section: ConfigSection<N, S, V>,
+  context: Omit<ListCheckContext, "problem">,
+): { value?: V; problems: string[] } {
+  const r = strictIssues(section.schema, section.value);
+  const named = (p: PathProblem) => `${sectionPath(section, section.value, p.path)}: ${p.message}`;
+  if (!r.ok) return { problems: r.problems.map(named) };
+  if (!section.resolve) return { value: r.data as V, problems: [] };
+  const resolved = section.resolve(r.data, context);
+  return { value: resolved.value, problems: [...resolved.problems] };
+}
+
 /** Any registered list, whatever its schema (for collections of lists). */
 // biome-ignore lint/suspicious/noExplicitAny: a list's check is contravariant in its entry type.
 export type AnyConfigList = ConfigList<string, any>;
+// biome-ignore lint/suspicious/noExplicitAny: a section's resolve is contravariant in its value type.
+export type AnyConfigSection = ConfigSection<string, any, any>;
+/** A list or a section: what CONFIG_LISTS holds. */
+export type AnyConfigEntry = AnyConfigList | AnyConfigSection;
 
-export type LoadedLists<L extends readonly ConfigList[]> = {
-  [K in L[number] as K["name"]]: ReadonlyArray<z.output<K["schema"]>>;
+export const isSection = (entry: AnyConfigEntry): entry is AnyConfigSection =>
+  "kind" in entry && entry.kind === "section";
+
+export type LoadedLists<L extends readonly AnyConfigEntry[]> = {
+  [K in L[number] as K["name"]]: K extends ConfigSection<string, z.ZodType, infer V>
+    ? V
+    : ReadonlyArray<z.output<K["schema"]>>;
 };
 
 /** Validates one list; returns its typed entries and every problem (never throws). */

@@ -10,6 +10,9 @@
  * | BigQuery delete_contents_on_destroy           | yes    | no       | no     |
  * | policy rules that require deletion protection | skip   | apply    | apply  |
  * | log retention at least 365 days               | no     | no       | yes    |
+ * | `prevent_destroy` on resources holding data   | no     | no       | yes    |
+ *
+ * Data modules take `protection` as a typed prop (default `DEFAULT_PROTECTION`) and read this table.
  */
 export const PROTECTION_LEVELS = ["none", "standard", "strict"] as const;
 export type Protection = (typeof PROTECTION_LEVELS)[number];
@@ -25,7 +28,15 @@ export interface ProtectionSettings {
   deleteContentsOnDestroy: boolean;
   /** Minimum CloudWatch Logs retention, days. */
   minLogRetentionDays: number;
+  /**
+   * `lifecycle.prevent_destroy` on resources that hold data (buckets, KMS keys, tables, Glue
+   * databases, Timestream, BigQuery datasets, the state store): a plan that would destroy one fails.
+   */
+  preventDestroy: boolean;
 }
+
+/** What a data module assumes when no protection level is passed. */
+export const DEFAULT_PROTECTION: Protection = "standard";
 
 export const PROTECTION: Record<Protection, ProtectionSettings> = {
   none: {
@@ -34,6 +45,7 @@ export const PROTECTION: Record<Protection, ProtectionSettings> = {
     deletionProtection: false,
     deleteContentsOnDestroy: true,
     minLogRetentionDays: 1,
+    preventDestroy: false,
   },
   standard: {
     allowForceDestroyData: false,
@@ -41,6 +53,7 @@ export const PROTECTION: Record<Protection, ProtectionSettings> = {
     deletionProtection: true,
     deleteContentsOnDestroy: false,
     minLogRetentionDays: 1,
+    preventDestroy: false,
   },
   strict: {
     allowForceDestroyData: false,
@@ -48,8 +61,20 @@ export const PROTECTION: Record<Protection, ProtectionSettings> = {
     deletionProtection: true,
     deleteContentsOnDestroy: false,
     minLogRetentionDays: 365,
+    preventDestroy: true,
   },
 };
 
 /** Stack metadata key the policy rules read the level from (`"//": { protection }`). */
 export const PROTECTION_METADATA_KEY = "protection";
+
+/** The settings of `protection`, or of `DEFAULT_PROTECTION` when unset. */
+export const protectionOf = (protection?: Protection): ProtectionSettings =>
+  PROTECTION[protection ?? DEFAULT_PROTECTION];
+
+/**
+ * The `lifecycle` of a resource holding data: `{ preventDestroy: true }` under `strict`, else
+ * nothing (no `lifecycle` block in the synthesized JSON).
+ */
+export const dataLifecycle = (protection?: Protection): { preventDestroy: true } | undefined =>
+  protectionOf(protection).preventDestroy ? { preventDestroy: true } : undefined;

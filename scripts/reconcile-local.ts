@@ -12,7 +12,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { bigquery } from "../config/bigquery";
+import { loadAppConfig } from "../config";
 import { resolveChecks } from "../config/bigquery-load";
 import { sources } from "../config/sources";
 import { isRunDate } from "../functions/bq-reconcile/core/checks";
@@ -48,6 +48,7 @@ function args() {
 
 async function main() {
   const { runDate, json, scenario } = args();
+  const { bigquery } = loadAppConfig({}).lists;
   const checks = resolveChecks(bigquery, {
     glueDatabasePrefix: "dp_local",
     projectId: LOCAL_PROJECT,

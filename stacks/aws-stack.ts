@@ -28,6 +28,7 @@ import { Timestream } from "../modules/timestream";
 import { configureBackend } from "./backend";
 import { AWS_STACK_IDS, MODULE_ALARM_MOVES } from "./moves";
 import { ingestRoleName, reconcileRoleName, stateKeyAlias } from "./names";
+import { AWS_OUTPUTS, declareOutputs } from "./outputs";
 import { awsProvider } from "./providers";
 
 export interface AwsStackProps {
@@ -80,6 +81,7 @@ export class AwsStack extends TerraformStack {
       accountId: aws.accountId,
       region: aws.region,
       services: ["logs", "sns", "cloudwatch", "events", "sqs"],
+      protection: env.protection,
     });
     this.monitoring = new Monitoring(this, AWS_STACK_IDS.monitoring, {
       name,
@@ -110,12 +112,15 @@ export class AwsStack extends TerraformStack {
       athenaResultsExpiryDays: aws.dataLake.athenaResultsExpiryDays,
       iicsStaging: aws.dataLake.iicsStaging,
       forceDestroy: protection.allowForceDestroyData && aws.dataLake.forceDestroy,
+      protection: env.protection,
     });
     this.catalog = new Catalog(this, "catalog", {
       namePrefix: name.replace(/-/g, "_"),
       accountId: aws.accountId,
+      region: aws.region,
       key: this.key,
-      rawBucketName: this.lake.raw.bucketName,
+      rawBucket: this.lake.raw,
+      protection: env.protection,
       sources: sources.map((s) => ({
         id: s.id,
         prefix: s.settings.target.prefix,
@@ -128,7 +133,7 @@ export class AwsStack extends TerraformStack {
       resultsBucket: this.lake.athenaResults,
       key: this.key,
       bytesScannedCutoffPerQuery: aws.athena.bytesScannedCutoffPerQuery,
-      forceDestroy: protection.athenaForceDestroy,
+      protection: env.protection,
     });
     if (aws.timestream.enabled) {
       this.timestream = new Timestream(this, "timestream", {
@@ -136,6 +141,7 @@ export class AwsStack extends TerraformStack {
         key: this.key,
         memoryRetentionHours: aws.timestream.memoryRetentionHours,
         magneticRetentionDays: aws.timestream.magneticRetentionDays,
+        protection: env.protection,
       });
     }
     // Reconcile checks resolved to this environment's Glue databases and BigQuery datasets.
@@ -150,7 +156,7 @@ export class AwsStack extends TerraformStack {
     this.settings = new SettingsTable(this, "settings", {
       tableName: settingsTableName,
       key: this.key,
-      deletionProtection: protection.deletionProtection,
+      protection: env.protection,
       configItems: Object.fromEntries([
         ...sources.map((s) => [`source#${s.id}`, s.settings] as const),
         // The runner reads each transform, its SQL included, from here (reviewed in the PR).
@@ -176,6 +182,7 @@ export class AwsStack extends TerraformStack {
         timeoutSeconds: aws.ingest.timeoutSeconds,
         reservedConcurrency: aws.ingest.reservedConcurrency,
         heapMb: aws.ingest.heapMb,
+        tuning: aws.ingest.tuning,
         logRetentionDays: aws.logRetentionDays,
         eventBusName: "default",
       });
@@ -303,5 +310,34 @@ export class AwsStack extends TerraformStack {
       this.lake.curated.grantReadWrite(this.agentHost.role);
       if (this.lake.iicsStaging) this.lake.iicsStaging.grantReadWrite(this.agentHost.role);
     }
+
+    declareOutputs(this, AWS_OUTPUTS, {
+      vpc_id: this.network.vpc.id,
+      private_subnet_ids: this.network.privateSubnetIds,
+      raw_bucket: this.lake.raw.bucketName,
+      curated_bucket: this.lake.curated.bucketName,
+      athena_results_bucket: this.lake.athenaResults.bucketName,
+      access_logs_bucket: this.lake.accessLogs.bucketName,
+      iics_staging_bucket: this.lake.iicsStaging?.bucketName,
+      raw_database: this.catalog.rawDatabase.name,
+      curated_database: this.catalog.curatedDatabase.name,
+      athena_workgroup: this.athena.workgroup.name,
+      settings_table: this.settings.table.name,
+      alarm_topic_arn: this.monitoring.topic.arn,
+      timestream_database: this.timestream?.database.databaseName,
+      timestream_table: this.timestream?.table.tableName,
+      ingest_function_name: this.ingest?.fn.functionName,
+      ingest_role_arn: this.ingest?.role.arn,
+      curate_state_machine_arn: this.curate?.stateMachine.arn,
+      curate_function_name: this.curate?.fn.functionName,
+      reconcile_function_name: this.reconcile?.fn.functionName,
+      reconcile_role_arn: this.reconcile?.role.arn,
+      ci_plan_role_arn: this.ci.planRole.arn,
+      ci_apply_role_arn: this.ci.applyRole.arn,
+      agent_instance_id: this.agentHost?.instance.id,
+      agent_start_session: this.agentHost
+        ? `aws ssm start-session --target ${this.agentHost.instance.id} --region ${aws.region}`
+        : undefined,
+    });
   }
 }

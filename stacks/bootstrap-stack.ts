@@ -13,6 +13,7 @@ import type { EnvironmentConfig } from "../config/schema";
 import { StateStore } from "../modules/state-store";
 import { configureBackend } from "./backend";
 import { stateKeyAlias } from "./names";
+import { BOOTSTRAP_OUTPUTS, declareOutputs } from "./outputs";
 import { awsProvider } from "./providers";
 
 export interface BootstrapStackProps {
@@ -53,6 +54,12 @@ export class BootstrapStack extends TerraformStack {
       keyAlias: stateKeyAlias(env.prefix, env.name),
       lockTableName: state.lock === "dynamodb" ? state.dynamodbTable : undefined,
       noncurrentVersionExpiryDays: props.noncurrentVersionExpiryDays,
+      protection: env.protection,
+    });
+    declareOutputs(this, BOOTSTRAP_OUTPUTS, {
+      state_bucket: this.store.bucket.bucketName,
+      state_kms_key_arn: this.store.key.arn,
+      lock_table: this.store.lockTable?.name,
     });
   }
 }

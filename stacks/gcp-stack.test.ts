@@ -118,7 +118,7 @@ describe("GcpStack", () => {
   });
 
   it("outputs dataset ids, the IICS email and the WIF provider names", () => {
-    const outputs = Object.keys(prod.json.output).join(" ");
+    const outputs = Object.keys(prod.json.output);
     for (const o of [
       "staging_dataset_id",
       "dwh_dataset_id",

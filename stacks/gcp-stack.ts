@@ -9,6 +9,7 @@ import { GcpIdentity } from "../modules/gcp-identity";
 import { GcpServices } from "../modules/gcp-services";
 import { configureBackend } from "./backend";
 import { reconcileRoleName } from "./names";
+import { declareOutputs, GCP_OUTPUTS } from "./outputs";
 import { googleProvider } from "./providers";
 
 export interface GcpStackProps {
@@ -54,7 +55,7 @@ export class GcpStack extends TerraformStack {
       datasetIds: { staging: ds.staging.datasetId, dwh: ds.dwh.datasetId, mart: ds.mart.datasetId },
       kmsKeyName: this.bigquery.key.id,
       tables: props.tables ?? [],
-      deletionProtection: env.name !== "dev",
+      deletionProtection: PROTECTION[env.protection].deletionProtection,
       dependsOn: [ds.staging, ds.dwh, ds.mart],
     });
     this.identity = new GcpIdentity(this, "identity", {
@@ -91,5 +92,19 @@ export class GcpStack extends TerraformStack {
         `group:${env.gcp.readerGroup}`,
       );
     }
+
+    const tableIds = Object.entries(this.tables.tables).map(([k, t]) => [k, t.id] as const);
+    declareOutputs(this, GCP_OUTPUTS, {
+      staging_dataset_id: ds.staging.id,
+      dwh_dataset_id: ds.dwh.id,
+      mart_dataset_id: ds.mart.id,
+      table_ids: tableIds.length > 0 ? Object.fromEntries(tableIds) : undefined,
+      iics_service_account: this.identity.iics.email,
+      reconcile_service_account: this.identity.reconcile.email,
+      ci_plan_service_account: this.identity.ciPlan.email,
+      ci_apply_service_account: this.identity.ciApply.email,
+      github_wif_provider: this.identity.githubProvider.name,
+      aws_wif_provider: this.identity.awsProvider.name,
+    });
   }
 }

@@ -3,8 +3,7 @@
  * the names agreed between the two stacks (role, audience, service account) match.
  */
 import { Testing } from "cdktf";
-import { loadListOnly } from "../config";
-import { bigquery } from "../config/bigquery";
+import { loadAppConfig, loadListOnly } from "../config";
 import { environments } from "../config/environments";
 import { loadEnvironments } from "../config/load";
 import { sources as sourceList } from "../config/sources";
@@ -12,6 +11,7 @@ import { statements, synthesize } from "../test/helpers/stack";
 import { AwsStack } from "./aws-stack";
 import { GcpStack } from "./gcp-stack";
 
+const { bigquery } = loadAppConfig({}).lists;
 const envs = loadEnvironments(structuredClone(environments));
 const env = envs.find((e) => e.name === "prod")!;
 const sources = [...loadListOnly(sourceList)];

@@ -25,8 +25,7 @@ export const INGEST_ENV = {
   rawBucket: "RAW_BUCKET_NAME",
   /** EventBridge bus each publish is announced on; unset: nothing announced. */
   eventBus: "EVENT_BUS_NAME",
-  httpMaxAttempts: "HTTP_MAX_ATTEMPTS",
-  httpRetryBaseDelayMs: "HTTP_RETRY_BASE_DELAY_MS",
+  // The tuning variables (HTTP_MAX_ATTEMPTS, …) are named in functions/saas-ingest/tuning.ts.
 } as const;
 
 /** functions/curate. */

@@ -12,7 +12,6 @@ import { Instance } from "@cdktf/provider-aws/lib/instance";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { SsmDocument } from "@cdktf/provider-aws/lib/ssm-document";
 import { VolumeAttachment } from "@cdktf/provider-aws/lib/volume-attachment";
-import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import { serviceTrust } from "../iam/policy";
 import { ServiceRole } from "../iam/service-role";
@@ -234,15 +233,6 @@ export class AgentHost extends Construct {
         utilizationPercent: props.ebsAlarmUtilizationPercent,
       });
     }
-
-    new TerraformOutput(this, "instance_id", {
-      value: this.instance.id,
-      description: "Secure Agent host instance id (i-...)",
-    });
-    new TerraformOutput(this, "start_session", {
-      value: `aws ssm start-session --target ${this.instance.id} --region ${props.region}`,
-      description: "Command that opens a shell on the Secure Agent host through Session Manager",
-    });
   }
 
   private addAlarms(m: Monitoring, name: string) {

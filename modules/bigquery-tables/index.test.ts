@@ -1,11 +1,12 @@
 import { Testing } from "cdktf";
-import { bigquery } from "../../config/bigquery";
+import { loadAppConfig } from "../../config";
 import { environments } from "../../config/environments";
 import { loadEnvironments } from "../../config/load";
 import { GcpStack } from "../../stacks/gcp-stack";
 import { synthesize } from "../../test/helpers/stack";
 import { columnFingerprint, partitioningFingerprint, schemaJson } from ".";
 
+const { bigquery } = loadAppConfig({}).lists;
 const envs = loadEnvironments(structuredClone(environments));
 const gcp = (name: string) =>
   synthesize(

@@ -15,7 +15,7 @@
  * purpose: nothing is dropped by a routine apply.
  */
 import { BigqueryTable } from "@cdktf/provider-google/lib/bigquery-table";
-import { DataResource, TerraformOutput } from "cdktf";
+import { DataResource } from "cdktf";
 import { Construct } from "constructs";
 
 export type TableLayer = "staging" | "dwh" | "mart";
@@ -130,12 +130,6 @@ export class BigQueryTables extends Construct {
         dependsOn: props.dependsOn,
         // Bare addresses: cdktf renders a construct here as "${…}", which Terraform refuses.
         lifecycle: { replaceTriggeredBy: [partitionGuard, ...columnGuards].map(address) },
-      });
-    }
-    if (props.tables.length > 0) {
-      new TerraformOutput(this, "table_ids", {
-        value: Object.fromEntries(Object.entries(this.tables).map(([k, t]) => [k, t.id])),
-        description: "BigQuery table ids per <layer>.<table>",
       });
     }
   }

@@ -9,7 +9,7 @@ import { DataGoogleBigqueryDefaultServiceAccount } from "@cdktf/provider-google/
 import { KmsCryptoKey } from "@cdktf/provider-google/lib/kms-crypto-key";
 import { KmsCryptoKeyIamMember } from "@cdktf/provider-google/lib/kms-crypto-key-iam-member";
 import { KmsKeyRing } from "@cdktf/provider-google/lib/kms-key-ring";
-import { type ITerraformDependable, TerraformOutput } from "cdktf";
+import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 
 export type Layer = "staging" | "dwh" | "mart";
@@ -91,12 +91,6 @@ export class BigQuery extends Construct {
         dependsOn: [keyGrant],
       });
     this.datasets = { staging: dataset("staging"), dwh: dataset("dwh"), mart: dataset("mart") };
-    for (const layer of ["staging", "dwh", "mart"] as const) {
-      new TerraformOutput(this, `${layer}_dataset_id`, {
-        value: this.datasets[layer].id,
-        description: `BigQuery dataset id of the ${layer} layer (projects/<p>/datasets/<d>)`,
-      });
-    }
   }
 
   /** Grant a dataset-level role (never project-wide) to a member. */

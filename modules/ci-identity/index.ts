@@ -12,7 +12,6 @@
 import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import { suppress } from "../../lib/suppress";
 import { FederatedRole } from "../iam/federated-role";
@@ -109,14 +108,6 @@ export class CiIdentity extends Construct {
       this.planRole.addToPolicy(...ciStateStatements(props.state, "plan"));
       this.applyRole.addToPolicy(...ciStateStatements(props.state, "apply"));
     }
-    new TerraformOutput(this, "plan_role_arn", {
-      value: this.planRole.arn,
-      description: "Repository variable AWS_PLAN_ROLE_ARN_<ENV> (set by the GitHub stack)",
-    });
-    new TerraformOutput(this, "apply_role_arn", {
-      value: this.applyRole.arn,
-      description: "Repository variable AWS_APPLY_ROLE_ARN_<ENV> (set by the GitHub stack)",
-    });
   }
 }
 

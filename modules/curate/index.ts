@@ -18,7 +18,7 @@ import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";
 import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
-import { TerraformOutput, Token } from "cdktf";
+import { Token } from "cdktf";
 import { Construct } from "constructs";
 import type { Bundle } from "../../functions/build";
 import { COMMON_ENV, CURATE_ENV, CURATE_METRICS, RUN_METRICS } from "../../functions/shared/contracts";
@@ -147,7 +147,7 @@ export class Curate extends Construct {
       this.tables[t.id] = new CuratedTable(this, `table-${t.id}`, {
         databaseName: props.curatedDatabase,
         tableName: t.table,
-        bucketName: props.curatedBucket.bucketName,
+        bucket: props.curatedBucket,
         columns: t.target.columns,
         description: `Curated by transform ${t.id} (transforms/${t.id}.sql)`,
       });
@@ -344,14 +344,6 @@ export class Curate extends Construct {
     }
 
     this.addAlarms(props.monitoring, smName, props.transforms);
-    new TerraformOutput(this, "state_machine_arn", {
-      value: this.stateMachine.arn,
-      description: 'Curate state machine: start it with {"transform": "<id>", "runDate": "YYYY-MM-DD"}',
-    });
-    new TerraformOutput(this, "function_name", {
-      value: this.fn.functionName,
-      description: 'Curate Lambda: invoke with {"transform", "runDate"} to start a manual run',
-    });
   }
 
   /** The state machine's and each transform's alarms (the Lambda's are the pipeline's). */

@@ -2,58 +2,92 @@
  * The data lake buckets: raw, curated, athena-results (SSE-KMS with the platform key), access-logs
  * (SSE-S3: server access log delivery requires it) and optionally iics-staging. Every bucket gets
  * the SecureBucket defaults and logs to the access-log bucket under its own prefix.
+ *
+ * | bucket         | lifecycle                                                              |
+ * |----------------|------------------------------------------------------------------------|
+ * | raw            | STANDARD_IA after `rawTransitionDays`, GLACIER_IR after `rawArchiveDays`; `_staging/` expires after 2 days |
+ * | curated        | noncurrent versions expire                                             |
+ * | athena-results | objects expire after `athenaResultsExpiryDays`                         |
+ * | iics-staging   | objects expire after 30 days                                           |
+ * | access-logs    | objects expire after 365 days                                          |
+ *
+ * Grants go through the buckets (`lake.raw.grantRead(role, prefix)`): each also grants the key.
  */
-import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
+import { PropsValidator } from "../../lib/props";
+import type { Protection } from "../../lib/protection";
 import type { KmsKey } from "../kms-key";
-import { SecureBucket } from "../secure-bucket";
+import { SecureBucket, type SecureBucketProps } from "../secure-bucket";
 
 export interface DataLakeProps {
   /** Builds a bucket name from a suffix (`<prefix>-<env>-<account>-<suffix>`). */
   readonly bucketName: (suffix: string) => string;
+  /** Account that owns the buckets (12 digits). */
   readonly accountId: string;
+  /** Customer key of the data buckets (SSE-KMS). */
   readonly key: KmsKey;
-  /** Days before raw objects move to STANDARD_IA. @default 90 */
+  /** Days before raw objects move to STANDARD_IA (S3 minimum 30). @default 90 */
   readonly rawTransitionDays?: number;
-  /** Days before raw objects move to GLACIER_IR. @default 365 */
+  /** Days before raw objects move to GLACIER_IR (after `rawTransitionDays`). @default 365 */
   readonly rawArchiveDays?: number;
-  /** @default 90 */
+  /** Days a noncurrent object version is kept. @default 90 */
   readonly noncurrentVersionExpiryDays?: number;
   /** Days query results are kept. @default 30 */
   readonly athenaResultsExpiryDays?: number;
   /** Create the iics-staging bucket. @default false */
   readonly iicsStaging?: boolean;
-  /** Delete objects with the buckets (never in prod: refused by config). @default false */
+  /** Delete objects with the buckets (needs `protection: "none"`). @default false */
   readonly forceDestroy?: boolean;
+  /** Protection level of the environment (see lib/protection.ts). @default "standard" */
+  readonly protection?: Protection;
 }
 
 export class DataLake extends Construct {
+  /** Receives the server access logs of every other bucket (SSE-S3). */
   readonly accessLogs: SecureBucket;
+  /** Raw data as ingested (`<source prefix>/dt=YYYY-MM-DD/`). */
   readonly raw: SecureBucket;
+  /** Curated tables (Iceberg), one prefix per table. */
   readonly curated: SecureBucket;
+  /** Athena query results (under `results/`). */
   readonly athenaResults: SecureBucket;
+  /** Files exchanged with IICS; only when `iicsStaging` is on. */
   readonly iicsStaging?: SecureBucket;
 
   constructor(scope: Construct, id: string, props: DataLakeProps) {
     super(scope, id);
-    const forceDestroy = props.forceDestroy ?? false;
-    const noncurrentVersionExpiryDays = props.noncurrentVersionExpiryDays ?? 90;
-    this.accessLogs = new SecureBucket(this, "access-logs", {
-      bucketName: props.bucketName("access-logs"),
+    const rawTransitionDays = props.rawTransitionDays ?? 90;
+    const rawArchiveDays = props.rawArchiveDays ?? 365;
+    const v = new PropsValidator("DataLake", id);
+    v.range("rawTransitionDays", props.rawTransitionDays, { min: 30 });
+    v.range("rawArchiveDays", props.rawArchiveDays, { min: 1 });
+    if (rawArchiveDays <= rawTransitionDays)
+      v.fail(
+        "rawArchiveDays",
+        `must be greater than rawTransitionDays (${rawTransitionDays})`,
+        rawArchiveDays,
+      );
+    v.range("athenaResultsExpiryDays", props.athenaResultsExpiryDays, { min: 1 });
+    v.throwIfInvalid();
+
+    const common = {
       accountId: props.accountId,
+      noncurrentVersionExpiryDays: props.noncurrentVersionExpiryDays ?? 90,
+      forceDestroy: props.forceDestroy ?? false,
+      protection: props.protection,
+    };
+    this.accessLogs = new SecureBucket(this, "access-logs", {
+      ...common,
+      bucketName: props.bucketName("access-logs"),
       receivesAccessLogs: true,
       expirationDays: 365,
-      noncurrentVersionExpiryDays,
-      forceDestroy,
     });
-    const data = (suffix: string, extra: Partial<ConstructorParameters<typeof SecureBucket>[2]> = {}) =>
+    const data = (suffix: string, extra: Partial<SecureBucketProps> = {}) =>
       new SecureBucket(this, suffix, {
+        ...common,
         bucketName: props.bucketName(suffix),
-        accountId: props.accountId,
         kmsKey: props.key,
         accessLogsBucket: this.accessLogs,
-        noncurrentVersionExpiryDays,
-        forceDestroy,
         ...extra,
       });
     this.raw = data("raw", {
@@ -61,25 +95,23 @@ export class DataLake extends Construct {
       abortIncompleteMultipartDays: 1,
       prefixExpirations: [{ prefix: "_staging/", days: 2 }],
       transitions: [
-        { days: props.rawTransitionDays ?? 90, storageClass: "STANDARD_IA" },
-        { days: props.rawArchiveDays ?? 365, storageClass: "GLACIER_IR" },
+        { days: rawTransitionDays, storageClass: "STANDARD_IA" },
+        { days: rawArchiveDays, storageClass: "GLACIER_IR" },
       ],
     });
     this.curated = data("curated");
     this.athenaResults = data("athena-results", { expirationDays: props.athenaResultsExpiryDays ?? 30 });
     if (props.iicsStaging) this.iicsStaging = data("iics-staging", { expirationDays: 30 });
+  }
 
-    for (const b of [
+  /** Every bucket of the lake, the access-log bucket included. */
+  get buckets(): SecureBucket[] {
+    return [
       this.raw,
       this.curated,
       this.athenaResults,
       this.accessLogs,
       ...(this.iicsStaging ? [this.iicsStaging] : []),
-    ]) {
-      new TerraformOutput(this, `${b.node.id}_bucket`, {
-        value: b.bucketName,
-        description: `S3 bucket name (${b.node.id})`,
-      });
-    }
+    ];
   }
 }

@@ -14,7 +14,7 @@ import { IamWorkloadIdentityPoolProvider } from "@cdktf/provider-google/lib/iam-
 import { ProjectIamMember } from "@cdktf/provider-google/lib/project-iam-member";
 import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
 import { ServiceAccountIamMember } from "@cdktf/provider-google/lib/service-account-iam-member";
-import { type ITerraformDependable, TerraformOutput } from "cdktf";
+import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { suppress } from "../../lib/suppress";
 import { CI_WORKFLOWS, jobWorkflowRef, MAIN_REF } from "../ci-identity/subjects";
@@ -165,27 +165,6 @@ export class GcpIdentity extends Construct {
       const reason = CI_APPLY_OWNER_EQUIVALENT_REASONS[role];
       if (reason) suppress(grant, "CI-GCP-NO-OWNER-EQUIVALENT", reason);
     }
-
-    const out = (oid: string, value: string, description: string) =>
-      new TerraformOutput(this, oid, { value, description });
-    out(
-      "iics_service_account",
-      this.iics.email,
-      "IICS service account email (create its key outside Terraform, see README)",
-    );
-    out(
-      "reconcile_service_account",
-      this.reconcile.email,
-      "Service account the reconcile Lambda impersonates",
-    );
-    out(
-      "github_wif_provider",
-      this.githubProvider.name,
-      "WIF provider resource name for google-github-actions/auth",
-    );
-    out("aws_wif_provider", this.awsProvider.name, "WIF provider resource name for the reconcile Lambda");
-    out("ci_plan_service_account", this.ciPlan.email, "Service account CI plans as");
-    out("ci_apply_service_account", this.ciApply.email, "Service account CI applies as");
   }
 }
 

@@ -5,10 +5,11 @@
  * Timestream, the event bus), one EventBridge Scheduler schedule per enabled source with a
  * schedule, and a missed-run alarm per scheduled source.
  */
-import { TerraformOutput, Token } from "cdktf";
+import { Token } from "cdktf";
 import { Construct } from "constructs";
 import type { Bundle } from "../../functions/build";
 import type { SourceSettings } from "../../functions/saas-ingest/core/settings";
+import { type IngestTuning, ingestTuningEnv } from "../../functions/saas-ingest/tuning";
 import { COMMON_ENV, INGEST_ENV, INGEST_METRICS, RUN_METRICS } from "../../functions/shared/contracts";
 import type { ServiceRole } from "../iam/service-role";
 import type { KmsKey } from "../kms-key";
@@ -29,8 +30,6 @@ export const INGEST_DEFAULTS = {
   timeoutSeconds: 900,
   reservedConcurrency: 5,
   heapMb: 128,
-  httpMaxAttempts: 5,
-  httpRetryBaseDelayMs: 1000,
 } as const;
 
 export interface IngestFunctionProps {
@@ -65,6 +64,8 @@ export interface IngestFunctionProps {
   readonly logRetentionDays?: number;
   /** EventBridge bus the function announces each publish on (functions/shared/events.ts). @default - none */
   readonly eventBusName?: string;
+  /** Retries, timeouts, output files (set as environment variables). @default - INGEST_TUNING's defaults */
+  readonly tuning?: Partial<IngestTuning>;
 }
 
 /** The newest Node.js runtime hashicorp/aws 5.100.0 accepts. */
@@ -121,8 +122,7 @@ export class IngestFunction extends Construct {
         [COMMON_ENV.configTable]: props.settings.table.name,
         [INGEST_ENV.rawBucket]: props.rawBucket.bucketName,
         ...(props.eventBusName ? { [INGEST_ENV.eventBus]: props.eventBusName } : {}),
-        [INGEST_ENV.httpMaxAttempts]: String(d.httpMaxAttempts),
-        [INGEST_ENV.httpRetryBaseDelayMs]: String(d.httpRetryBaseDelayMs),
+        ...ingestTuningEnv(props.tuning),
       },
       alarmTarget: props.monitoring,
       errorsAlarm: { description: "Ingestion runs failed" },
@@ -190,13 +190,5 @@ export class IngestFunction extends Construct {
       ["AWS/Lambda", "Errors", "FunctionName", fn.functionName],
       ["AWS/Lambda", "Throttles", "FunctionName", fn.functionName],
     ]);
-    new TerraformOutput(this, "function_name", {
-      value: fn.functionName,
-      description: "Ingestion Lambda name",
-    });
-    new TerraformOutput(this, "role_arn", {
-      value: role.arn,
-      description: "Ingestion Lambda role ARN (trusted by the GCP WIF aws provider)",
-    });
   }
 }

@@ -1,4 +1,4 @@
-/** KMS action lists used by grant methods. */
+/** KMS action lists used by the key's grant methods and its key policy. */
 export const KMS_DECRYPT = ["kms:Decrypt", "kms:DescribeKey"] as const;
 export const KMS_ENCRYPT_DECRYPT = [
   "kms:Decrypt",
@@ -6,3 +6,5 @@ export const KMS_ENCRYPT_DECRYPT = [
   "kms:ReEncrypt*",
   "kms:GenerateDataKey*",
 ] as const;
+/** What an AWS service principal named in `services` may do with the key (for this account). */
+export const KMS_SERVICE_USE = [...KMS_ENCRYPT_DECRYPT, "kms:DescribeKey"] as const;

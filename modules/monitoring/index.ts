@@ -11,7 +11,7 @@ import {
 } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
-import { Lazy, TerraformOutput } from "cdktf";
+import { Lazy } from "cdktf";
 import { Construct } from "constructs";
 import type { KmsKey } from "../kms-key";
 
@@ -106,10 +106,6 @@ export class Monitoring extends Construct implements AlarmTarget {
                   ],
           }),
       }),
-    });
-    new TerraformOutput(this, "alarm_topic_arn", {
-      value: this.topic.arn,
-      description: "SNS topic ARN alarms notify",
     });
   }
 

@@ -22,7 +22,6 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
-import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import { cidrSubnet } from "../../lib/cidr";
 import { ServiceRole } from "../iam/service-role";
@@ -210,12 +209,6 @@ export class Network extends Construct {
       logDestination: logGroup.arn,
       iamRoleArn: role.arn,
       maxAggregationInterval: 60,
-    });
-
-    new TerraformOutput(this, "vpc_id", { value: this.vpc.id, description: "VPC id (vpc-...)" });
-    new TerraformOutput(this, "private_subnet_ids", {
-      value: this.privateSubnetIds,
-      description: "Private subnet ids, one per AZ",
     });
   }
 }

@@ -225,7 +225,7 @@ export class PipelineFunction extends Construct {
       { Effect: "Allow", Action: [...XRAY_WRITE], Resource: "*" },
       { Effect: "Allow", Action: [...QUEUE_SEND], Resource: this.failures.arn },
     );
-    props.timestream?.grantWrite(this.role, key);
+    props.timestream?.grantWrite(this.role);
     key.grantEncryptDecrypt(this.role);
 
     const ts = props.timestream;

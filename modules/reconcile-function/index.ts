@@ -11,7 +11,6 @@
  * - alarms per check: failed (short, excess, error), BigQuery stale, no result in 26 hours; and
  *   on function errors.
  */
-import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import { externalAccountConfig } from "../../functions/bq-reconcile/core/credential-config";
 import type { Bundle } from "../../functions/build";
@@ -156,14 +155,6 @@ export class ReconcileFunction extends Construct {
       input: "{}",
     });
     this.addAlarms(props.monitoring, name, props.checkIds);
-    new TerraformOutput(this, "function_name", {
-      value: fn.functionName,
-      description: "Reconcile Lambda name",
-    });
-    new TerraformOutput(this, "role_arn", {
-      value: role.arn,
-      description: "Reconcile Lambda role ARN (the only AWS principal the GCP WIF aws provider admits)",
-    });
   }
 
   /** Per check: failed, stale and no result in 26 hours (in this construct's scope). */

@@ -1,4 +1,5 @@
-import { awsTestStack, statements, synthesize } from "../../test/helpers/stack";
+import { Token } from "cdktf";
+import { ACCOUNT, awsTestStack, statements, synthesize } from "../../test/helpers/stack";
 import { ServiceRole } from "../iam/service-role";
 import { SecureBucket } from ".";
 
@@ -88,17 +89,91 @@ describe("SecureBucket", () => {
 
   it("refuses an invalid bucket name and a KMS key on a log bucket", () => {
     const { stack, key } = awsTestStack();
-    expect(() => new SecureBucket(stack, "bad", { bucketName: "Bad_Name", accountId: "1" })).toThrow(
+    expect(() => new SecureBucket(stack, "bad", { bucketName: "Bad_Name", accountId: ACCOUNT })).toThrow(
       /SecureBucket bad: bucketName "Bad_Name" may hold only/,
     );
     expect(
       () =>
         new SecureBucket(stack, "l", {
           bucketName: "ok-name",
-          accountId: "1",
+          accountId: ACCOUNT,
           receivesAccessLogs: true,
           kmsKey: key,
         }),
     ).toThrow(/kmsKey must be unset when receivesAccessLogs/);
+  });
+
+  it("lists every problem in one error, each naming the prop and the value", () => {
+    const { stack } = awsTestStack();
+    let error: any;
+    try {
+      new SecureBucket(stack, "b", {
+        bucketName: "ok-name",
+        accountId: "1111",
+        noncurrentVersionExpiryDays: 0,
+        transitions: [{ days: 7, storageClass: "STANDARD_IA" }],
+        prefixExpirations: [{ prefix: "_staging", days: 2 }],
+        forceDestroy: true,
+        protection: "strict",
+      });
+    } catch (e) {
+      error = e;
+    }
+    expect(error?.name).toBe("InvalidPropsError");
+    expect(error.problems).toEqual([
+      'accountId must be a 12-digit AWS account id (got "1111")',
+      'forceDestroy must be false when protection is "strict" (got true)',
+      "noncurrentVersionExpiryDays must be an integer >= 1 (got 0)",
+      `prefixExpirations[0].prefix must be a key prefix ending in '/' (got "_staging")`,
+      "transitions[0].days must be an integer >= 30 (got 7)",
+    ]);
+  });
+
+  it("skips values unknown until apply instead of guessing", () => {
+    const { stack } = awsTestStack();
+    const other = new SecureBucket(stack, "other", { bucketName: "other-b", accountId: ACCOUNT });
+    expect(
+      () =>
+        new SecureBucket(stack, "tok", {
+          bucketName: "tok-b",
+          accountId: other.bucket.getStringAttribute("owner_id"),
+          expirationDays: Token.asNumber(other.bucket.getNumberAttribute("x")),
+        }),
+    ).not.toThrow();
+  });
+
+  it("defaults to no force_destroy and no prevent_destroy; strict protection adds prevent_destroy", () => {
+    const s = synthesize(build().stack);
+    expect(s.one("aws_s3_bucket", "data").lifecycle).toBeUndefined();
+    const strict = synthesize(build({ protection: "strict" }).stack);
+    expect(strict.one("aws_s3_bucket", "data").lifecycle).toEqual({ prevent_destroy: true });
+    expect(strict.one("aws_s3_bucket", "data").force_destroy).toBe(false);
+    const none = synthesize(build({ protection: "none", forceDestroy: true }).stack);
+    expect(none.one("aws_s3_bucket", "data").force_destroy).toBe(true);
+  });
+
+  it("grantRead grants list, get and decrypt only; grantPut only PutObject plus the key", () => {
+    const { stack, bucket } = build();
+    const reader = new ServiceRole(stack, "reader", {
+      name: "r",
+      service: "lambda.amazonaws.com",
+      accountId: ACCOUNT,
+    });
+    const writer = new ServiceRole(stack, "writer", {
+      name: "w",
+      service: "lambda.amazonaws.com",
+      accountId: ACCOUNT,
+    });
+    bucket.grantRead(reader);
+    bucket.grantPut(writer, "in");
+    const s = synthesize(stack);
+    const read = statements(s.one("aws_iam_role_policy", "reader").policy);
+    const actions = read.flatMap((st) => [st.Action].flat());
+    expect(actions).toEqual(expect.arrayContaining(["s3:GetObject", "s3:ListBucket", "kms:Decrypt"]));
+    expect(actions.some((a: string) => /Put|Delete|Encrypt|GenerateDataKey/.test(a))).toBe(false);
+    const put = statements(s.one("aws_iam_role_policy", "writer").policy);
+    expect(put[0]).toMatchObject({ Action: ["s3:PutObject"] });
+    expect(put[0].Resource).toMatch(/\/in\/\*$/);
+    expect(put[1].Action).toContain("kms:GenerateDataKey*");
   });
 });

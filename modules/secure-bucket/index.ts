@@ -7,6 +7,12 @@
  * |--------|-----------|------------------------------------------|
  * | set    | true      | data buckets (raw, curated, state)       |
  * | unset  | true      | access-log bucket (log delivery: SSE-S3) |
+ *
+ * | protection | forceDestroy allowed | `prevent_destroy` on the bucket |
+ * |------------|----------------------|---------------------------------|
+ * | none       | yes                  | no                              |
+ * | standard   | no (refused)         | no                              |
+ * | strict     | no (refused)         | yes                             |
  */
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import {
@@ -20,12 +26,25 @@ import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { Construct } from "constructs";
+import { PropsValidator } from "../../lib/props";
+import { dataLifecycle, type Protection, protectionOf } from "../../lib/protection";
 import { bucketNameProblem } from "../../lib/rules/names";
 import type { PolicyStatement } from "../iam/policy";
 import { policyDocument } from "../iam/policy";
 import type { IGrantable } from "../iam/service-role";
 import type { KmsKey } from "../kms-key";
-import { BUCKET_DELETE_OBJECT, BUCKET_LIST, BUCKET_READ_OBJECT, BUCKET_WRITE_OBJECT } from "./perms";
+import {
+  BUCKET_DELETE_OBJECT,
+  BUCKET_LIST,
+  BUCKET_PUT_OBJECT,
+  BUCKET_READ_OBJECT,
+  BUCKET_WRITE_OBJECT,
+} from "./perms";
+
+/** Storage classes a lifecycle transition may move current objects to. */
+export type TransitionStorageClass = "STANDARD_IA" | "INTELLIGENT_TIERING" | "GLACIER_IR" | "GLACIER";
+/** S3 refuses transitions to STANDARD_IA before 30 days. */
+const MIN_TRANSITION_DAYS: Partial<Record<TransitionStorageClass, number>> = { STANDARD_IA: 30 };
 
 export interface SecureBucketProps {
   /** Globally unique bucket name (validated against S3's naming rules). */
@@ -47,39 +66,44 @@ export interface SecureBucketProps {
    * they become noncurrent), e.g. staging areas that crashed writers leave behind. @default []
    */
   readonly prefixExpirations?: Array<{ prefix: string; days: number }>;
-  /** Storage class transitions of current objects. @default [] */
-  readonly transitions?: Array<{
-    days: number;
-    storageClass: "STANDARD_IA" | "INTELLIGENT_TIERING" | "GLACIER_IR" | "GLACIER";
-  }>;
-  /** Delete all objects when the bucket is destroyed. Refused in prod by config. @default false */
+  /** Storage class transitions of current objects (STANDARD_IA after at least 30 days). @default [] */
+  readonly transitions?: Array<{ days: number; storageClass: TransitionStorageClass }>;
+  /**
+   * Delete all objects when the bucket is destroyed. Refused unless `protection` is `"none"`.
+   * @default false
+   */
   readonly forceDestroy?: boolean;
-  /** Accept S3 server access logs from buckets of `sourceAccountId`. @default false */
+  /** Accept S3 server access logs from buckets of `accountId` (conflicts with `kmsKey`). @default false */
   readonly receivesAccessLogs?: boolean;
+  /** Account that owns the bucket (12 digits); the only source of access logs it accepts. */
   readonly accountId: string;
   /** More bucket policy statements (e.g. cross-account access for CI roles). @default [] */
   readonly extraPolicyStatements?: PolicyStatement[];
+  /**
+   * Protection level of the environment: `strict` adds `prevent_destroy`; anything but `none`
+   * refuses `forceDestroy`. @default "standard"
+   */
+  readonly protection?: Protection;
 }
 
 export class SecureBucket extends Construct {
+  /** The `aws_s3_bucket` resource. */
   readonly bucket: S3Bucket;
+  /** Bucket name (a reference to the resource, so dependants wait for it). */
   readonly bucketName: string;
+  /** Bucket ARN, `arn:aws:s3:::<name>`. */
   readonly arn: string;
-  private readonly kmsKey?: KmsKey;
+  /** The customer key objects are encrypted with; unset for SSE-S3 (log) buckets. */
+  readonly encryptionKey?: KmsKey;
 
   constructor(scope: Construct, id: string, props: SecureBucketProps) {
     super(scope, id);
-    const problem = bucketNameProblem(props.bucketName);
-    if (problem) throw new Error(`SecureBucket ${id}: bucketName ${problem}`);
-    if (props.receivesAccessLogs && props.kmsKey) {
-      throw new Error(
-        `SecureBucket ${id}: kmsKey must be unset when receivesAccessLogs (log delivery needs SSE-S3)`,
-      );
-    }
-    this.kmsKey = props.kmsKey;
+    validate(id, props);
+    this.encryptionKey = props.kmsKey;
     this.bucket = new S3Bucket(this, "bucket", {
       bucket: props.bucketName,
       forceDestroy: props.forceDestroy ?? false,
+      lifecycle: dataLifecycle(props.protection),
     });
     this.bucketName = this.bucket.bucket;
     this.arn = this.bucket.arn;
@@ -216,7 +240,7 @@ export class SecureBucket extends Construct {
       Action: [...BUCKET_READ_OBJECT],
       Resource: this.objectsArn(prefix),
     });
-    this.kmsKey?.grantDecrypt(grantee);
+    this.encryptionKey?.grantDecrypt(grantee);
   }
 
   /** Read, write and delete objects (under `prefix`), and use the bucket's key. */
@@ -226,16 +250,37 @@ export class SecureBucket extends Construct {
       Action: [...BUCKET_READ_OBJECT, ...BUCKET_WRITE_OBJECT, ...BUCKET_DELETE_OBJECT],
       Resource: this.objectsArn(prefix),
     });
-    this.kmsKey?.grantEncryptDecrypt(grantee);
+    this.encryptionKey?.grantEncryptDecrypt(grantee);
   }
 
   /** Write objects only (under `prefix`), e.g. for log delivery. */
   grantPut(grantee: IGrantable, prefix?: string): void {
     grantee.addToPolicy({
       Effect: "Allow",
-      Action: "s3:PutObject",
+      Action: [...BUCKET_PUT_OBJECT],
       Resource: this.objectsArn(prefix),
     });
-    this.kmsKey?.grantEncryptDecrypt(grantee);
+    this.encryptionKey?.grantEncryptDecrypt(grantee);
   }
+}
+
+function validate(id: string, props: SecureBucketProps): void {
+  const v = new PropsValidator("SecureBucket", id);
+  v.check("bucketName", props.bucketName, bucketNameProblem);
+  v.matches("accountId", props.accountId, /^\d{12}$/, "a 12-digit AWS account id");
+  if (props.receivesAccessLogs && props.kmsKey)
+    v.conflict("kmsKey must be unset when receivesAccessLogs is true (log delivery needs SSE-S3)");
+  if (props.forceDestroy && !protectionOf(props.protection).allowForceDestroyData)
+    v.fail("forceDestroy", `must be false when protection is "${props.protection ?? "standard"}"`, true);
+  v.range("noncurrentVersionExpiryDays", props.noncurrentVersionExpiryDays, { min: 1 });
+  v.range("expirationDays", props.expirationDays, { min: 1 });
+  v.range("abortIncompleteMultipartDays", props.abortIncompleteMultipartDays, { min: 1 });
+  (props.prefixExpirations ?? []).forEach((e, i) => {
+    v.range(`prefixExpirations[${i}].days`, e.days, { min: 1 });
+    v.matches(`prefixExpirations[${i}].prefix`, e.prefix, /^[^/].*\/$/, "a key prefix ending in '/'");
+  });
+  (props.transitions ?? []).forEach((t, i) => {
+    v.range(`transitions[${i}].days`, t.days, { min: MIN_TRANSITION_DAYS[t.storageClass] ?? 0 });
+  });
+  v.throwIfInvalid();
 }

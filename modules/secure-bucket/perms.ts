@@ -7,3 +7,4 @@ export const BUCKET_WRITE_OBJECT = [
   "s3:ListMultipartUploadParts",
 ] as const;
 export const BUCKET_DELETE_OBJECT = ["s3:DeleteObject"] as const;
+export const BUCKET_PUT_OBJECT = ["s3:PutObject"] as const;

@@ -10,6 +10,17 @@
  * | other account    | denied                      | denied                           | denied              |
  */
 import type { PolicyStatement } from "../iam/policy";
+import {
+  LOCK_TABLE_READ,
+  LOCK_TABLE_WRITE,
+  STATE_BUCKET_ADMIN,
+  STATE_KEY_ADMIN,
+  STATE_KEY_ENCRYPT,
+  STATE_KEY_READ,
+  STATE_KEY_USE,
+  STATE_OBJECT_WRITE,
+  STATE_OBJECT_WRITE_ANY,
+} from "./perms";
 
 /** Everything the CI side needs to know about its environment's state store. */
 export interface StateLocation {
@@ -29,35 +40,15 @@ export interface StateLocation {
 export const ciRoleArn = (accountId: string, prefix: string, env: string, kind: "plan" | "apply") =>
   `arn:aws:iam::${accountId}:role/${prefix}-${env}-ci-${kind}`;
 
-export const STATE_KEY_USE = [
-  "kms:Decrypt",
-  "kms:Encrypt",
-  "kms:GenerateDataKey",
-  "kms:DescribeKey",
-] as const;
-export const STATE_KEY_READ = ["kms:Decrypt", "kms:DescribeKey"] as const;
-/** Terraform's S3 backend with a DynamoDB table: the lock and the state digest (`<bucket>/<key>-md5`). */
-export const LOCK_TABLE_READ = ["dynamodb:DescribeTable", "dynamodb:GetItem"] as const;
-export const LOCK_TABLE_WRITE = ["dynamodb:PutItem", "dynamodb:DeleteItem"] as const;
-/** What changes a bucket or key itself: no CI role may do any of it to the state store. */
-export const STATE_BUCKET_ADMIN = [
-  "s3:PutBucket*",
-  "s3:DeleteBucket*",
-  "s3:PutLifecycleConfiguration",
-  "s3:PutEncryptionConfiguration",
-  "s3:PutReplicationConfiguration",
-  "s3:PutObjectLockConfiguration",
-  "s3:DeleteObjectVersion",
-] as const;
-export const STATE_KEY_ADMIN = [
-  "kms:PutKeyPolicy",
-  "kms:ScheduleKeyDeletion",
-  "kms:DisableKey",
-  "kms:CreateGrant",
-  "kms:UpdateAlias",
-  "kms:DeleteAlias",
-] as const;
-export const STATE_OBJECT_WRITE = ["s3:PutObject", "s3:DeleteObject"] as const;
+export {
+  LOCK_TABLE_READ,
+  LOCK_TABLE_WRITE,
+  STATE_BUCKET_ADMIN,
+  STATE_KEY_ADMIN,
+  STATE_KEY_READ,
+  STATE_KEY_USE,
+  STATE_OBJECT_WRITE,
+} from "./perms";
 
 /** Identity policy statements giving one CI role its environment's state (and nothing else's). */
 export function ciStateStatements(s: StateLocation, kind: "plan" | "apply"): PolicyStatement[] {
@@ -128,7 +119,7 @@ export function stateBucketDenies(bucketArn: string, accountId: string, prefix: 
       Sid: "DenyPlanWrites",
       Effect: "Deny",
       Principal: "*",
-      Action: [...STATE_OBJECT_WRITE, "s3:PutObject*", "s3:RestoreObject"],
+      Action: [...STATE_OBJECT_WRITE, ...STATE_OBJECT_WRITE_ANY],
       Resource: `${bucketArn}/*`,
       Condition: { ArnLike: { "aws:PrincipalArn": plan } },
     },
@@ -150,7 +141,7 @@ export function stateKeyDenies(accountId: string, prefix: string): PolicyStateme
       Sid: "DenyPlanEncrypt",
       Effect: "Deny",
       Principal: "*",
-      Action: ["kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"],
+      Action: [...STATE_KEY_ENCRYPT],
       Resource: "*",
       Condition: { ArnLike: { "aws:PrincipalArn": `arn:aws:iam::${accountId}:role/${prefix}-*-ci-plan` } },
     },

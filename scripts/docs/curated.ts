@@ -22,7 +22,8 @@ export function curatedFacts(): CuratedFacts[] {
 
 /** The reconciliation checks (config/bigquery.ts), for the batch list. */
 export function checkFacts(): CheckFacts[] {
-  const { bigquery } = require("../../config/bigquery") as typeof import("../../config/bigquery");
+  const { loadAppConfig } = require("../../config") as typeof import("../../config");
+  const { bigquery } = loadAppConfig({}).lists;
   return bigquery.checks.map((c) => ({
     id: c.id,
     athena: `${c.athena.database}.${c.athena.table}`,

@@ -2,14 +2,15 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Testing } from "cdktf";
-import { loadListOnly } from "../../config";
+import { loadAppConfig, loadListOnly } from "../../config";
 import { environments } from "../../config/environments";
 import { loadEnvironments } from "../../config/load";
 import { sources as sourceList } from "../../config/sources";
 
 const sources = [...loadListOnly(sourceList)];
 
-import { bigquery } from "../../config/bigquery";
+const { bigquery } = loadAppConfig({}).lists;
+
 import { AwsStack } from "../../stacks/aws-stack";
 import { GcpStack } from "../../stacks/gcp-stack";
 import { checkInBrowser, findChromium, inspectDom } from "./browser-check";
@@ -81,6 +82,37 @@ describe("design document", () => {
     expect(batches).toMatch(/`demo_orders` \| ingest \| Schedule: 03:00 JST \/ 18:00 UTC \(previous day\)/);
     expect(batches).toContain("demo_orders : 03:00, 15m");
     expect(batches).toContain("npm run ops -- run demo_orders --env dev --date YYYY-MM-DD");
+    // The business date each source writes: a 03:00 JST run loads the day that ended in Tokyo.
+    expect(batches).toContain(
+      "`raw/saas/demo_orders/dt=YYYY-MM-DD/` (business date dt: the previous day in Asia/Tokyo)",
+    );
+  });
+
+  it("states each source's business date policy from its settings item", () => {
+    const utc = sources.map((s) =>
+      s.id === "demo_orders"
+        ? { ...s, settings: { ...s.settings, runDate: "utc-today", scheduleTimezone: "Europe/Paris" } }
+        : s,
+    );
+    const batches = section(documentFor(utc as Sources), "batches");
+    expect(batches).toContain(
+      "`raw/saas/demo_orders/dt=YYYY-MM-DD/` (business date dt: the day of the run in UTC)",
+    );
+    const today = sources.map((s) =>
+      s.id === "demo_orders"
+        ? { ...s, settings: { ...s.settings, runDate: "local-today", scheduleTimezone: "Europe/Paris" } }
+        : s,
+    );
+    expect(section(documentFor(today as Sources), "batches")).toContain(
+      "(business date dt: the day of the run in Europe/Paris)",
+    );
+  });
+
+  it("lists the stack outputs by their fixed names", () => {
+    const ops = section(base, "operations");
+    expect(ops).toContain("| `dp-aws-dev` | `ci_plan_role_arn` |");
+    expect(ops).toContain("| `dp-gcp-dev` | `iics_service_account` |");
+    expect(ops).not.toMatch(/_[0-9A-F]{8}`/);
   });
 
   it("shows secrets as their ids only", () => {
@@ -149,6 +181,7 @@ describe("design document", () => {
     expect(ja.title).toBe("詳細設計書 — dev");
     expect(ja.sections.map((s) => s.title)[1]).toBe("2. バッチ一覧 (Batch list)");
     expect(section(ja, "batches")).toContain("03:00 JST / 18:00 UTC (前日)");
+    expect(section(ja, "batches")).toContain("(業務日付 dt: Asia/Tokyo の前日)");
     expect(section(ja, "batches")).toContain("dp-dev-saas-ingest");
   });
 

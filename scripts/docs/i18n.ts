@@ -44,6 +44,10 @@ const TEXT = {
   rerun: { ja: "再実行手順", en: "Rerun" },
   prevDay: { ja: "(前日)", en: "(previous day)" },
   nextDay: { ja: "(翌日)", en: "(next day)" },
+  businessDate: { ja: "業務日付 dt", en: "business date dt" },
+  "runDate.local-yesterday": { ja: "{tz} の前日", en: "the previous day in {tz}" },
+  "runDate.local-today": { ja: "{tz} の当日", en: "the day of the run in {tz}" },
+  "runDate.utc-today": { ja: "UTC の当日", en: "the day of the run in UTC" },
   event: { ja: "イベント", en: "Event" },
   schedule: { ja: "スケジュール", en: "Schedule" },
   timeline: { ja: "1 日のスケジュール (JST)", en: "One day's schedules (JST)" },
@@ -157,6 +161,12 @@ const TEXT = {
     ja: "`transforms/<name>.sql` に SELECT を 1 つ書き、`config/transforms.ts` にエントリを追加する（依存・主キー・更新方式・チェック）。",
     en: "Write one SELECT in `transforms/<name>.sql` and add an entry to `config/transforms.ts` (dependencies, primary key, strategy, checks).",
   },
+  opsOutputs: { ja: "スタックの出力", en: "Stack outputs" },
+  opsOutputsText: {
+    ja: "名前は固定（構成の移動で変わらない）。スタックのフォルダで `terraform output -raw <name>` で読む。",
+    en: "Names are fixed (they do not change when the code moves). Read one with `terraform output -raw <name>` in the stack's folder.",
+  },
+  stack: { ja: "スタック", en: "Stack" },
   opsDestroy: { ja: "環境の削除", en: "Destroy an environment" },
   opsDestroyText: {
     ja: "保護レベルが有効な環境（削除保護・force_destroy なし）では、先に設定で保護を外してから適用する。GCP の KMS キーリングは削除できない。",

@@ -4,7 +4,7 @@
  * Terraform JSON is not in the document.
  */
 import { dailyTime, describeSchedule, hhmm } from "./cron";
-import type { T } from "./i18n";
+import type { T, TextKey } from "./i18n";
 import { type Block, type Section, tableOr } from "./model";
 import { type Attrs, at, parsePolicy, str, type TfResource, type TfStack } from "./tf";
 
@@ -184,9 +184,16 @@ export function batches(i: DesignInput, t: T): Batch[] {
       try {
         host = new URL(url).origin + new URL(url).pathname;
       } catch {}
+      // The handler's defaults (functions/saas-ingest/core/settings.ts) when the item names none.
+      const policy = str(s.runDate) || "local-yesterday";
+      const tz = str(s.scheduleTimezone) || "Asia/Tokyo";
+      const key = `runDate.${policy}` as TextKey;
+      const when = ["runDate.local-yesterday", "runDate.local-today", "runDate.utc-today"].includes(key)
+        ? t(key, { tz })
+        : code(policy);
       return {
         input: code(host),
-        output: code(`raw/${str(at(s, "target.prefix"))}/dt=YYYY-MM-DD/`),
+        output: `${code(`raw/${str(at(s, "target.prefix"))}/dt=YYYY-MM-DD/`)} (${t("businessDate")}: ${when})`,
         dependsOn: "-",
       };
     }
@@ -294,7 +301,7 @@ export function batches(i: DesignInput, t: T): Batch[] {
       trigger: reconcileRow?.trigger ?? "-",
       dailyMinutes: reconcileRow?.dailyMinutes,
       input: `Athena ${code(c.athena)}, BigQuery ${code(c.bigquery)}`,
-      output: "DynamoDB `reconcile#" + c.id + "`, S3 report, metrics",
+      output: `DynamoDB \`reconcile#${c.id}\`, S3 report, metrics`,
       dependsOn: "-",
       runsOn: reconcileRow?.runsOn ?? "-",
       timeoutSeconds: reconcileRow?.timeoutSeconds,
@@ -1084,6 +1091,17 @@ export function operationsSection(i: DesignInput, t: T): Section {
     { kind: "p", text: t("opsAddSourceText") },
     { kind: "h3", text: t("opsAddTransform") },
     { kind: "p", text: t("opsAddTransformText") },
+    { kind: "h3", text: t("opsOutputs") },
+    { kind: "p", text: t("opsOutputsText") },
+    tableOr(
+      [t("stack"), "output", t("description")],
+      [i.aws, i.gcp].flatMap((s) =>
+        s
+          ? Object.entries(s.json.output ?? {}).map(([n, o]) => [code(s.name), code(n), o.description ?? ""])
+          : [],
+      ),
+      "-",
+    ),
     { kind: "h3", text: t("opsDestroy") },
     { kind: "p", text: t("opsDestroyText") },
     { kind: "code", lang: "sh", code: stackNames.map((s) => `npx cdktf destroy ${s}`).join("\n") || "-" },

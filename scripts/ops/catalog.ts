@@ -60,9 +60,8 @@ export function loadCatalog(): BatchEntry[] {
 /** Reconciliation checks, when the project declares them (config/bigquery.ts). */
 function reconcileChecks(): { id: string; schedule?: string; timezone?: string }[] {
   try {
-    // biome-ignore lint/suspicious/noExplicitAny: the list's type belongs to the reconcile capability
-    const mod: any = require("../../config/bigquery");
-    const list = mod.bigquery?.checks ?? mod.reconcileChecks ?? [];
+    const { loadAppConfig } = require("../../config") as typeof import("../../config");
+    const list: unknown = loadAppConfig({}).lists.bigquery.checks;
     return Array.isArray(list)
       ? list.map((c: { id: string; schedule?: string }) => ({ id: String(c.id), schedule: c.schedule }))
       : [];

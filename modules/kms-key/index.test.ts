@@ -1,0 +1,78 @@
+import { ACCOUNT, awsTestStack, REGION, statements, synthesize } from "../../test/helpers/stack";
+import { ServiceRole } from "../iam/service-role";
+import { KmsKey } from ".";
+
+function key(extra: Partial<ConstructorParameters<typeof KmsKey>[2]> = {}) {
+  const { stack } = awsTestStack();
+  const k = new KmsKey(stack, "k", {
+    alias: "dp-dev-data",
+    description: "data",
+    accountId: ACCOUNT,
+    region: REGION,
+    services: ["logs", "sns"],
+    ...extra,
+  });
+  return { stack, k };
+}
+
+describe("KmsKey", () => {
+  it("rotates, waits 30 days before deletion, and admits services only for this account", () => {
+    const { stack } = key();
+    const s = synthesize(stack);
+    const k = s.one("aws_kms_key", "k_key");
+    expect(k).toMatchObject({ enable_key_rotation: true, deletion_window_in_days: 30 });
+    expect(k.lifecycle).toBeUndefined();
+    const policy = statements(k.policy);
+    expect(policy.find((st) => st.Sid === "Servicelogs")).toMatchObject({
+      Principal: { Service: `logs.${REGION}.amazonaws.com` },
+      Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${REGION}:${ACCOUNT}:*` } },
+    });
+    expect(policy.find((st) => st.Sid === "Servicesns")).toMatchObject({
+      Principal: { Service: "sns.amazonaws.com" },
+      Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT } },
+    });
+    expect(s.one("aws_kms_alias", "k_alias").name).toBe("alias/dp-dev-data");
+  });
+
+  it("carries prevent_destroy under strict protection only", () => {
+    expect(synthesize(key({ protection: "strict" }).stack).one("aws_kms_key", "k_key").lifecycle).toEqual({
+      prevent_destroy: true,
+    });
+    expect(
+      synthesize(key({ protection: "none" }).stack).one("aws_kms_key", "k_key").lifecycle,
+    ).toBeUndefined();
+  });
+
+  it("grants decrypt, or encrypt and decrypt, on this key only", () => {
+    const { stack, k } = key();
+    const reader = new ServiceRole(stack, "reader", {
+      name: "r",
+      service: "lambda.amazonaws.com",
+      accountId: ACCOUNT,
+    });
+    const writer = new ServiceRole(stack, "writer", {
+      name: "w",
+      service: "lambda.amazonaws.com",
+      accountId: ACCOUNT,
+    });
+    k.grantDecrypt(reader);
+    k.grantEncryptDecrypt(writer);
+    const s = synthesize(stack);
+    const [read] = statements(s.one("aws_iam_role_policy", "reader").policy);
+    expect(read).toEqual({
+      Effect: "Allow",
+      Action: ["kms:Decrypt", "kms:DescribeKey"],
+      Resource: expect.stringMatching(/^\$\{aws_kms_key\.k_key_\w+\.arn\}$/),
+    });
+    const [write] = statements(s.one("aws_iam_role_policy", "writer").policy);
+    expect(write.Action).toEqual(expect.arrayContaining(["kms:Encrypt", "kms:GenerateDataKey*"]));
+    expect(write.Resource).toBe(read.Resource);
+  });
+
+  it("refuses a reserved alias and a deletion window KMS does not allow, in one error", () => {
+    expect(() => key({ alias: "aws/s3", deletionWindowInDays: 3 })).toThrow(
+      'KmsKey k: alias "aws/s3" starts with "aws/" (reserved for AWS managed keys); deletionWindowInDays must be an integer from 7 to 30 (got 3)',
+    );
+    expect(() => key({ alias: "has space" })).toThrow(/alias must be 1-250 letters.*\(got "has space"\)/);
+  });
+});
