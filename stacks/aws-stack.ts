@@ -9,6 +9,7 @@ import type { EnvironmentConfig, SourceConfig } from "../config/schema";
 import { bundleFunction } from "../functions/build";
 import type { TransformSpec } from "../functions/curate/core/spec";
 import { EVENT_SOURCE, RAW_PUBLISHED } from "../functions/shared/events";
+import { addMovedBlocks } from "../lib/moved";
 import { PROTECTION, PROTECTION_METADATA_KEY } from "../lib/protection";
 import { AgentHost } from "../modules/agent-host";
 import { Athena } from "../modules/athena";
@@ -25,6 +26,7 @@ import { ReconcileFunction } from "../modules/reconcile-function";
 import { SettingsTable } from "../modules/settings-table";
 import { Timestream } from "../modules/timestream";
 import { configureBackend } from "./backend";
+import { AWS_STACK_IDS, MODULE_ALARM_MOVES } from "./moves";
 import { ingestRoleName, reconcileRoleName, stateKeyAlias } from "./names";
 import { AWS_OUTPUTS, declareOutputs } from "./outputs";
 import { awsProvider } from "./providers";
@@ -64,6 +66,8 @@ export class AwsStack extends TerraformStack {
     const protection = PROTECTION[env.protection];
     this.addOverride(`//.${PROTECTION_METADATA_KEY}`, env.protection);
     configureBackend(this, id, env.name, env.state);
+    // Alarms moved from the monitoring construct into their modules: plan them as moves.
+    addMovedBlocks(this, MODULE_ALARM_MOVES);
     awsProvider(this, aws.region, aws.accountId, {
       project: env.prefix,
       environment: env.name,
@@ -79,7 +83,7 @@ export class AwsStack extends TerraformStack {
       services: ["logs", "sns", "cloudwatch", "events", "sqs"],
       protection: env.protection,
     });
-    this.monitoring = new Monitoring(this, "monitoring", {
+    this.monitoring = new Monitoring(this, AWS_STACK_IDS.monitoring, {
       name,
       key: this.key,
       region: aws.region,
@@ -162,7 +166,7 @@ export class AwsStack extends TerraformStack {
     });
 
     if (aws.ingest.enabled) {
-      this.ingest = new IngestFunction(this, "saas-ingest", {
+      this.ingest = new IngestFunction(this, AWS_STACK_IDS.ingest, {
         functionName: `${name}-saas-ingest`,
         roleName: ingestRoleName(env.prefix, env.name),
         accountId: aws.accountId,
@@ -185,7 +189,7 @@ export class AwsStack extends TerraformStack {
     }
 
     if (aws.curate.enabled && transforms.length > 0) {
-      this.curate = new Curate(this, "curate", {
+      this.curate = new Curate(this, AWS_STACK_IDS.curate, {
         name,
         accountId: aws.accountId,
         region: aws.region,
@@ -218,7 +222,7 @@ export class AwsStack extends TerraformStack {
         throw new ConfigError([
           `${env.name}.gcp.projectNumber: required by the BigQuery reconcile checks (it names the WIF audience)`,
         ]);
-      this.reconcile = new ReconcileFunction(this, "bq-reconcile", {
+      this.reconcile = new ReconcileFunction(this, AWS_STACK_IDS.reconcile, {
         functionName: `${name}-bq-reconcile`,
         roleName: reconcileRoleName(env.prefix, env.name),
         accountId: aws.accountId,

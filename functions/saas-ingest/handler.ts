@@ -10,6 +10,7 @@
 
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
+import { COMMON_ENV, INGEST_ENV } from "../shared/contracts";
 import { boolEnv, requiredEnv } from "../shared/env";
 import { StorageError } from "../shared/errors";
 import { EventBridgeAnnouncer } from "../shared/events";
@@ -42,8 +43,8 @@ function sdkClients() {
 }
 
 export async function handler(event: IngestEvent, context: LambdaContextLike): Promise<RunSummary> {
-  const table = requiredEnv("CONFIG_TABLE_NAME");
-  const bucket = requiredEnv("RAW_BUCKET_NAME");
+  const table = requiredEnv(COMMON_ENV.configTable);
+  const bucket = requiredEnv(INGEST_ENV.rawBucket);
   const tuning = readIngestTuning();
   const { s3, ddb, secrets } = sdkClients();
   // Leave 5 s to clean up after the last request.
@@ -76,7 +77,9 @@ export async function handler(event: IngestEvent, context: LambdaContextLike): P
     gzipLevel: tuning.outputGzipLevel,
     allowHttpLoopback: boolEnv("ALLOW_HTTP_LOOPBACK", false),
     // Set by Terraform; unset locally (no EventBridge stand-in), where nothing is announced.
-    announcer: process.env.EVENT_BUS_NAME ? new EventBridgeAnnouncer(process.env.EVENT_BUS_NAME) : undefined,
+    announcer: process.env[INGEST_ENV.eventBus]
+      ? new EventBridgeAnnouncer(process.env[INGEST_ENV.eventBus] as string)
+      : undefined,
   });
   // The data is committed; failing the invocation raises the errors alarm and the async retry
   // runs (and announces) again, so curate is never silently left out.
