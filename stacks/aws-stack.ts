@@ -25,7 +25,7 @@ import { ReconcileFunction } from "../modules/reconcile-function";
 import { SettingsTable } from "../modules/settings-table";
 import { Timestream } from "../modules/timestream";
 import { configureBackend } from "./backend";
-import { ingestRoleName, reconcileRoleName, stateKeyAlias } from "./names";
+import { ingestFunctionName, ingestRoleName, reconcileRoleName, stateKeyAlias } from "./names";
 import { AWS_OUTPUTS, declareOutputs } from "./outputs";
 import { awsProvider } from "./providers";
 
@@ -160,7 +160,7 @@ export class AwsStack extends TerraformStack {
 
     if (aws.ingest.enabled) {
       this.ingest = new IngestFunction(this, "saas-ingest", {
-        functionName: `${name}-saas-ingest`,
+        functionName: ingestFunctionName(env.prefix, env.name),
         roleName: ingestRoleName(env.prefix, env.name),
         accountId: aws.accountId,
         region: aws.region,
