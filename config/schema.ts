@@ -7,6 +7,7 @@
  */
 import { z } from "zod";
 import { sourceSettingsSchema } from "../functions/saas-ingest/core/settings";
+import { ingestTuningSchema } from "../functions/saas-ingest/tuning";
 import { parseCidr } from "../lib/cidr";
 import { PROTECTION_LEVELS } from "../lib/protection";
 import { calendarDateProblem } from "../lib/rules/date";
@@ -236,6 +237,8 @@ export const environmentSchema = z.object({
         reservedConcurrency: z.number().int().min(1).max(1000).default(5),
         /** V8 old-space cap: keeps RSS flat with volume (the bench measures with the default). */
         heapMb: z.number().int().min(64).max(8192).default(128),
+        /** Retries, timeouts and output files (functions/saas-ingest/tuning.ts). @default - its defaults */
+        tuning: ingestTuningSchema.prefault({}),
       })
       .refine((v) => v.heapMb <= v.memoryMb * 0.75, {
         message: "heapMb may be at most 75% of memoryMb",

@@ -95,7 +95,7 @@ async function main() {
   const aws = await startChildServer<LocalEndpoints>("scripts/local-aws.ts", ["--bucket", "bench-raw"], ROOT);
   const saas = await startChildServer<{ url: string }>(
     "functions/saas-ingest/dev/serve-demo.ts",
-    ["--total", String(total), "--page-size", String(pageSize)],
+    ["--total", String(total), "--page-size", String(pageSize), "--prebuild", "/cursor"],
     ROOT,
   );
   let failed = false;

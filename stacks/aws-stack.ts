@@ -9,6 +9,7 @@ import type { EnvironmentConfig, SourceConfig } from "../config/schema";
 import { bundleFunction } from "../functions/build";
 import type { TransformSpec } from "../functions/curate/core/spec";
 import { EVENT_SOURCE, RAW_PUBLISHED } from "../functions/shared/events";
+import { addMovedBlocks } from "../lib/moved";
 import { PROTECTION, PROTECTION_METADATA_KEY } from "../lib/protection";
 import { AgentHost } from "../modules/agent-host";
 import { Athena } from "../modules/athena";
@@ -25,6 +26,7 @@ import { ReconcileFunction } from "../modules/reconcile-function";
 import { SettingsTable } from "../modules/settings-table";
 import { Timestream } from "../modules/timestream";
 import { configureBackend } from "./backend";
+import { AWS_STACK_IDS, MODULE_ALARM_MOVES } from "./moves";
 import { ingestFunctionName, ingestRoleName, reconcileRoleName, stateKeyAlias } from "./names";
 import { AWS_OUTPUTS, declareOutputs } from "./outputs";
 import { awsProvider } from "./providers";
@@ -64,6 +66,8 @@ export class AwsStack extends TerraformStack {
     const protection = PROTECTION[env.protection];
     this.addOverride(`//.${PROTECTION_METADATA_KEY}`, env.protection);
     configureBackend(this, id, env.name, env.state);
+    // Alarms moved from the monitoring construct into their modules: plan them as moves.
+    addMovedBlocks(this, MODULE_ALARM_MOVES);
     awsProvider(this, aws.region, aws.accountId, {
       project: env.prefix,
       environment: env.name,
@@ -79,7 +83,7 @@ export class AwsStack extends TerraformStack {
       services: ["logs", "sns", "cloudwatch", "events", "sqs"],
       protection: env.protection,
     });
-    this.monitoring = new Monitoring(this, "monitoring", {
+    this.monitoring = new Monitoring(this, AWS_STACK_IDS.monitoring, {
       name,
       key: this.key,
       region: aws.region,
@@ -113,8 +117,10 @@ export class AwsStack extends TerraformStack {
     this.catalog = new Catalog(this, "catalog", {
       namePrefix: name.replace(/-/g, "_"),
       accountId: aws.accountId,
+      region: aws.region,
       key: this.key,
-      rawBucketName: this.lake.raw.bucketName,
+      rawBucket: this.lake.raw,
+      protection: env.protection,
       sources: sources.map((s) => ({
         id: s.id,
         prefix: s.settings.target.prefix,
@@ -127,7 +133,7 @@ export class AwsStack extends TerraformStack {
       resultsBucket: this.lake.athenaResults,
       key: this.key,
       bytesScannedCutoffPerQuery: aws.athena.bytesScannedCutoffPerQuery,
-      forceDestroy: protection.athenaForceDestroy,
+      protection: env.protection,
     });
     if (aws.timestream.enabled) {
       this.timestream = new Timestream(this, "timestream", {
@@ -135,6 +141,7 @@ export class AwsStack extends TerraformStack {
         key: this.key,
         memoryRetentionHours: aws.timestream.memoryRetentionHours,
         magneticRetentionDays: aws.timestream.magneticRetentionDays,
+        protection: env.protection,
       });
     }
     // Reconcile checks resolved to this environment's Glue databases and BigQuery datasets.
@@ -159,7 +166,7 @@ export class AwsStack extends TerraformStack {
     });
 
     if (aws.ingest.enabled) {
-      this.ingest = new IngestFunction(this, "saas-ingest", {
+      this.ingest = new IngestFunction(this, AWS_STACK_IDS.ingest, {
         functionName: ingestFunctionName(env.prefix, env.name),
         roleName: ingestRoleName(env.prefix, env.name),
         accountId: aws.accountId,
@@ -175,13 +182,14 @@ export class AwsStack extends TerraformStack {
         timeoutSeconds: aws.ingest.timeoutSeconds,
         reservedConcurrency: aws.ingest.reservedConcurrency,
         heapMb: aws.ingest.heapMb,
+        tuning: aws.ingest.tuning,
         logRetentionDays: aws.logRetentionDays,
         eventBusName: "default",
       });
     }
 
     if (aws.curate.enabled && transforms.length > 0) {
-      this.curate = new Curate(this, "curate", {
+      this.curate = new Curate(this, AWS_STACK_IDS.curate, {
         name,
         accountId: aws.accountId,
         region: aws.region,
@@ -214,7 +222,7 @@ export class AwsStack extends TerraformStack {
         throw new ConfigError([
           `${env.name}.gcp.projectNumber: required by the BigQuery reconcile checks (it names the WIF audience)`,
         ]);
-      this.reconcile = new ReconcileFunction(this, "bq-reconcile", {
+      this.reconcile = new ReconcileFunction(this, AWS_STACK_IDS.reconcile, {
         functionName: `${name}-bq-reconcile`,
         roleName: reconcileRoleName(env.prefix, env.name),
         accountId: aws.accountId,

@@ -2,7 +2,6 @@
 import { TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config/schema";
-import { PROTECTION } from "../lib/protection";
 import { BigQuery } from "../modules/bigquery";
 import { BigQueryTables, type TableSpec } from "../modules/bigquery-tables";
 import { GcpIdentity } from "../modules/gcp-identity";
@@ -45,7 +44,7 @@ export class GcpStack extends TerraformStack {
       datasetIds: env.gcp.datasets,
       stagingTableExpirationDays: env.gcp.stagingTableExpirationDays,
       rotationDays: env.gcp.kmsRotationDays,
-      deleteContentsOnDestroy: PROTECTION[env.protection].deleteContentsOnDestroy,
+      protection: env.protection,
       dependsOn: apis.services,
     });
     const ds = this.bigquery.datasets;
@@ -55,7 +54,7 @@ export class GcpStack extends TerraformStack {
       datasetIds: { staging: ds.staging.datasetId, dwh: ds.dwh.datasetId, mart: ds.mart.datasetId },
       kmsKeyName: this.bigquery.key.id,
       tables: props.tables ?? [],
-      deletionProtection: PROTECTION[env.protection].deletionProtection,
+      protection: env.protection,
       dependsOn: [ds.staging, ds.dwh, ds.mart],
     });
     this.identity = new GcpIdentity(this, "identity", {
@@ -69,28 +68,13 @@ export class GcpStack extends TerraformStack {
       dependsOn: apis.services,
     });
     // IICS writes its target datasets only; analysts read the mart.
-    this.bigquery.grantDataset(
-      "iics-staging",
-      "staging",
-      "roles/bigquery.dataEditor",
-      this.identity.iics.member,
-    );
-    this.bigquery.grantDataset("iics-dwh", "dwh", "roles/bigquery.dataEditor", this.identity.iics.member);
+    this.bigquery.grantWrite("iics-staging", "staging", this.identity.iics.member);
+    this.bigquery.grantWrite("iics-dwh", "dwh", this.identity.iics.member);
     // The reconcile Lambda reads exactly the datasets its checks name.
     for (const layer of [...new Set(props.reconcileDatasets ?? [])].sort())
-      this.bigquery.grantDataset(
-        `bq-reconcile-${layer}`,
-        layer,
-        "roles/bigquery.dataViewer",
-        this.identity.reconcile.member,
-      );
+      this.bigquery.grantRead(`bq-reconcile-${layer}`, layer, this.identity.reconcile.member);
     if (env.gcp.readerGroup) {
-      this.bigquery.grantDataset(
-        "readers-mart",
-        "mart",
-        "roles/bigquery.dataViewer",
-        `group:${env.gcp.readerGroup}`,
-      );
+      this.bigquery.grantRead("readers-mart", "mart", `group:${env.gcp.readerGroup}`);
     }
 
     const tableIds = Object.entries(this.tables.tables).map(([k, t]) => [k, t.id] as const);

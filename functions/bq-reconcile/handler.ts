@@ -12,6 +12,7 @@
  */
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
+import { COMMON_ENV, RECONCILE_ENV, RECONCILE_METRICS } from "../shared/contracts";
 import { DynamoDbItems } from "../shared/dynamodb";
 import { intEnv, requiredEnv } from "../shared/env";
 import { EnvironmentError } from "../shared/errors";
@@ -27,8 +28,8 @@ import { defaultRunDate } from "./core/checks";
 import type { AthenaCounter, BigQueryReader } from "./core/ports";
 import { type ReconcileSummary, reconcile } from "./core/reconcile";
 
-export const RECONCILE_SERVICE_NAME = "bq-reconcile";
-export const RECONCILE_METRICS_NAMESPACE = "DataPlatform/Reconcile";
+export const RECONCILE_SERVICE_NAME = RECONCILE_METRICS.service;
+export const RECONCILE_METRICS_NAMESPACE = RECONCILE_METRICS.namespace;
 
 export interface ReconcileEvent {
   checkId?: string;
@@ -48,7 +49,7 @@ export interface HandlerOverrides {
 let clients: { s3: S3Client; ddb: DynamoDBClient } | undefined;
 
 function credentialConfig(env: NodeJS.ProcessEnv): ExternalAccountConfig {
-  const raw = requiredEnv("GOOGLE_EXTERNAL_ACCOUNT", env);
+  const raw = requiredEnv(RECONCILE_ENV.googleExternalAccount, env);
   try {
     return JSON.parse(raw) as ExternalAccountConfig;
   } catch {
@@ -67,8 +68,8 @@ export function makeHandler(o: HandlerOverrides = {}) {
       ddb: new DynamoDBClient({}),
     };
     const log = o.log ?? createLogger({ serviceName: RECONCILE_SERVICE_NAME }).log;
-    const items = new DynamoDbItems(requiredEnv("CONFIG_TABLE_NAME", env), clients.ddb);
-    const ids = requiredEnv("RECONCILE_CHECK_IDS", env)
+    const items = new DynamoDbItems(requiredEnv(COMMON_ENV.configTable, env), clients.ddb);
+    const ids = requiredEnv(RECONCILE_ENV.checkIds, env)
       .split(",")
       .map((s) => s.trim())
       .filter(Boolean);
@@ -76,8 +77,8 @@ export function makeHandler(o: HandlerOverrides = {}) {
       event.runDate ??
       defaultRunDate(
         now(),
-        intEnv("RUN_DATE_OFFSET_DAYS", 1, 0, 31, env),
-        env.RUN_DATE_TIMEZONE || "Asia/Tokyo",
+        intEnv(RECONCILE_ENV.runDateOffsetDays, 1, 0, 31, env),
+        env[RECONCILE_ENV.runDateTimezone] || "Asia/Tokyo",
       );
     const checks = await loadChecks(
       items,
@@ -86,10 +87,10 @@ export function makeHandler(o: HandlerOverrides = {}) {
     const bigquery =
       o.bigquery ??
       new BigQueryApiReader({
-        projectId: requiredEnv("GCP_PROJECT_ID", env),
-        location: requiredEnv("BQ_LOCATION", env),
+        projectId: requiredEnv(RECONCILE_ENV.gcpProjectId, env),
+        location: requiredEnv(RECONCILE_ENV.bqLocation, env),
         maximumBytesBilled: intEnv(
-          "BQ_MAXIMUM_BYTES_BILLED",
+          RECONCILE_ENV.bqMaximumBytesBilled,
           1024 ** 3,
           10 * 1024 ** 2,
           Number.MAX_SAFE_INTEGER,
@@ -100,10 +101,13 @@ export function makeHandler(o: HandlerOverrides = {}) {
       });
     return reconcile(
       {
-        athena: o.athena ?? new AthenaQueryCounter({ workGroup: requiredEnv("ATHENA_WORKGROUP", env) }),
+        athena:
+          o.athena ?? new AthenaQueryCounter({ workGroup: requiredEnv(RECONCILE_ENV.athenaWorkgroup, env) }),
         bigquery,
         results: new DynamoResultStore(items),
-        reports: new S3ReportStore(new S3ObjectStore(requiredEnv("REPORT_BUCKET_NAME", env), clients.s3)),
+        reports: new S3ReportStore(
+          new S3ObjectStore(requiredEnv(RECONCILE_ENV.reportBucket, env), clients.s3),
+        ),
         metrics:
           o.metrics ??
           metricsSinksFromEnv(

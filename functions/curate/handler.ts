@@ -7,6 +7,7 @@
 import { AthenaClient } from "@aws-sdk/client-athena";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
+import { COMMON_ENV, CURATE_ENV } from "../shared/contracts";
 import { DynamoDbItems } from "../shared/dynamodb";
 import { requiredEnv } from "../shared/env";
 import { EnvironmentError } from "../shared/errors";
@@ -23,31 +24,31 @@ const { logger, log } = createLogger({ serviceName: CURATE_SERVICE });
 let deps: StepDeps | undefined;
 
 function graphFromEnv(): GraphNode[] {
-  const raw = requiredEnv("CURATE_GRAPH");
+  const raw = requiredEnv(CURATE_ENV.graph);
   try {
     const g = JSON.parse(raw);
     if (!Array.isArray(g)) throw new Error("not an array");
     return g;
   } catch (e) {
     throw new EnvironmentError(
-      `environment CURATE_GRAPH: must be a JSON array of { id, dependsOn } (${(e as Error).message})`,
+      `environment ${CURATE_ENV.graph}: must be a JSON array of { id, dependsOn } (${(e as Error).message})`,
     );
   }
 }
 
 function build(): StepDeps {
-  const usdPerTb = Number(process.env.USD_PER_TB_SCANNED ?? "5");
+  const usdPerTb = Number(process.env[CURATE_ENV.usdPerTbScanned] ?? "5");
   if (!Number.isFinite(usdPerTb) || usdPerTb < 0)
     throw new EnvironmentError(
-      `environment USD_PER_TB_SCANNED: must be a number >= 0 (got "${process.env.USD_PER_TB_SCANNED}")`,
+      `environment ${CURATE_ENV.usdPerTbScanned}: must be a number >= 0 (got "${process.env[CURATE_ENV.usdPerTbScanned]}")`,
     );
   const sfn = new SFNClient({});
-  const stateMachineArn = requiredEnv("STATE_MACHINE_ARN");
+  const stateMachineArn = requiredEnv(CURATE_ENV.stateMachineArn);
   let currentRun = "";
   return {
     graph: graphFromEnv(),
     store: new DynamoDbCurateStore(
-      new DynamoDbItems(requiredEnv("CONFIG_TABLE_NAME"), new DynamoDBClient({})),
+      new DynamoDbItems(requiredEnv(COMMON_ENV.configTable), new DynamoDBClient({})),
     ),
     results: new AthenaQueryResults(new AthenaClient({})),
     metrics: new CurateMetrics(
@@ -55,8 +56,8 @@ function build(): StepDeps {
       () => currentRun,
     ),
     log,
-    dialect: athenaDialect(requiredEnv("CURATED_BUCKET")),
-    databases: { raw: requiredEnv("RAW_DATABASE"), curated: requiredEnv("CURATED_DATABASE") },
+    dialect: athenaDialect(requiredEnv(CURATE_ENV.curatedBucket)),
+    databases: { raw: requiredEnv(CURATE_ENV.rawDatabase), curated: requiredEnv(CURATE_ENV.curatedDatabase) },
     usdPerTb,
     now: Date.now,
     startExecution: async (input) => {

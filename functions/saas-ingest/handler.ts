@@ -1,16 +1,17 @@
 /**
  * Lambda entry: `handler({ sourceId, runDate? }, context)` -> run summary; rejects when the run
  * did not complete. Environment: CONFIG_TABLE_NAME, RAW_BUCKET_NAME; optional
- * TIMESTREAM_DATABASE_NAME + TIMESTREAM_TABLE_NAME, HTTP_MAX_ATTEMPTS (5),
- * HTTP_RETRY_BASE_DELAY_MS (1000), HTTP_MAX_RETRY_AFTER_MS (60000), OUTPUT_FILE_MAX_BYTES (64 MiB),
- * OUTPUT_GZIP_LEVEL (1), S3_FORCE_PATH_STYLE, ALLOW_HTTP_LOOPBACK (local stand-ins only).
+ * TIMESTREAM_DATABASE_NAME + TIMESTREAM_TABLE_NAME, the tuning variables of tuning.ts
+ * (HTTP_MAX_ATTEMPTS, OUTPUT_GZIP_LEVEL, …: names, defaults and bounds there),
+ * S3_FORCE_PATH_STYLE, ALLOW_HTTP_LOOPBACK (local stand-ins only).
  * Without event.runDate the source's `runDate` policy picks the business date (core/run-date.ts).
  * AWS endpoints come from the SDK's standard AWS_ENDPOINT_URL_* variables.
  */
 
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
-import { boolEnv, intEnv, requiredEnv } from "../shared/env";
+import { COMMON_ENV, INGEST_ENV } from "../shared/contracts";
+import { boolEnv, requiredEnv } from "../shared/env";
 import { StorageError } from "../shared/errors";
 import { EventBridgeAnnouncer } from "../shared/events";
 import { createLogger } from "../shared/logger";
@@ -20,6 +21,7 @@ import { DynamoDbSettingsStore } from "./adapters/dynamodb-settings";
 import { INGEST_SERVICE_NAME, IngestMetricsSink } from "./adapters/metrics";
 import { defaultSleep, HttpClient } from "./core/http";
 import { type IngestEvent, type RunSummary, runIngestion } from "./core/run";
+import { readIngestTuning } from "./tuning";
 
 export interface LambdaContextLike {
   getRemainingTimeInMillis(): number;
@@ -41,8 +43,9 @@ function sdkClients() {
 }
 
 export async function handler(event: IngestEvent, context: LambdaContextLike): Promise<RunSummary> {
-  const table = requiredEnv("CONFIG_TABLE_NAME");
-  const bucket = requiredEnv("RAW_BUCKET_NAME");
+  const table = requiredEnv(COMMON_ENV.configTable);
+  const bucket = requiredEnv(INGEST_ENV.rawBucket);
+  const tuning = readIngestTuning();
   const { s3, ddb, secrets } = sdkClients();
   // Leave 5 s to clean up after the last request.
   const deadline = Date.now() + context.getRemainingTimeInMillis() - 5_000;
@@ -54,11 +57,11 @@ export async function handler(event: IngestEvent, context: LambdaContextLike): P
     objects: new S3ObjectStore(bucket, s3),
     secrets,
     http: new HttpClient({
-      maxAttempts: intEnv("HTTP_MAX_ATTEMPTS", 5, 1),
-      baseDelayMs: intEnv("HTTP_RETRY_BASE_DELAY_MS", 1000, 0),
-      maxDelayMs: 16_000,
-      maxRetryAfterMs: intEnv("HTTP_MAX_RETRY_AFTER_MS", 60_000, 0),
-      timeoutMs: 30_000,
+      maxAttempts: tuning.httpMaxAttempts,
+      baseDelayMs: tuning.httpRetryBaseDelayMs,
+      maxDelayMs: tuning.httpRetryMaxDelayMs,
+      maxRetryAfterMs: tuning.httpMaxRetryAfterMs,
+      timeoutMs: tuning.httpTimeoutMs,
       fetch: globalThis.fetch,
       sleep: defaultSleep,
       now: Date.now,
@@ -70,11 +73,13 @@ export async function handler(event: IngestEvent, context: LambdaContextLike): P
     log,
     now: Date.now,
     deadline: () => deadline,
-    maxFileBytes: intEnv("OUTPUT_FILE_MAX_BYTES", 64 * 1024 * 1024, 1024),
-    gzipLevel: intEnv("OUTPUT_GZIP_LEVEL", 1, 1, 9),
+    maxFileBytes: tuning.outputFileMaxBytes,
+    gzipLevel: tuning.outputGzipLevel,
     allowHttpLoopback: boolEnv("ALLOW_HTTP_LOOPBACK", false),
     // Set by Terraform; unset locally (no EventBridge stand-in), where nothing is announced.
-    announcer: process.env.EVENT_BUS_NAME ? new EventBridgeAnnouncer(process.env.EVENT_BUS_NAME) : undefined,
+    announcer: process.env[INGEST_ENV.eventBus]
+      ? new EventBridgeAnnouncer(process.env[INGEST_ENV.eventBus] as string)
+      : undefined,
   });
   // The data is committed; failing the invocation raises the errors alarm and the async retry
   // runs (and announces) again, so curate is never silently left out.

@@ -13,6 +13,7 @@
 
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import { TimestreamWriteClient, WriteRecordsCommand } from "@aws-sdk/client-timestream-write";
+import { COMMON_ENV, RUN_METRICS } from "./contracts";
 
 type Unit = (typeof MetricUnit)[keyof typeof MetricUnit];
 
@@ -50,7 +51,11 @@ export class EmfMetricsSink implements RunMetricsSink {
     for (const [k, v] of Object.entries(m.dimensions)) metrics.addDimension(k, v);
     for (const [k, v] of Object.entries(m.measures))
       metrics.addMetric(k, m.units?.[k] ?? MetricUnit.Count, v);
-    metrics.addMetric(m.status === "succeeded" ? "runSucceeded" : "runFailed", MetricUnit.Count, 1);
+    metrics.addMetric(
+      m.status === "succeeded" ? RUN_METRICS.succeeded : RUN_METRICS.failed,
+      MetricUnit.Count,
+      1,
+    );
     metrics.addMetadata("runId", m.runId);
     metrics.publishStoredMetrics();
   }
@@ -112,7 +117,8 @@ export class FanOutMetricsSink implements RunMetricsSink {
 /** Builds the usual sinks from the environment: EMF always, Timestream when both names are set. */
 export function metricsSinksFromEnv(o: EmfOptions, env: NodeJS.ProcessEnv = process.env): FanOutMetricsSink {
   const sinks: RunMetricsSink[] = [new EmfMetricsSink(o)];
-  if (env.TIMESTREAM_DATABASE_NAME && env.TIMESTREAM_TABLE_NAME)
-    sinks.push(new TimestreamMetricsSink(env.TIMESTREAM_DATABASE_NAME, env.TIMESTREAM_TABLE_NAME));
+  const database = env[COMMON_ENV.timestreamDatabase];
+  const table = env[COMMON_ENV.timestreamTable];
+  if (database && table) sinks.push(new TimestreamMetricsSink(database, table));
   return new FanOutMetricsSink(sinks);
 }

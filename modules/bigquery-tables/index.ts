@@ -12,11 +12,20 @@
  *   an added column only creates a guard (BigQuery adds columns in place);
  * - one guard per table with the partitioning (type and column): a change replaces the table.
  * In protected environments `deletion_protection` then stops the apply until someone lowers it on
- * purpose: nothing is dropped by a routine apply.
+ * purpose: nothing is dropped by a routine apply. Under `protection: "strict"` the non-staging
+ * tables also carry `prevent_destroy`, so such a plan fails before anyone can apply it.
+ *
+ * | protection | deletion_protection (non-staging) | prevent_destroy (non-staging) |
+ * |------------|-----------------------------------|-------------------------------|
+ * | none       | false                             | no                            |
+ * | standard   | true                              | no                            |
+ * | strict     | true                              | yes                           |
  */
 import { BigqueryTable } from "@cdktf/provider-google/lib/bigquery-table";
-import { DataResource } from "cdktf";
+import { DataResource, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
+import { PropsValidator } from "../../lib/props";
+import { type Protection, protectionOf } from "../../lib/protection";
 
 export type TableLayer = "staging" | "dwh" | "mart";
 
@@ -30,10 +39,13 @@ export interface TableColumnSpec {
 }
 
 export interface TableSpec {
+  /** Layer (dataset) of the table. */
   readonly dataset: TableLayer;
+  /** Table id (letters, digits, `_`). */
   readonly table: string;
   readonly description: string;
   readonly columns: ReadonlyArray<TableColumnSpec>;
+  /** Time partitioning (column: a DATE/TIMESTAMP/DATETIME column). @default - not partitioned */
   readonly partitioning?: {
     readonly column?: string;
     readonly type: "HOUR" | "DAY" | "MONTH" | "YEAR";
@@ -55,10 +67,13 @@ export interface BigQueryTablesProps {
   /** CMEK key (the datasets' default key). */
   readonly kmsKeyName: string;
   readonly tables: ReadonlyArray<TableSpec>;
-  /** `deletion_protection` on non-staging tables (protected environments). @default true */
-  readonly deletionProtection?: boolean;
+  /**
+   * Protection level of the environment: `deletion_protection` on non-staging tables unless
+   * `none`, `prevent_destroy` on them under `strict`. @default "standard"
+   */
+  readonly protection?: Protection;
   /** Datasets must exist first. @default [] */
-  readonly dependsOn?: import("cdktf").ITerraformDependable[];
+  readonly dependsOn?: ITerraformDependable[];
 }
 
 /** The names the tables API returns (the provider compares schemas in these). */
@@ -91,10 +106,13 @@ const address = (r: DataResource) => `${r.terraformResourceType}.${r.friendlyUni
 const cid = (name: string) => name.toLowerCase();
 
 export class BigQueryTables extends Construct {
+  /** Tables by `<layer>.<table>`. */
   readonly tables: Record<string, BigqueryTable> = {};
 
   constructor(scope: Construct, id: string, props: BigQueryTablesProps) {
     super(scope, id);
+    validate(id, props);
+    const protection = protectionOf(props.protection);
     for (const spec of props.tables) {
       const key = `${spec.dataset}.${spec.table}`;
       const scopeOf = new Construct(this, `${spec.dataset}-${spec.table}`);
@@ -107,7 +125,7 @@ export class BigQueryTables extends Construct {
             triggersReplace: { table: key, column: c.name, type: columnFingerprint(c) },
           }),
       );
-      const protect = (props.deletionProtection ?? true) && spec.dataset !== "staging";
+      const protect = protection.deletionProtection && spec.dataset !== "staging";
       const p = spec.partitioning;
       this.tables[key] = new BigqueryTable(scopeOf, "table", {
         project: props.projectId,
@@ -129,8 +147,70 @@ export class BigQueryTables extends Construct {
         deletionProtection: protect,
         dependsOn: props.dependsOn,
         // Bare addresses: cdktf renders a construct here as "${…}", which Terraform refuses.
-        lifecycle: { replaceTriggeredBy: [partitionGuard, ...columnGuards].map(address) },
+        lifecycle: {
+          replaceTriggeredBy: [partitionGuard, ...columnGuards].map(address),
+          ...(protection.preventDestroy && spec.dataset !== "staging" ? { preventDestroy: true } : {}),
+        },
       });
     }
   }
+}
+
+/** Column types a time-partitioning column may have, by granularity. */
+const PARTITION_TYPES: Record<string, readonly string[]> = {
+  HOUR: ["TIMESTAMP", "DATETIME"],
+  DAY: ["DATE", "TIMESTAMP", "DATETIME"],
+  MONTH: ["DATE", "TIMESTAMP", "DATETIME"],
+  YEAR: ["DATE", "TIMESTAMP", "DATETIME"],
+};
+
+function validate(id: string, props: BigQueryTablesProps): void {
+  const v = new PropsValidator("BigQueryTables", id);
+  const keys = new Set<string>();
+  for (const spec of props.tables) {
+    const at = `tables[${spec.dataset}.${spec.table}]`;
+    v.oneOf(`${at}.dataset`, spec.dataset, ["staging", "dwh", "mart"]);
+    v.matches(
+      `${at}.table`,
+      spec.table,
+      /^[A-Za-z0-9_]{1,1024}$/,
+      "a BigQuery table id (letters, digits, '_')",
+    );
+    if (keys.has(`${spec.dataset}.${spec.table}`.toLowerCase())) v.conflict(`${at} is declared twice`);
+    keys.add(`${spec.dataset}.${spec.table}`.toLowerCase());
+    if (spec.columns.length === 0) v.conflict(`${at}.columns must name at least one column`);
+    const byName = new Map<string, TableColumnSpec>();
+    for (const c of spec.columns) {
+      if (byName.has(c.name.toLowerCase()))
+        v.fail(`${at}.columns.${c.name}`, "is declared twice (names are case-insensitive)", c.name);
+      byName.set(c.name.toLowerCase(), c);
+    }
+    const p = spec.partitioning;
+    if (p?.column !== undefined) {
+      const col = byName.get(p.column.toLowerCase());
+      const allowed = PARTITION_TYPES[p.type] ?? [];
+      if (!col) v.fail(`${at}.partitioning.column`, "is not a column of the table", p.column);
+      else if (!allowed.includes(API_TYPE[col.type] ?? col.type) || col.mode === "REPEATED")
+        v.fail(
+          `${at}.partitioning.column`,
+          `must be a ${allowed.join("/")} column for ${p.type} partitioning (${col.name} is ${col.mode === "REPEATED" ? "REPEATED " : ""}${col.type})`,
+          p.column,
+        );
+    }
+    v.range(`${at}.partitioning.expirationDays`, p?.expirationDays, { min: 1 });
+    if (!p && spec.requirePartitionFilter) v.conflict(`${at}.requirePartitionFilter needs partitioning`);
+    const clustering = spec.clustering ?? [];
+    if (clustering.length > 4) v.fail(`${at}.clustering`, "may name at most 4 columns", clustering);
+    for (const c of clustering)
+      if (!byName.has(c.toLowerCase()))
+        v.fail(`${at}.clustering`, "names a column the table does not have", c);
+    for (const k of Object.keys(spec.labels ?? {}))
+      v.matches(
+        `${at}.labels`,
+        k,
+        /^[a-z][a-z0-9_-]{0,62}$/,
+        "keys of lowercase letters, digits, '_' or '-' (at most 63)",
+      );
+  }
+  v.throwIfInvalid();
 }

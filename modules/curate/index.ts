@@ -16,20 +16,18 @@
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
 import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
-import { LambdaFunctionEventInvokeConfig } from "@cdktf/provider-aws/lib/lambda-function-event-invoke-config";
-import { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedule";
 import { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";
-import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
-import { AssetType, TerraformAsset } from "cdktf";
+import { Token } from "cdktf";
 import { Construct } from "constructs";
 import type { Bundle } from "../../functions/build";
+import { COMMON_ENV, CURATE_ENV, CURATE_METRICS, RUN_METRICS } from "../../functions/shared/contracts";
 import type { Athena } from "../athena";
 import { CuratedTable } from "../curated-table";
 import { ServiceRole } from "../iam/service-role";
 import type { KmsKey } from "../kms-key";
-import type { Monitoring } from "../monitoring";
+import { type AlarmTarget, metricAlarm } from "../monitoring";
+import { LIMITS, PIPELINE_DEFAULTS, PIPELINE_RUNTIME, PipelineFunction } from "../pipeline-function";
 import type { SecureBucket } from "../secure-bucket";
 import type { SettingsTable } from "../settings-table";
 import type { Timestream } from "../timestream";
@@ -66,7 +64,9 @@ export interface CurateProps {
   readonly transforms: ReadonlyArray<CurateTransform>;
   /** EventBridge `source` and `detail-type` of ingestion's publish event. */
   readonly event: { source: string; detailType: string };
-  readonly monitoring: Monitoring;
+  /** Where the alarms notify (the environment's `Monitoring`). */
+  readonly monitoring: AlarmTarget;
+  /** Run metrics also to Timestream. @default - EMF only */
   readonly timestream?: Timestream;
   /** @default 5 */
   readonly usdPerTbScanned?: number;
@@ -82,24 +82,62 @@ export interface CurateProps {
   readonly logRetentionDays?: number;
 }
 
-export const CURATE_RUNTIME = "nodejs22.x";
+export const CURATE_RUNTIME = PIPELINE_RUNTIME;
+
+/** Defaults of the optional props, here and nowhere else. */
+export const CURATE_DEFAULTS = {
+  usdPerTbScanned: 5,
+  queryTimeoutSeconds: 3600,
+  executionTimeoutSeconds: 21_600,
+  memoryMb: 256,
+  reservedConcurrency: 5,
+  scheduleTimezone: "Asia/Tokyo",
+} as const;
+
+/** `<name>-curate-<transform id>`: EventBridge Scheduler's name of a transform's schedule. */
+export const curateScheduleName = (name: string, transformId: string) => `${name}-curate-${transformId}`;
+
+/** Problems of the props the module itself can see (the config loader reports them earlier). */
+export function curateProblems(p: CurateProps): string[] {
+  const out: string[] = [];
+  const sources = new Set(p.sources.map((s) => s.id));
+  const transforms = new Set(p.transforms.map((t) => t.id));
+  for (const t of p.transforms) {
+    for (const d of t.dependsOn)
+      if (!sources.has(d) && !transforms.has(d))
+        out.push(`transforms[${t.id}].dependsOn: "${d}" is neither a source nor a transform`);
+    if (!t.schedule) continue;
+    const name = curateScheduleName(p.name, t.id);
+    if (!Token.isUnresolved(name) && name.length > LIMITS.scheduleName)
+      out.push(
+        `transforms[${t.id}]: schedule name "${name}" has ${name.length} characters; EventBridge Scheduler allows ${LIMITS.scheduleName} (shorten the transform id or the environment prefix)`,
+      );
+  }
+  if (p.usdPerTbScanned !== undefined && !(p.usdPerTbScanned >= 0))
+    out.push(`usdPerTbScanned: a number >= 0 (got ${p.usdPerTbScanned})`);
+  return out;
+}
 
 export class Curate extends Construct {
-  readonly fn: LambdaFunction;
+  readonly pipeline: PipelineFunction;
+  readonly fn: PipelineFunction["fn"];
   readonly stateMachine: SfnStateMachine;
   readonly functionRole: ServiceRole;
   readonly stateMachineRole: ServiceRole;
   readonly tables: Record<string, CuratedTable> = {};
   readonly rule?: CloudwatchEventRule;
-  readonly failures: SqsQueue;
+  readonly failures: PipelineFunction["failures"];
 
   constructor(scope: Construct, id: string, props: CurateProps) {
     super(scope, id);
+    const problems = curateProblems(props);
+    if (problems.length > 0) throw new Error(`Curate ${this.node.path}: ${problems.join("; ")}`);
     const { key, name } = props;
+    const d = CURATE_DEFAULTS;
     const fnName = `${name}-curate`;
     const smName = `${name}-curate`;
     const stateMachineArn = `arn:aws:states:${props.region}:${props.accountId}:stateMachine:${smName}`;
-    const retention = props.logRetentionDays ?? 365;
+    const retention = props.logRetentionDays ?? PIPELINE_DEFAULTS.logRetentionDays;
     const glueArn = (kind: string, path: string) =>
       `arn:aws:glue:${props.region}:${props.accountId}:${kind}/${path}`;
     const catalogArn = `arn:aws:glue:${props.region}:${props.accountId}:catalog`;
@@ -109,97 +147,55 @@ export class Curate extends Construct {
       this.tables[t.id] = new CuratedTable(this, `table-${t.id}`, {
         databaseName: props.curatedDatabase,
         tableName: t.table,
-        bucketName: props.curatedBucket.bucketName,
+        bucket: props.curatedBucket,
         columns: t.target.columns,
         description: `Curated by transform ${t.id} (transforms/${t.id}.sql)`,
       });
     }
 
-    this.failures = new SqsQueue(this, "failures", {
-      name: `${fnName}-failures`,
-      kmsMasterKeyId: key.arn,
-      kmsDataKeyReusePeriodSeconds: 300,
-      messageRetentionSeconds: 14 * 86400,
-    });
-
-    // --- the Lambda (steps) ---
-    // The zip is built (and cached) by bundleFunction: cdktf only copies it, no re-zip per stack.
-    const asset = new TerraformAsset(this, "bundle", {
-      path: props.bundle.zip,
-      type: AssetType.FILE,
-      assetHash: props.bundle.sha256,
-    });
-    const fnLogs = new CloudwatchLogGroup(this, "logs", {
-      name: `/aws/lambda/${fnName}`,
-      retentionInDays: retention,
-      kmsKeyId: key.arn,
-    });
-    const fnRole = new ServiceRole(this, "role", {
-      name: fnName,
-      service: "lambda.amazonaws.com",
+    // --- the Lambda (steps); `Default`: its resources keep the addresses they had before ---
+    this.pipeline = new PipelineFunction(this, "Default", {
+      functionName: fnName,
+      description: "Curate runner steps: plan, prepare, check, record (queries run in Step Functions)",
       accountId: props.accountId,
+      bundle: props.bundle,
+      key,
+      timestream: props.timestream,
+      metrics: { service: CURATE_METRICS.service, namespace: CURATE_METRICS.namespace },
+      memoryMb: props.memoryMb ?? d.memoryMb,
+      timeoutSeconds: 60,
+      reservedConcurrency: props.reservedConcurrency ?? d.reservedConcurrency,
+      logRetentionDays: retention,
+      // A failed step is recorded and retried by the state machine, not by Lambda.
+      asyncRetries: 0,
+      asyncMaxEventAgeSeconds: 3600,
+      environment: {
+        [COMMON_ENV.configTable]: props.settings.table.name,
+        [CURATE_ENV.graph]: JSON.stringify(
+          props.transforms.map((t) => ({ id: t.id, dependsOn: t.dependsOn })),
+        ),
+        [CURATE_ENV.rawDatabase]: props.rawDatabase,
+        [CURATE_ENV.curatedDatabase]: props.curatedDatabase,
+        [CURATE_ENV.curatedBucket]: props.curatedBucket.bucketName,
+        [CURATE_ENV.stateMachineArn]: stateMachineArn,
+        [CURATE_ENV.usdPerTbScanned]: String(props.usdPerTbScanned ?? d.usdPerTbScanned),
+      },
+      alarmTarget: props.monitoring,
+      errorsAlarm: { name: `${smName}-function-errors`, description: "The curate Lambda failed" },
+      failuresQueuedAlarm: {
+        description: "Curate trigger events could not be delivered (dead-letter queue)",
+      },
     });
+    this.fn = this.pipeline.fn;
+    this.failures = this.pipeline.failures;
+    const fnRole = this.pipeline.role;
     this.functionRole = fnRole;
     fnRole.addToPolicy(
-      { Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${fnLogs.arn}:*` },
-      { Effect: "Allow", Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], Resource: "*" },
-      { Effect: "Allow", Action: ["sqs:SendMessage"], Resource: this.failures.arn },
       { Effect: "Allow", Action: [...ATHENA_READ_RESULTS], Resource: props.athena.workgroup.arn },
       { Effect: "Allow", Action: ["states:StartExecution"], Resource: stateMachineArn },
     );
     props.athenaResultsBucket.grantRead(fnRole, "results");
     props.settings.grantReadWrite(fnRole);
-    props.timestream?.grantWrite(fnRole, key);
-    key.grantEncryptDecrypt(fnRole);
-
-    this.fn = new LambdaFunction(this, "function", {
-      functionName: fnName,
-      description: "Curate runner steps: plan, prepare, check, record (queries run in Step Functions)",
-      role: fnRole.arn,
-      runtime: CURATE_RUNTIME,
-      architectures: ["arm64"],
-      handler: "index.handler",
-      filename: asset.path,
-      sourceCodeHash: props.bundle.sourceCodeHash,
-      memorySize: props.memoryMb ?? 256,
-      timeout: 60,
-      reservedConcurrentExecutions: props.reservedConcurrency ?? 5,
-      tracingConfig: { mode: "Active" },
-      kmsKeyArn: key.arn,
-      loggingConfig: {
-        logFormat: "JSON",
-        logGroup: fnLogs.name,
-        applicationLogLevel: "INFO",
-        systemLogLevel: "WARN",
-      },
-      environment: {
-        variables: {
-          CONFIG_TABLE_NAME: props.settings.table.name,
-          CURATE_GRAPH: JSON.stringify(props.transforms.map((t) => ({ id: t.id, dependsOn: t.dependsOn }))),
-          RAW_DATABASE: props.rawDatabase,
-          CURATED_DATABASE: props.curatedDatabase,
-          CURATED_BUCKET: props.curatedBucket.bucketName,
-          STATE_MACHINE_ARN: stateMachineArn,
-          USD_PER_TB_SCANNED: String(props.usdPerTbScanned ?? 5),
-          ...(props.timestream
-            ? {
-                TIMESTREAM_DATABASE_NAME: props.timestream.database.databaseName,
-                TIMESTREAM_TABLE_NAME: props.timestream.table.tableName,
-              }
-            : {}),
-          NODE_OPTIONS: "--enable-source-maps",
-          POWERTOOLS_SERVICE_NAME: "curate",
-          POWERTOOLS_METRICS_NAMESPACE: "DataPlatform/Curate",
-        },
-      },
-      dependsOn: [fnLogs],
-    });
-    new LambdaFunctionEventInvokeConfig(this, "async", {
-      functionName: this.fn.functionName,
-      maximumRetryAttempts: 0,
-      maximumEventAgeInSeconds: 3600,
-      destinationConfig: { onFailure: { destination: this.failures.arn } },
-    });
 
     // --- the state machine (runs the queries, so it holds the data permissions) ---
     const smLogs = new CloudwatchLogGroup(this, "sfn-logs", {
@@ -265,13 +261,16 @@ export class Curate extends Construct {
       functionArn: this.fn.arn,
       workgroup: props.athena.workgroup.name,
       curatedDatabase: props.curatedDatabase,
-      queryTimeoutSeconds: props.queryTimeoutSeconds ?? 3600,
+      queryTimeoutSeconds: props.queryTimeoutSeconds ?? d.queryTimeoutSeconds,
     });
     this.stateMachine = new SfnStateMachine(this, "state-machine", {
       name: smName,
       type: "STANDARD",
       roleArn: smRole.arn,
-      definition: JSON.stringify({ ...definition, TimeoutSeconds: props.executionTimeoutSeconds ?? 21600 }),
+      definition: JSON.stringify({
+        ...definition,
+        TimeoutSeconds: props.executionTimeoutSeconds ?? d.executionTimeoutSeconds,
+      }),
       loggingConfiguration: {
         level: "ERROR",
         includeExecutionData: false,
@@ -332,41 +331,23 @@ export class Curate extends Construct {
         }),
       });
     }
-    const scheduled = props.transforms.filter((t) => t.schedule);
-    if (scheduled.length > 0) {
-      const schedulerRole = new ServiceRole(this, "scheduler-role", {
-        name: `${smName}-scheduler`,
-        service: "scheduler.amazonaws.com",
-        accountId: props.accountId,
+    const startExecution = { arn: this.stateMachine.arn, actions: ["states:StartExecution"] };
+    for (const t of props.transforms.filter((t) => t.schedule)) {
+      this.pipeline.addSchedule(`schedule-${t.id}`, {
+        name: curateScheduleName(name, t.id),
+        description: `Runs transform ${t.id}`,
+        expression: t.schedule!,
+        timezone: t.scheduleTimezone ?? d.scheduleTimezone,
+        input: JSON.stringify({ transform: t.id, scheduledTime: "<aws.scheduler.scheduled-time>" }),
+        target: startExecution,
       });
-      schedulerRole.addToPolicy(
-        { Effect: "Allow", Action: ["states:StartExecution"], Resource: this.stateMachine.arn },
-        { Effect: "Allow", Action: ["sqs:SendMessage"], Resource: this.failures.arn },
-      );
-      key.grantEncryptDecrypt(schedulerRole);
-      for (const t of scheduled) {
-        new SchedulerSchedule(this, `schedule-${t.id}`, {
-          name: `${smName}-${t.id}`.slice(0, 64),
-          description: `Runs transform ${t.id}`,
-          scheduleExpression: t.schedule!,
-          scheduleExpressionTimezone: t.scheduleTimezone ?? "Asia/Tokyo",
-          flexibleTimeWindow: { mode: "OFF" },
-          kmsKeyArn: key.arn,
-          target: {
-            arn: this.stateMachine.arn,
-            roleArn: schedulerRole.arn,
-            input: JSON.stringify({ transform: t.id, scheduledTime: "<aws.scheduler.scheduled-time>" }),
-            retryPolicy: { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 3600 },
-            deadLetterConfig: { arn: this.failures.arn },
-          },
-        });
-      }
     }
 
     this.addAlarms(props.monitoring, smName, props.transforms);
   }
 
-  private addAlarms(m: Monitoring, name: string, transforms: ReadonlyArray<CurateTransform>) {
+  /** The state machine's and each transform's alarms (the Lambda's are the pipeline's). */
+  private addAlarms(target: AlarmTarget, name: string, transforms: ReadonlyArray<CurateTransform>) {
     const base = {
       period: 300,
       evaluationPeriods: 1,
@@ -375,7 +356,7 @@ export class Curate extends Construct {
       statistic: "Sum",
     };
     const sm = { StateMachineArn: this.stateMachine.arn };
-    m.addAlarm("curate-executions-failed", {
+    metricAlarm(this, "executions-failed", target, {
       ...base,
       alarmName: `${name}-executions-failed`,
       alarmDescription: "A curate execution failed (a transform run failed: see its run record)",
@@ -383,7 +364,7 @@ export class Curate extends Construct {
       metricName: "ExecutionsFailed",
       dimensions: sm,
     });
-    m.addAlarm("curate-executions-timed-out", {
+    metricAlarm(this, "executions-timed-out", target, {
       ...base,
       alarmName: `${name}-executions-timed-out`,
       alarmDescription: "A curate execution timed out",
@@ -391,34 +372,17 @@ export class Curate extends Construct {
       metricName: "ExecutionsTimedOut",
       dimensions: sm,
     });
-    m.addAlarm("curate-errors", {
-      ...base,
-      alarmName: `${name}-function-errors`,
-      alarmDescription: "The curate Lambda failed",
-      namespace: "AWS/Lambda",
-      metricName: "Errors",
-      dimensions: { FunctionName: this.fn.functionName },
-    });
-    m.addAlarm("curate-failures-queued", {
-      ...base,
-      alarmName: `${name}-failures-queued`,
-      alarmDescription: "Curate trigger events could not be delivered (dead-letter queue)",
-      namespace: "AWS/SQS",
-      metricName: "ApproximateNumberOfMessagesVisible",
-      statistic: "Maximum",
-      dimensions: { QueueName: this.failures.name },
-    });
     for (const t of transforms) {
-      m.addAlarm(`curate-failed-${t.id}`, {
+      metricAlarm(this, `failed-${t.id}`, target, {
         ...base,
         alarmName: `${name}-${t.id}-failed`,
         alarmDescription: `A run of transform ${t.id} failed; a failed check names the check, column and bad rows in the run record (transform#${t.id} / run#<date>)`,
-        namespace: "DataPlatform/Curate",
-        metricName: "runFailed",
-        dimensions: { service: "curate", transform: t.id },
+        namespace: CURATE_METRICS.namespace,
+        metricName: RUN_METRICS.failed,
+        dimensions: { service: CURATE_METRICS.service, [CURATE_METRICS.transformDimension]: t.id },
       });
     }
-    m.addWidget("Curate executions", [
+    target.addWidget("Curate executions", [
       ["AWS/States", "ExecutionsSucceeded", "StateMachineArn", this.stateMachine.arn],
       ["AWS/States", "ExecutionsFailed", "StateMachineArn", this.stateMachine.arn],
     ]);

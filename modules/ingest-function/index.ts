@@ -1,22 +1,20 @@
 /**
- * The SaaS ingestion Lambda and its schedules: bundled at synth (esbuild) as an asset, nodejs22.x
- * on arm64, X-Ray tracing, JSON logs to a KMS-encrypted log group with retention, env vars
- * encrypted with the platform key, reserved concurrency, failed async invocations to an encrypted
- * SQS queue, a least-privilege role, one EventBridge Scheduler schedule per enabled source, and
- * alarms on errors, throttles, queued failures and missed runs.
+ * The SaaS ingestion Lambda and its schedules, on `PipelineFunction` (bundle, runtime, logs,
+ * encrypted env, reserved concurrency, failure queue, role, alarms on errors, throttles and
+ * queued failures): a least-privilege role (settings, each source's raw prefix and secret,
+ * Timestream, the event bus), one EventBridge Scheduler schedule per enabled source with a
+ * schedule, and a missed-run alarm per scheduled source.
  */
-import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
-import { LambdaFunctionEventInvokeConfig } from "@cdktf/provider-aws/lib/lambda-function-event-invoke-config";
-import { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedule";
-import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
-import { AssetType, TerraformAsset } from "cdktf";
+import { Token } from "cdktf";
 import { Construct } from "constructs";
 import type { Bundle } from "../../functions/build";
 import type { SourceSettings } from "../../functions/saas-ingest/core/settings";
-import { ServiceRole } from "../iam/service-role";
+import { type IngestTuning, ingestTuningEnv } from "../../functions/saas-ingest/tuning";
+import { COMMON_ENV, INGEST_ENV, INGEST_METRICS, RUN_METRICS } from "../../functions/shared/contracts";
+import type { ServiceRole } from "../iam/service-role";
 import type { KmsKey } from "../kms-key";
-import type { Monitoring } from "../monitoring";
+import { type AlarmTarget, metricAlarm } from "../monitoring";
+import { LIMITS, PIPELINE_RUNTIME, PipelineFunction } from "../pipeline-function";
 import type { SecureBucket } from "../secure-bucket";
 import type { SettingsTable } from "../settings-table";
 import type { Timestream } from "../timestream";
@@ -26,20 +24,34 @@ export interface IngestSource {
   readonly settings: SourceSettings;
 }
 
+/** Defaults of the optional props, here and nowhere else. */
+export const INGEST_DEFAULTS = {
+  memoryMb: 512,
+  timeoutSeconds: 900,
+  reservedConcurrency: 5,
+  heapMb: 128,
+} as const;
+
 export interface IngestFunctionProps {
+  /** Lambda name; schedules are `<functionName>-<source id>` (at most 64 characters). */
   readonly functionName: string;
   /** Role name (the GCP WIF `aws` provider trusts exactly this role). */
   readonly roleName: string;
   readonly accountId: string;
+  /** Region of the sources' Secrets Manager secrets and of the event bus. */
   readonly region: string;
   /** The bundled handler (`bundleFunction("saas-ingest")`): its deterministic zip is the package. */
   readonly bundle: Bundle;
   readonly key: KmsKey;
+  /** Holds the sources' settings items and run records. */
   readonly settings: SettingsTable;
+  /** Each source writes under its `target.prefix`, staging under `_staging`. */
   readonly rawBucket: SecureBucket;
   readonly sources: ReadonlyArray<IngestSource>;
+  /** Run metrics also to Timestream. @default - EMF only */
   readonly timestream?: Timestream;
-  readonly monitoring: Monitoring;
+  /** Where the alarms notify (the environment's `Monitoring`). */
+  readonly monitoring: AlarmTarget;
   /** @default 512 */
   readonly memoryMb?: number;
   /** @default 900 */
@@ -52,52 +64,76 @@ export interface IngestFunctionProps {
   readonly logRetentionDays?: number;
   /** EventBridge bus the function announces each publish on (functions/shared/events.ts). @default - none */
   readonly eventBusName?: string;
+  /** Retries, timeouts, output files (set as environment variables). @default - INGEST_TUNING's defaults */
+  readonly tuning?: Partial<IngestTuning>;
 }
 
 /** The newest Node.js runtime hashicorp/aws 5.100.0 accepts. */
-export const INGEST_RUNTIME = "nodejs22.x";
+export const INGEST_RUNTIME = PIPELINE_RUNTIME;
+
+/** `<functionName>-<source id>`: EventBridge Scheduler's name of a source's schedule. */
+export const ingestScheduleName = (functionName: string, sourceId: string) => `${functionName}-${sourceId}`;
+
+/** Problems of the props the module itself can see (the config loader reports them earlier). */
+export function ingestFunctionProblems(p: IngestFunctionProps): string[] {
+  const out: string[] = [];
+  const ids = new Set<string>();
+  for (const s of p.sources) {
+    if (ids.has(s.id)) out.push(`sources[${s.id}]: the id is used twice`);
+    ids.add(s.id);
+    if (!s.settings.enabled || !s.settings.schedule) continue;
+    const name = ingestScheduleName(p.functionName, s.id);
+    if (!Token.isUnresolved(name) && name.length > LIMITS.scheduleName)
+      out.push(
+        `sources[${s.id}]: schedule name "${name}" has ${name.length} characters; EventBridge Scheduler allows ${LIMITS.scheduleName} (shorten the source id or the environment prefix)`,
+      );
+  }
+  return out;
+}
 
 export class IngestFunction extends Construct {
-  readonly fn: LambdaFunction;
+  readonly pipeline: PipelineFunction;
+  readonly fn: PipelineFunction["fn"];
   readonly role: ServiceRole;
-  readonly failures: SqsQueue;
+  readonly failures: PipelineFunction["failures"];
 
   constructor(scope: Construct, id: string, props: IngestFunctionProps) {
     super(scope, id);
-    const { key } = props;
-    // The zip is built (and cached) by bundleFunction: cdktf only copies it, no re-zip per stack.
-    const asset = new TerraformAsset(this, "bundle", {
-      path: props.bundle.zip,
-      type: AssetType.FILE,
-      assetHash: props.bundle.sha256,
-    });
-    const logGroup = new CloudwatchLogGroup(this, "logs", {
-      name: `/aws/lambda/${props.functionName}`,
-      retentionInDays: props.logRetentionDays ?? 365,
-      kmsKeyId: key.arn,
-    });
-    this.failures = new SqsQueue(this, "failures", {
-      name: `${props.functionName}-failures`,
-      kmsMasterKeyId: key.arn,
-      kmsDataKeyReusePeriodSeconds: 300,
-      messageRetentionSeconds: 14 * 86400,
-    });
-
-    this.role = new ServiceRole(this, "role", {
-      name: props.roleName,
-      service: "lambda.amazonaws.com",
+    const problems = ingestFunctionProblems(props);
+    if (problems.length > 0) throw new Error(`IngestFunction ${this.node.path}: ${problems.join("; ")}`);
+    const d = INGEST_DEFAULTS;
+    const name = props.functionName;
+    // `Default`: the resources keep the addresses they had before PipelineFunction existed.
+    this.pipeline = new PipelineFunction(this, "Default", {
+      functionName: name,
+      roleName: props.roleName,
+      description: "Pulls SaaS API data into the raw bucket (settings in DynamoDB)",
       accountId: props.accountId,
-    });
-    const role = this.role;
-    role.addToPolicy(
-      {
-        Effect: "Allow",
-        Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-        Resource: `${logGroup.arn}:*`,
+      bundle: props.bundle,
+      key: props.key,
+      timestream: props.timestream,
+      metrics: { service: INGEST_METRICS.service, namespace: INGEST_METRICS.namespace },
+      memoryMb: props.memoryMb ?? d.memoryMb,
+      timeoutSeconds: props.timeoutSeconds ?? d.timeoutSeconds,
+      reservedConcurrency: props.reservedConcurrency ?? d.reservedConcurrency,
+      heapMb: props.heapMb ?? d.heapMb,
+      logRetentionDays: props.logRetentionDays,
+      environment: {
+        [COMMON_ENV.configTable]: props.settings.table.name,
+        [INGEST_ENV.rawBucket]: props.rawBucket.bucketName,
+        ...(props.eventBusName ? { [INGEST_ENV.eventBus]: props.eventBusName } : {}),
+        ...ingestTuningEnv(props.tuning),
       },
-      { Effect: "Allow", Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], Resource: "*" },
-      { Effect: "Allow", Action: ["sqs:SendMessage"], Resource: this.failures.arn },
-    );
+      alarmTarget: props.monitoring,
+      errorsAlarm: { description: "Ingestion runs failed" },
+      throttlesAlarm: { description: "Ingestion invocations throttled" },
+      failuresQueuedAlarm: { description: "Failed ingestion events are waiting in the failure queue" },
+    });
+    const { fn, role, failures } = this.pipeline;
+    this.fn = fn;
+    this.role = role;
+    this.failures = failures;
+
     props.settings.grantReadWrite(role);
     for (const s of props.sources) props.rawBucket.grantReadWrite(role, s.settings.target.prefix);
     props.rawBucket.grantReadWrite(role, "_staging");
@@ -117,7 +153,6 @@ export class IngestFunction extends Construct {
         ),
       });
     }
-    props.timestream?.grantWrite(role, key);
     if (props.eventBusName) {
       role.addToPolicy({
         Effect: "Allow",
@@ -125,127 +160,22 @@ export class IngestFunction extends Construct {
         Resource: `arn:aws:events:${props.region}:${props.accountId}:event-bus/${props.eventBusName}`,
       });
     }
-    key.grantEncryptDecrypt(role);
 
-    this.fn = new LambdaFunction(this, "function", {
-      functionName: props.functionName,
-      description: "Pulls SaaS API data into the raw bucket (settings in DynamoDB)",
-      role: role.arn,
-      runtime: INGEST_RUNTIME,
-      architectures: ["arm64"],
-      handler: "index.handler",
-      filename: asset.path,
-      sourceCodeHash: props.bundle.sourceCodeHash,
-      memorySize: props.memoryMb ?? 512,
-      timeout: props.timeoutSeconds ?? 900,
-      reservedConcurrentExecutions: props.reservedConcurrency ?? 5,
-      tracingConfig: { mode: "Active" },
-      kmsKeyArn: key.arn,
-      loggingConfig: {
-        logFormat: "JSON",
-        logGroup: logGroup.name,
-        applicationLogLevel: "INFO",
-        systemLogLevel: "WARN",
-      },
-      environment: {
-        variables: {
-          CONFIG_TABLE_NAME: props.settings.table.name,
-          RAW_BUCKET_NAME: props.rawBucket.bucketName,
-          ...(props.timestream
-            ? {
-                TIMESTREAM_DATABASE_NAME: props.timestream.database.databaseName,
-                TIMESTREAM_TABLE_NAME: props.timestream.table.tableName,
-              }
-            : {}),
-          ...(props.eventBusName ? { EVENT_BUS_NAME: props.eventBusName } : {}),
-          HTTP_MAX_ATTEMPTS: "5",
-          HTTP_RETRY_BASE_DELAY_MS: "1000",
-          NODE_OPTIONS: `--enable-source-maps --max-old-space-size=${props.heapMb ?? 128}`,
-          POWERTOOLS_SERVICE_NAME: "saas-ingest",
-          POWERTOOLS_METRICS_NAMESPACE: "DataPlatform/Ingest",
-        },
-      },
-      dependsOn: [logGroup],
-    });
-    new LambdaFunctionEventInvokeConfig(this, "async", {
-      functionName: this.fn.functionName,
-      maximumRetryAttempts: 2,
-      maximumEventAgeInSeconds: 6 * 3600,
-      destinationConfig: { onFailure: { destination: this.failures.arn } },
-    });
-
-    const schedulerRole = new ServiceRole(this, "scheduler-role", {
-      name: `${props.functionName}-scheduler`,
-      service: "scheduler.amazonaws.com",
-      accountId: props.accountId,
-    });
-    schedulerRole.addToPolicy(
-      { Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: this.fn.arn },
-      { Effect: "Allow", Action: ["sqs:SendMessage"], Resource: this.failures.arn },
-    );
-    key.grantEncryptDecrypt(schedulerRole);
     const scheduled = props.sources.filter((s) => s.settings.enabled && s.settings.schedule);
     for (const s of scheduled) {
-      new SchedulerSchedule(this, `schedule-${s.id}`, {
-        name: `${props.functionName}-${s.id}`.slice(0, 64),
+      this.pipeline.addSchedule(`schedule-${s.id}`, {
+        name: ingestScheduleName(name, s.id),
         description: `Runs ${s.id}`,
-        scheduleExpression: s.settings.schedule!,
-        scheduleExpressionTimezone: s.settings.scheduleTimezone,
-        flexibleTimeWindow: { mode: "OFF" },
-        kmsKeyArn: key.arn,
-        target: {
-          arn: this.fn.arn,
-          roleArn: schedulerRole.arn,
-          input: JSON.stringify({ sourceId: s.id }),
-          retryPolicy: { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 3600 },
-          deadLetterConfig: { arn: this.failures.arn },
-        },
+        expression: s.settings.schedule!,
+        timezone: s.settings.scheduleTimezone,
+        input: JSON.stringify({ sourceId: s.id }),
       });
-    }
-    this.addAlarms(props.monitoring, props.functionName, scheduled);
-  }
-
-  private addAlarms(m: Monitoring, name: string, scheduled: ReadonlyArray<IngestSource>) {
-    const fnDims = { FunctionName: this.fn.functionName };
-    const base = {
-      period: 300,
-      evaluationPeriods: 1,
-      comparisonOperator: "GreaterThanOrEqualToThreshold",
-      threshold: 1,
-      statistic: "Sum",
-    };
-    m.addAlarm("ingest-errors", {
-      ...base,
-      alarmName: `${name}-errors`,
-      alarmDescription: "Ingestion runs failed",
-      namespace: "AWS/Lambda",
-      metricName: "Errors",
-      dimensions: fnDims,
-    });
-    m.addAlarm("ingest-throttles", {
-      ...base,
-      alarmName: `${name}-throttles`,
-      alarmDescription: "Ingestion invocations throttled",
-      namespace: "AWS/Lambda",
-      metricName: "Throttles",
-      dimensions: fnDims,
-    });
-    m.addAlarm("ingest-failures-queue", {
-      ...base,
-      alarmName: `${name}-failures-queued`,
-      alarmDescription: "Failed ingestion events are waiting in the failure queue",
-      namespace: "AWS/SQS",
-      metricName: "ApproximateNumberOfMessagesVisible",
-      statistic: "Maximum",
-      dimensions: { QueueName: this.failures.name },
-    });
-    for (const s of scheduled) {
-      m.addAlarm(`ingest-missed-${s.id}`, {
+      metricAlarm(this, `missed-${s.id}`, props.monitoring, {
         alarmName: `${name}-${s.id}-missed-run`,
         alarmDescription: `No successful run of ${s.id} in the last 26 hours`,
-        namespace: "DataPlatform/Ingest",
-        metricName: "runSucceeded",
-        dimensions: { service: "saas-ingest", sourceId: s.id },
+        namespace: INGEST_METRICS.namespace,
+        metricName: RUN_METRICS.succeeded,
+        dimensions: { service: INGEST_METRICS.service, [INGEST_METRICS.sourceDimension]: s.id },
         statistic: "Sum",
         period: 3600,
         evaluationPeriods: 26,
@@ -255,10 +185,10 @@ export class IngestFunction extends Construct {
         treatMissingData: "breaching",
       });
     }
-    m.addWidget("Ingestion invocations / errors / throttles", [
-      ["AWS/Lambda", "Invocations", "FunctionName", this.fn.functionName],
-      ["AWS/Lambda", "Errors", "FunctionName", this.fn.functionName],
-      ["AWS/Lambda", "Throttles", "FunctionName", this.fn.functionName],
+    props.monitoring.addWidget("Ingestion invocations / errors / throttles", [
+      ["AWS/Lambda", "Invocations", "FunctionName", fn.functionName],
+      ["AWS/Lambda", "Errors", "FunctionName", fn.functionName],
+      ["AWS/Lambda", "Throttles", "FunctionName", fn.functionName],
     ]);
   }
 }

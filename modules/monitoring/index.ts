@@ -1,7 +1,8 @@
 /**
- * Monitoring per environment: an SNS topic (KMS) with email subscriptions from config, CloudWatch
- * alarms that notify it, and a dashboard. Other constructs add alarms and widgets through
- * `addAlarm` / `addWidget`; the dashboard body is rendered at synth.
+ * Monitoring per environment: an SNS topic (KMS) with email subscriptions, and a dashboard.
+ * It offers the topic and the dashboard as an `AlarmTarget`; each module creates its own alarms,
+ * in its own scope, with `metricAlarm(this, id, target, props)` (they notify the topic on ALARM
+ * and OK) and adds graphs with `target.addWidget`. The dashboard body is rendered at synth.
  */
 import { CloudwatchDashboard } from "@cdktf/provider-aws/lib/cloudwatch-dashboard";
 import {
@@ -15,8 +16,11 @@ import { Construct } from "constructs";
 import type { KmsKey } from "../kms-key";
 
 export interface MonitoringProps {
+  /** `<prefix>-<env>`: the topic is `<name>-alarms`, the dashboard `<name>`. */
   readonly name: string;
+  /** Encrypts the topic. */
   readonly key: KmsKey;
+  /** Region of the dashboard's graphs. */
   readonly region: string;
   /** Email addresses notified of alarms. @default [] */
   readonly alarmEmails?: string[];
@@ -35,7 +39,33 @@ export interface WidgetOptions {
   readonly yAxisLabel?: string;
 }
 
-export class Monitoring extends Construct {
+/** Where a module's alarms notify and its graphs go (a `Monitoring`, or a stand-in in tests). */
+export interface AlarmTarget {
+  /** ARN of the SNS topic alarms notify on ALARM and OK. */
+  readonly topicArn: string;
+  /** Adds a graph to the environment's dashboard (see `Monitoring.addWidget`). */
+  addWidget(title: string, metrics: unknown[], stat?: string, options?: WidgetOptions): void;
+}
+
+/**
+ * A CloudWatch alarm in `scope` (the module owning what it watches) that notifies `target`'s
+ * topic on ALARM and OK. Missing data is not breaching unless `treatMissingData` says so.
+ */
+export function metricAlarm(
+  scope: Construct,
+  id: string,
+  target: Pick<AlarmTarget, "topicArn">,
+  props: AlarmProps,
+): CloudwatchMetricAlarm {
+  return new CloudwatchMetricAlarm(scope, id, {
+    treatMissingData: "notBreaching",
+    ...props,
+    alarmActions: [target.topicArn],
+    okActions: [target.topicArn],
+  });
+}
+
+export class Monitoring extends Construct implements AlarmTarget {
   readonly topic: SnsTopic;
   private readonly widgets: Record<string, unknown>[] = [];
 
@@ -79,14 +109,16 @@ export class Monitoring extends Construct {
     });
   }
 
-  /** An alarm that notifies the topic on ALARM and OK; missing data is not breaching unless set. */
+  get topicArn(): string {
+    return this.topic.arn;
+  }
+
+  /**
+   * An alarm created in Monitoring's own scope.
+   * @deprecated Create alarms in the module that owns what they watch: `metricAlarm(this, id, monitoring, props)`.
+   */
   addAlarm(id: string, props: AlarmProps): CloudwatchMetricAlarm {
-    return new CloudwatchMetricAlarm(this, id, {
-      treatMissingData: "notBreaching",
-      ...props,
-      alarmActions: [this.topic.arn],
-      okActions: [this.topic.arn],
-    });
+    return metricAlarm(this, id, this, props);
   }
 
   /**

@@ -11,26 +11,25 @@
  * - alarms per check: failed (short, excess, error), BigQuery stale, no result in 26 hours; and
  *   on function errors.
  */
-import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
-import { LambdaFunctionEventInvokeConfig } from "@cdktf/provider-aws/lib/lambda-function-event-invoke-config";
-import { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedule";
-import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
-import { AssetType, TerraformAsset } from "cdktf";
 import { Construct } from "constructs";
 import { externalAccountConfig } from "../../functions/bq-reconcile/core/credential-config";
 import type { Bundle } from "../../functions/build";
+import { COMMON_ENV, RECONCILE_ENV, RECONCILE_METRICS } from "../../functions/shared/contracts";
 import type { Athena } from "../athena";
-import { ServiceRole } from "../iam/service-role";
+import type { ServiceRole } from "../iam/service-role";
 import type { KmsKey } from "../kms-key";
-import type { Monitoring } from "../monitoring";
+import { type AlarmProps, type AlarmTarget, metricAlarm } from "../monitoring";
+import { LIMITS, PipelineFunction } from "../pipeline-function";
 import type { SecureBucket } from "../secure-bucket";
 import type { SettingsTable } from "../settings-table";
-import { GLUE_READ, LOGS_WRITE, XRAY_WRITE } from "./perms";
+import { GLUE_READ } from "./perms";
 
 /** Namespace and service of the function's metrics (EMF). */
-export const RECONCILE_NAMESPACE = "DataPlatform/Reconcile";
-export const RECONCILE_SERVICE = "bq-reconcile";
+export const RECONCILE_NAMESPACE = RECONCILE_METRICS.namespace;
+export const RECONCILE_SERVICE = RECONCILE_METRICS.service;
+
+/** Defaults of the optional props, here and nowhere else. */
+export const RECONCILE_DEFAULTS = { memoryMb: 512, timeoutSeconds: 300, reservedConcurrency: 1 } as const;
 
 export interface ReconcileFunctionProps {
   readonly functionName: string;
@@ -61,8 +60,10 @@ export interface ReconcileFunctionProps {
   };
   /** Cap per BigQuery count query. */
   readonly maximumBytesBilled: number;
+  /** When to run (after the IICS load window) and which day a scheduled run checks. */
   readonly schedule: { expression: string; timezone: string; runDateOffsetDays: number };
-  readonly monitoring: Monitoring;
+  /** Where the alarms notify (the environment's `Monitoring`). */
+  readonly monitoring: AlarmTarget;
   /** @default 365 */
   readonly logRetentionDays?: number;
   /** @default 300 */
@@ -70,58 +71,27 @@ export interface ReconcileFunctionProps {
 }
 
 export class ReconcileFunction extends Construct {
-  readonly fn: LambdaFunction;
+  readonly pipeline: PipelineFunction;
+  readonly fn: PipelineFunction["fn"];
   readonly role: ServiceRole;
-  readonly failures: SqsQueue;
+  readonly failures: PipelineFunction["failures"];
   /** The credential configuration given to the function (no key material). */
   readonly credentialConfig: string;
 
   constructor(scope: Construct, id: string, props: ReconcileFunctionProps) {
     super(scope, id);
-    const { key } = props;
-    // The zip is built (and cached) by bundleFunction: cdktf only copies it, no re-zip per stack.
-    const asset = new TerraformAsset(this, "bundle", {
-      path: props.bundle.zip,
-      type: AssetType.FILE,
-      assetHash: props.bundle.sha256,
-    });
-    const logGroup = new CloudwatchLogGroup(this, "logs", {
-      name: `/aws/lambda/${props.functionName}`,
-      retentionInDays: props.logRetentionDays ?? 365,
-      kmsKeyId: key.arn,
-    });
-    this.failures = new SqsQueue(this, "failures", {
-      name: `${props.functionName}-failures`,
-      kmsMasterKeyId: key.arn,
-      kmsDataKeyReusePeriodSeconds: 300,
-      messageRetentionSeconds: 14 * 86400,
-    });
-    this.role = new ServiceRole(this, "role", {
-      name: props.roleName,
-      service: "lambda.amazonaws.com",
-      accountId: props.accountId,
-    });
-    const role = this.role;
-    const glue = (path: string) => `arn:aws:glue:${props.region}:${props.accountId}:${path}`;
-    role.addToPolicy(
-      { Effect: "Allow", Action: [...LOGS_WRITE], Resource: `${logGroup.arn}:*` },
-      { Effect: "Allow", Action: [...XRAY_WRITE], Resource: "*" },
-      { Effect: "Allow", Action: ["sqs:SendMessage"], Resource: this.failures.arn },
-      {
-        Effect: "Allow",
-        Action: [...GLUE_READ],
-        Resource: [
-          glue("catalog"),
-          ...props.glueDatabases.flatMap((d) => [glue(`database/${d}`), glue(`table/${d}/*`)]),
-        ],
-      },
-    );
-    props.athena.grantRunQueries(role);
-    for (const b of props.dataBuckets) b.grantRead(role);
-    props.reportBucket.grantReadWrite(role, "_reports/bq-reconcile");
-    props.settings.grantReadWrite(role);
-    key.grantEncryptDecrypt(role);
-
+    const problems: string[] = [];
+    if (props.checkIds.length === 0) problems.push("checkIds: at least one check (got none)");
+    if (props.functionName.length > LIMITS.scheduleName)
+      problems.push(
+        `functionName: also the schedule's name, at most ${LIMITS.scheduleName} characters (got ${props.functionName.length}: "${props.functionName}")`,
+      );
+    if (!Number.isInteger(props.maximumBytesBilled) || props.maximumBytesBilled < 10 * 1024 * 1024)
+      problems.push(
+        `maximumBytesBilled: an integer of at least 10 MiB, BigQuery's minimum (got ${props.maximumBytesBilled})`,
+      );
+    if (problems.length > 0) throw new Error(`ReconcileFunction ${this.node.path}: ${problems.join("; ")}`);
+    const name = props.functionName;
     this.credentialConfig = JSON.stringify(
       externalAccountConfig({
         projectNumber: props.gcp.projectNumber,
@@ -130,120 +100,97 @@ export class ReconcileFunction extends Construct {
         serviceAccountEmail: props.gcp.serviceAccountEmail,
       }),
     );
-    this.fn = new LambdaFunction(this, "function", {
-      functionName: props.functionName,
+    // `Default`: the resources keep the addresses they had before PipelineFunction existed.
+    this.pipeline = new PipelineFunction(this, "Default", {
+      functionName: name,
+      roleName: props.roleName,
       description: "Reconciles Athena row counts with the BigQuery tables IICS loads (keyless GCP access)",
-      role: role.arn,
-      runtime: "nodejs22.x",
-      architectures: ["arm64"],
-      handler: "index.handler",
-      filename: asset.path,
-      sourceCodeHash: props.bundle.sourceCodeHash,
-      memorySize: 512,
-      timeout: props.timeoutSeconds ?? 300,
-      reservedConcurrentExecutions: 1,
-      tracingConfig: { mode: "Active" },
-      kmsKeyArn: key.arn,
-      loggingConfig: {
-        logFormat: "JSON",
-        logGroup: logGroup.name,
-        applicationLogLevel: "INFO",
-        systemLogLevel: "WARN",
-      },
-      environment: {
-        variables: {
-          CONFIG_TABLE_NAME: props.settings.table.name,
-          REPORT_BUCKET_NAME: props.reportBucket.bucketName,
-          RECONCILE_CHECK_IDS: props.checkIds.join(","),
-          ATHENA_WORKGROUP: props.athena.workgroup.name,
-          GCP_PROJECT_ID: props.gcp.projectId,
-          BQ_LOCATION: props.gcp.location,
-          BQ_MAXIMUM_BYTES_BILLED: String(props.maximumBytesBilled),
-          GOOGLE_EXTERNAL_ACCOUNT: this.credentialConfig,
-          RUN_DATE_OFFSET_DAYS: String(props.schedule.runDateOffsetDays),
-          RUN_DATE_TIMEZONE: props.schedule.timezone,
-          NODE_OPTIONS: "--enable-source-maps",
-          POWERTOOLS_SERVICE_NAME: RECONCILE_SERVICE,
-          POWERTOOLS_METRICS_NAMESPACE: RECONCILE_NAMESPACE,
-        },
-      },
-      dependsOn: [logGroup],
-    });
-    new LambdaFunctionEventInvokeConfig(this, "async", {
-      functionName: this.fn.functionName,
-      maximumRetryAttempts: 2,
-      maximumEventAgeInSeconds: 6 * 3600,
-      destinationConfig: { onFailure: { destination: this.failures.arn } },
-    });
-
-    const schedulerRole = new ServiceRole(this, "scheduler-role", {
-      name: `${props.functionName}-scheduler`,
-      service: "scheduler.amazonaws.com",
       accountId: props.accountId,
-    });
-    schedulerRole.addToPolicy(
-      { Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: this.fn.arn },
-      { Effect: "Allow", Action: ["sqs:SendMessage"], Resource: this.failures.arn },
-    );
-    key.grantEncryptDecrypt(schedulerRole);
-    new SchedulerSchedule(this, "schedule", {
-      name: props.functionName.slice(0, 64),
-      description: "Reconciles yesterday's IICS loads after the load window",
-      scheduleExpression: props.schedule.expression,
-      scheduleExpressionTimezone: props.schedule.timezone,
-      flexibleTimeWindow: { mode: "OFF" },
-      kmsKeyArn: key.arn,
-      target: {
-        arn: this.fn.arn,
-        roleArn: schedulerRole.arn,
-        input: "{}",
-        retryPolicy: { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 3600 },
-        deadLetterConfig: { arn: this.failures.arn },
+      bundle: props.bundle,
+      key: props.key,
+      metrics: { service: RECONCILE_SERVICE, namespace: RECONCILE_NAMESPACE },
+      memoryMb: RECONCILE_DEFAULTS.memoryMb,
+      timeoutSeconds: props.timeoutSeconds ?? RECONCILE_DEFAULTS.timeoutSeconds,
+      reservedConcurrency: RECONCILE_DEFAULTS.reservedConcurrency,
+      logRetentionDays: props.logRetentionDays,
+      environment: {
+        [COMMON_ENV.configTable]: props.settings.table.name,
+        [RECONCILE_ENV.reportBucket]: props.reportBucket.bucketName,
+        [RECONCILE_ENV.checkIds]: props.checkIds.join(","),
+        [RECONCILE_ENV.athenaWorkgroup]: props.athena.workgroup.name,
+        [RECONCILE_ENV.gcpProjectId]: props.gcp.projectId,
+        [RECONCILE_ENV.bqLocation]: props.gcp.location,
+        [RECONCILE_ENV.bqMaximumBytesBilled]: String(props.maximumBytesBilled),
+        [RECONCILE_ENV.googleExternalAccount]: this.credentialConfig,
+        [RECONCILE_ENV.runDateOffsetDays]: String(props.schedule.runDateOffsetDays),
+        [RECONCILE_ENV.runDateTimezone]: props.schedule.timezone,
       },
+      alarmTarget: props.monitoring,
+      errorsAlarm: { description: "Reconcile invocations failed (bad request, environment or settings)" },
     });
-    this.addAlarms(props.monitoring, props.functionName, props.checkIds);
+    const { fn, role } = this.pipeline;
+    this.fn = fn;
+    this.role = role;
+    this.failures = this.pipeline.failures;
+
+    const glue = (path: string) => `arn:aws:glue:${props.region}:${props.accountId}:${path}`;
+    role.addToPolicy({
+      Effect: "Allow",
+      Action: [...GLUE_READ],
+      Resource: [
+        glue("catalog"),
+        ...props.glueDatabases.flatMap((d) => [glue(`database/${d}`), glue(`table/${d}/*`)]),
+      ],
+    });
+    props.athena.grantRunQueries(role);
+    for (const b of props.dataBuckets) b.grantRead(role);
+    props.reportBucket.grantReadWrite(role, "_reports/bq-reconcile");
+    props.settings.grantReadWrite(role);
+
+    this.pipeline.addSchedule("schedule", {
+      name,
+      description: "Reconciles yesterday's IICS loads after the load window",
+      expression: props.schedule.expression,
+      timezone: props.schedule.timezone,
+      input: "{}",
+    });
+    this.addAlarms(props.monitoring, name, props.checkIds);
   }
 
-  private addAlarms(m: Monitoring, name: string, checkIds: ReadonlyArray<string>) {
+  /** Per check: failed, stale and no result in 26 hours (in this construct's scope). */
+  private addAlarms(target: AlarmTarget, name: string, checkIds: ReadonlyArray<string>) {
+    const M = RECONCILE_METRICS;
     const base = {
       period: 300,
       evaluationPeriods: 1,
       comparisonOperator: "GreaterThanOrEqualToThreshold",
       threshold: 1,
-      namespace: RECONCILE_NAMESPACE,
+      namespace: M.namespace,
     };
-    m.addAlarm("reconcile-errors", {
-      ...base,
-      alarmName: `${name}-errors`,
-      alarmDescription: "Reconcile invocations failed (bad request, environment or settings)",
-      namespace: "AWS/Lambda",
-      metricName: "Errors",
-      statistic: "Sum",
-      dimensions: { FunctionName: this.fn.functionName },
-    });
+    const alarm = (id: string, p: AlarmProps) => metricAlarm(this, id, target, p);
     for (const id of checkIds) {
-      const dimensions = { service: RECONCILE_SERVICE, checkId: id };
-      m.addAlarm(`reconcile-${id}-failed`, {
+      const dimensions = { service: M.service, [M.checkDimension]: id };
+      alarm(`${id}-failed`, {
         ...base,
         alarmName: `${name}-${id}-failed`,
         alarmDescription: `Check ${id}: BigQuery rows differ from Athena beyond tolerance, or the check could not run (see the report)`,
-        metricName: "checkFailed",
+        metricName: M.checkFailed,
         statistic: "Maximum",
         dimensions,
       });
-      m.addAlarm(`reconcile-${id}-stale`, {
+      alarm(`${id}-stale`, {
         ...base,
         alarmName: `${name}-${id}-stale`,
         alarmDescription: `Check ${id}: the BigQuery table was not modified within its freshness window`,
-        metricName: "stale",
+        metricName: M.stale,
         statistic: "Maximum",
         dimensions,
       });
-      m.addAlarm(`reconcile-${id}-missing`, {
+      alarm(`${id}-no-result`, {
         alarmName: `${name}-${id}-no-result`,
         alarmDescription: `Check ${id}: no reconciliation result in the last 26 hours`,
-        namespace: RECONCILE_NAMESPACE,
-        metricName: "checkFailed",
+        namespace: M.namespace,
+        metricName: M.checkFailed,
         dimensions,
         statistic: "SampleCount",
         period: 3600,
@@ -254,11 +201,11 @@ export class ReconcileFunction extends Construct {
         treatMissingData: "breaching",
       });
     }
-    m.addWidget(
+    target.addWidget(
       "Reconcile: row difference and lateness (hours)",
       checkIds.flatMap((id) => [
-        [RECONCILE_NAMESPACE, "difference", "service", RECONCILE_SERVICE, "checkId", id],
-        [RECONCILE_NAMESPACE, "latenessHours", "service", RECONCILE_SERVICE, "checkId", id],
+        [M.namespace, M.difference, "service", M.service, M.checkDimension, id],
+        [M.namespace, M.latenessHours, "service", M.service, M.checkDimension, id],
       ]),
       "Maximum",
     );

@@ -7,6 +7,3 @@ export const GLUE_READ = [
   "glue:GetPartitions",
   "glue:BatchGetPartition",
 ] as const;
-/** The Lambda's own logs, traces and failure queue. */
-export const LOGS_WRITE = ["logs:CreateLogStream", "logs:PutLogEvents"] as const;
-export const XRAY_WRITE = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"] as const;

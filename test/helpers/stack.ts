@@ -1,5 +1,6 @@
 /** A bare AWS stack for module synth tests, and helpers to read the synthesized JSON. */
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
 import { TerraformStack, Testing } from "cdktf";
 import { KmsKey } from "../../modules/kms-key";
 
@@ -17,6 +18,15 @@ export function awsTestStack() {
     services: ["logs"],
   });
   return { stack, key };
+}
+
+export const PROJECT = "dp-test-project";
+
+/** A bare GCP stack for module synth tests. */
+export function gcpTestStack() {
+  const stack = new TerraformStack(Testing.app(), "test");
+  new GoogleProvider(stack, "google", { project: PROJECT, region: "asia-northeast1" });
+  return { stack };
 }
 
 export interface Synthesized {

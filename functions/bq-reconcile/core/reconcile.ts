@@ -5,6 +5,8 @@
  * permission, bytes cap) is recorded as an error of that kind and counts as failed; the others
  * still run.
  */
+
+import { RECONCILE_METRICS as M } from "../../shared/contracts";
 import {
   athenaTableName,
   bigqueryTableName,
@@ -132,13 +134,13 @@ async function runCheck(
     .publish({
       runId,
       status: result.passed ? "succeeded" : "failed",
-      dimensions: { checkId: check.id },
+      dimensions: { [M.checkDimension]: check.id },
       measures: {
-        ...(result.difference !== undefined ? { difference: Math.abs(result.difference) } : {}),
-        ...(result.latenessHours !== undefined ? { latenessHours: result.latenessHours } : {}),
-        checkFailed: result.passed ? 0 : 1,
-        stale: result.stale ? 1 : 0,
-        checkErrored: result.error ? 1 : 0,
+        ...(result.difference !== undefined ? { [M.difference]: Math.abs(result.difference) } : {}),
+        ...(result.latenessHours !== undefined ? { [M.latenessHours]: result.latenessHours } : {}),
+        [M.checkFailed]: result.passed ? 0 : 1,
+        [M.stale]: result.stale ? 1 : 0,
+        [M.checkErrored]: result.error ? 1 : 0,
       },
     })
     .catch((e) => deps.log.warn("metrics not published", { checkId: check.id, error: (e as Error).message }));

@@ -1,9 +1,11 @@
 /** Curate run metrics through the shared sinks: namespace DataPlatform/Curate, dimension `transform`. */
+
+import { CURATE_METRICS } from "../../shared/contracts";
 import type { RunMetricsSink } from "../../shared/metrics";
 import type { CurateMetricsSink, CurateRunMetrics } from "../core/ports";
 
-export const CURATE_METRICS_NAMESPACE = "DataPlatform/Curate";
-export const CURATE_SERVICE = "curate";
+export const CURATE_METRICS_NAMESPACE = CURATE_METRICS.namespace;
+export const CURATE_SERVICE = CURATE_METRICS.service;
 
 export class CurateMetrics implements CurateMetricsSink {
   constructor(
@@ -15,7 +17,7 @@ export class CurateMetrics implements CurateMetricsSink {
     await this.sink.publish({
       runId: this.runId(),
       status: m.status,
-      dimensions: { transform: m.transform },
+      dimensions: { [CURATE_METRICS.transformDimension]: m.transform },
       measures: {
         rowsWritten: m.rowsWritten,
         bytesScanned: m.bytesScanned,

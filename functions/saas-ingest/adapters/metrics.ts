@@ -1,9 +1,11 @@
 /** Ingestion run metrics -> the shared sinks (EMF namespace `DataPlatform/Ingest`, dimension `sourceId`). */
+
+import { INGEST_METRICS } from "../../shared/contracts";
 import { FanOutMetricsSink, metricsSinksFromEnv, type RunMetricsSink } from "../../shared/metrics";
 import type { MetricsSink, RunMetrics } from "../core/ports";
 
-export const INGEST_METRICS_NAMESPACE = "DataPlatform/Ingest";
-export const INGEST_SERVICE_NAME = "saas-ingest";
+export const INGEST_METRICS_NAMESPACE = INGEST_METRICS.namespace;
+export const INGEST_SERVICE_NAME = INGEST_METRICS.service;
 
 export class IngestMetricsSink implements MetricsSink {
   constructor(
@@ -17,7 +19,7 @@ export class IngestMetricsSink implements MetricsSink {
     return this.sink.publish({
       runId: m.runId,
       status: m.status,
-      dimensions: { sourceId: m.sourceId },
+      dimensions: { [INGEST_METRICS.sourceDimension]: m.sourceId },
       measures: {
         records: m.records,
         pages: m.pages,

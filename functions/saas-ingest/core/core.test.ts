@@ -1,5 +1,5 @@
 import { HttpClient, redact, retryAfterMs } from "./http";
-import { compareCursor, IncrementalTracker, parseCursor } from "./incremental";
+import { compareCursor, IncrementalTracker, parseCursor, utcSeconds } from "./incremental";
 import { getPath } from "./json-path";
 import { firstPageParams, nextLink, nextPage } from "./pagination";
 import { InvalidSettingsError, parseSourceSettings } from "./settings";
@@ -51,6 +51,26 @@ describe("incremental", () => {
     expect(parseCursor("number", "")).toBeUndefined();
     expect(parseCursor("number", "1e3")).toBe(1000);
     expect(parseCursor("string", { a: 1 })).toBeUndefined();
+  });
+
+  it("reads the common UTC shapes without a regex, to the same instant Date.parse gives, and leaves the rest to it", () => {
+    const pad = (n: number, w = 2) => String(n).padStart(w, "0");
+    let x = 12345;
+    const next = (m: number) => {
+      x = (x * 1103515245 + 12345) % 2 ** 31;
+      return x % m;
+    };
+    for (let i = 0; i < 20_000; i++) {
+      const frac = next(2) === 0 ? "" : `.${pad(next(1000), 3)}`;
+      // out-of-range fields included (month 13, day 32, hour 24, minute 60): both must refuse them alike
+      const s = `${pad(next(10_000), 4)}-${pad(next(14))}-${pad(next(33))}T${pad(next(26))}:${pad(next(62))}:${pad(next(62))}${frac}Z`;
+      const t = Date.parse(s);
+      expect([s, parseCursor("timestamp", s)]).toEqual([s, Number.isNaN(t) ? undefined : t]);
+    }
+    expect(utcSeconds("2025-02-29T10:00:00Z")).toBe(Date.parse("2025-02-29T10:00:00Z"));
+    expect(utcSeconds("2025-01-01T09:00:00+09:00")).toBeUndefined();
+    expect(utcSeconds("2025-01-01 00:00:00.000Z")).toBeUndefined();
+    expect(utcSeconds("2025-01-01T00:00:00.1234")).toBeUndefined();
   });
 
   const opts = {

@@ -12,7 +12,12 @@ import type { IncrementalTracker } from "./incremental";
 import { getPath } from "./json-path";
 import type { OriginPolicy } from "./origin";
 import { firstPageParams, nextPage, withParams } from "./pagination";
-import { EnvelopeTooLargeError, IncompleteBodyError, RecordSplitter } from "./record-stream";
+import {
+  EnvelopeTooLargeError,
+  IncompleteBodyError,
+  type RecordBatchHandler,
+  RecordSplitter,
+} from "./record-stream";
 import type { SourceSettings } from "./settings";
 import type { SourceClient } from "./source-client";
 import type { RotatingGzipWriter } from "./writer";
@@ -112,30 +117,50 @@ function pageSink(ctx: FetchContext, pageNo: number, url: string, stats: FetchSt
   let kept = 0;
   let lastRecord: unknown;
   const where = (i: number) => `page ${pageNo} (${redact(url)}), record ${i}`;
-  const onRecord = (raw: Buffer, index: number) => {
-    if (index >= limits.maxPageRecords)
-      throw new LimitExceededError(
-        `limits.maxPageRecords: page ${pageNo} (${redact(url)}) has more than ${limits.maxPageRecords} records`,
-      );
-    let record: unknown;
+  const parseOne = (buf: Buffer, start: number, end: number, index: number): unknown => {
     try {
-      record = JSON.parse(raw.toString("utf8"));
+      return JSON.parse(buf.toString("utf8", start, end));
     } catch {
       throw new IncompleteBodyError(`record ${index} of page ${pageNo} is not valid JSON`);
     }
-    if (record === null || typeof record !== "object" || Array.isArray(record))
-      throw new SourceShapeError(
-        `records.path "${cfg.records.path}": ${where(index)} is ${record === null ? "null" : Array.isArray(record) ? "an array" : `a ${typeof record}`} (${raw.subarray(0, 80).toString("utf8")}), not a JSON object; nothing was published`,
+  };
+  const onRecords: RecordBatchHandler = (buf, starts, ends, n, first) => {
+    if (first + n > limits.maxPageRecords)
+      throw new LimitExceededError(
+        `limits.maxPageRecords: page ${pageNo} (${redact(url)}) has more than ${limits.maxPageRecords} records`,
       );
-    lastRecord = record;
-    if (tracker && !tracker.accept(record as Record<string, unknown>, () => where(index))) return;
-    // Written as received (no re-serialising); a line break inside can only be whitespace.
-    writer.add(raw.indexOf(LF) >= 0 || raw.indexOf(CR) >= 0 ? oneLine(raw) : raw);
-    kept++;
+    // One JSON.parse for the batch (records are separated by commas and whitespace only); record
+    // by record when that fails, to name the bad one.
+    const text = buf.toString("utf8", starts[0], ends[n - 1]);
+    let records: unknown[] | undefined;
+    try {
+      const parsed: unknown = JSON.parse(n === 1 ? text : `[${text}]`);
+      records = n === 1 ? [parsed] : (parsed as unknown[]);
+      if (records.length !== n) records = undefined;
+    } catch {
+      records = undefined;
+    }
+    // Line breaks can only be whitespace (JSON strings cannot hold them raw); usually there are none.
+    const breaks = text.indexOf("\n") >= 0 || text.indexOf("\r") >= 0 ? new LineBreaks(buf) : undefined;
+    for (let i = 0; i < n; i++) {
+      const start = starts[i];
+      const end = ends[i];
+      const record = records ? records[i] : parseOne(buf, start, end, first + i);
+      if (record === null || typeof record !== "object" || Array.isArray(record))
+        throw new SourceShapeError(
+          `records.path "${cfg.records.path}": ${where(first + i)} is ${record === null ? "null" : Array.isArray(record) ? "an array" : `a ${typeof record}`} (${buf.toString("utf8", start, Math.min(end, start + 80))}), not a JSON object; nothing was published`,
+        );
+      lastRecord = record;
+      if (tracker && !tracker.accept(record as Record<string, unknown>, where, first + i)) continue;
+      // Written as received (no re-serialising).
+      if (breaks?.within(start, end)) writer.add(oneLine(buf.subarray(start, end)));
+      else writer.add(buf, start, end);
+      kept++;
+    }
   };
   return {
     begin() {
-      splitter = new RecordSplitter(cfg.records.path, onRecord);
+      splitter = new RecordSplitter(cfg.records.path, onRecords);
       bytes = 0;
       kept = 0;
       lastRecord = undefined;
@@ -184,6 +209,20 @@ function pageSink(ctx: FetchContext, pageNo: number, url: string, stats: FetchSt
       tracker?.rollbackPage();
     },
   };
+}
+
+/** Finds line breaks in ranges of one buffer visited in increasing order (linear overall). */
+class LineBreaks {
+  private lf = -2;
+  private cr = -2;
+  constructor(private readonly buf: Buffer) {}
+
+  /** Whether buf[start, end) holds a LF or CR; `start` must not decrease between calls. */
+  within(start: number, end: number): boolean {
+    if (this.lf !== -1 && this.lf < start) this.lf = this.buf.indexOf(LF, start);
+    if (this.cr !== -1 && this.cr < start) this.cr = this.buf.indexOf(CR, start);
+    return (this.lf !== -1 && this.lf < end) || (this.cr !== -1 && this.cr < end);
+  }
 }
 
 /** Replaces CR/LF (whitespace between tokens: JSON strings cannot hold them raw) with spaces. */

@@ -26,9 +26,60 @@ export function parseCursor(type: CursorType, raw: unknown): number | string | u
   }
   if (typeof raw !== "string") return type === "string" && typeof raw !== "object" ? String(raw) : undefined;
   if (type === "string") return raw;
+  const fast = utcSeconds(raw);
+  if (fast !== undefined) return fast;
   if (!ISO_TIMESTAMP.test(raw)) return undefined;
   const t = Date.parse(raw);
   return Number.isNaN(t) ? undefined : t;
+}
+
+/** Digit at `i` of `s` (0-9), or -1. */
+function digit(s: string, i: number): number {
+  const d = s.charCodeAt(i) - 48;
+  return d >= 0 && d <= 9 ? d : -1;
+}
+
+/** `YYYY-MM-DD` -> epoch ms of its midnight UTC, for the last date seen (a page's records share few). */
+let lastDay = "";
+let lastDayMs = Number.NaN;
+
+/**
+ * The common shapes `YYYY-MM-DDTHH:MM:SSZ` and `YYYY-MM-DDTHH:MM:SS.sssZ` read without a regex
+ * (the same instant Date.parse gives); undefined for anything else, which takes the general path.
+ */
+export function utcSeconds(s: string): number | undefined {
+  const n = s.length;
+  if ((n !== 20 && n !== 24) || s.charCodeAt(n - 1) !== 90 /* Z */) return undefined;
+  if (s.charCodeAt(10) !== 84 /* T */ || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return undefined;
+  let ms = 0;
+  if (n === 24) {
+    if (s.charCodeAt(19) !== 46 /* . */) return undefined;
+    const a = digit(s, 20);
+    const b = digit(s, 21);
+    const c = digit(s, 22);
+    if (a < 0 || b < 0 || c < 0) return undefined;
+    ms = a * 100 + b * 10 + c;
+  }
+  const h1 = digit(s, 11);
+  const h2 = digit(s, 12);
+  const m1 = digit(s, 14);
+  const m2 = digit(s, 15);
+  const s1 = digit(s, 17);
+  const s2 = digit(s, 18);
+  if (h1 < 0 || h2 < 0 || m1 < 0 || m2 < 0 || s1 < 0 || s2 < 0) return undefined;
+  const hh = h1 * 10 + h2;
+  const mm = m1 * 10 + m2;
+  const ss = s1 * 10 + s2;
+  if (hh > 23 || mm > 59 || ss > 59) return undefined;
+  const day = s.slice(0, 10);
+  if (day !== lastDay) {
+    // The date part through the general path (it checks the calendar); one call per new date.
+    const t = ISO_TIMESTAMP.test(day) ? Date.parse(`${day}T00:00:00Z`) : Number.NaN;
+    lastDay = day;
+    lastDayMs = t;
+  }
+  if (Number.isNaN(lastDayMs)) return undefined;
+  return lastDayMs + hh * 3_600_000 + mm * 60_000 + ss * 1000 + ms;
 }
 
 export function compareParsed(a: number | string, b: number | string): number {
@@ -92,7 +143,7 @@ export class IncrementalTracker {
    * True when the record should be written. Throws SourceShapeError on a bad cursor (unless
    * onBadCursor is "skip") naming the record's key and value.
    */
-  accept(record: Record<string, unknown>, where: () => string): boolean {
+  accept(record: Record<string, unknown>, where: (index: number) => string, index = 0): boolean {
     const raw = record[this.o.cursorField];
     const parsed = parseCursor(this.o.cursorType, raw);
     const key = keyOf(record, this.o.primaryKey);
@@ -102,12 +153,12 @@ export class IncrementalTracker {
         return false;
       }
       throw new SourceShapeError(
-        `incremental.cursorField "${this.o.cursorField}" of the record with ${this.o.primaryKey}=${JSON.stringify(key ?? null)} (${where()}) is ${raw === undefined ? "missing" : JSON.stringify(raw)}, not a ${this.o.cursorType}; nothing was published (set incremental.onBadCursor: "skip" to skip such records)`,
+        `incremental.cursorField "${this.o.cursorField}" of the record with ${this.o.primaryKey}=${JSON.stringify(key ?? null)} (${where(index)}) is ${raw === undefined ? "missing" : JSON.stringify(raw)}, not a ${this.o.cursorType}; nothing was published (set incremental.onBadCursor: "skip" to skip such records)`,
       );
     }
     if (key === undefined)
       throw new SourceShapeError(
-        `primaryKey "${this.o.primaryKey}" is missing or null in a record (${where()}); incremental sources de-duplicate by it`,
+        `primaryKey "${this.o.primaryKey}" is missing or null in a record (${where(index)}); incremental sources de-duplicate by it`,
       );
     if (this.committedMark !== undefined) {
       const c = compareParsed(parsed, this.committedMark);

@@ -1,4 +1,4 @@
-import { IncompleteBodyError, RecordSplitter } from "./record-stream";
+import { eachRecord, IncompleteBodyError, RecordSplitter } from "./record-stream";
 
 /** Small deterministic PRNG (tests must not be flaky). */
 function rng(seed: number) {
@@ -45,7 +45,10 @@ function randomValue(r: () => number, depth: number): unknown {
 
 function split(text: string, path: string, sizes: () => number) {
   const got: unknown[] = [];
-  const s = new RecordSplitter(path, (b) => got.push(JSON.parse(b.toString("utf8"))));
+  const s = new RecordSplitter(
+    path,
+    eachRecord((b) => got.push(JSON.parse(b.toString("utf8")))),
+  );
   const buf = Buffer.from(text);
   for (let i = 0; i < buf.length; ) {
     const n = Math.max(1, sizes());
@@ -75,6 +78,27 @@ describe("RecordSplitter", () => {
       expect(got).toEqual(records);
       expect(found).toBe(true);
       expect(envelope).toEqual({ ...doc, data: [] });
+    }
+  });
+
+  it("hands over batches that one JSON.parse reads: the records of a chunk, separated by commas and whitespace only (fuzzed)", () => {
+    const r = rng(7);
+    for (let round = 0; round < 200; round++) {
+      const records = Array.from({ length: Math.floor(r() * 40) }, () => ({ v: randomValue(r, 0) }));
+      const buf = Buffer.from(JSON.stringify({ data: records }, null, round % 2 === 0 ? 1 : undefined));
+      const got: unknown[] = [];
+      let batches = 0;
+      const s = new RecordSplitter("data", (b, starts, ends, count, first) => {
+        expect(first).toBe(got.length);
+        got.push(...(JSON.parse(`[${b.toString("utf8", starts[0], ends[count - 1])}]`) as unknown[]));
+        batches++;
+      });
+      const size = 1 + Math.floor(r() * 300);
+      for (let i = 0; i < buf.length; i += size) s.push(buf.subarray(i, i + size));
+      s.end();
+      expect(got).toEqual(records);
+      if (records.length > 0)
+        expect(batches).toBeLessThanOrEqual(Math.min(records.length, Math.ceil(buf.length / size) * 2));
     }
   });
 

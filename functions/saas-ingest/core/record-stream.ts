@@ -4,10 +4,32 @@
  * in memory. Everything outside that array (the "envelope": `{"data":[],"meta":{...}}`) is kept,
  * up to `maxEnvelopeBytes`, and parsed at the end so pagination can read its cursor or total.
  *
- * The splitter checks structure only (strings, escapes, nesting); each record's bytes are parsed
+ * The splitter checks structure only (strings, escapes, nesting); the records' bytes are parsed
  * by the caller (JSON.parse) and written unchanged when they hold no line break, so an unchanged
- * record is never re-serialised.
+ * record is never re-serialised. Records are handed over in batches: every record that ends in a
+ * chunk, as ranges of that chunk (one JSON.parse can read a batch), except a record that began in
+ * an earlier chunk, which comes alone, first, as its own joined bytes.
  */
+
+/**
+ * Receives `count` complete records: record `first + i` is `buf[starts[i], ends[i])`, separated
+ * from the next by commas and whitespace only. `buf`, `starts` and `ends` are valid only during
+ * the call (the arrays are reused).
+ */
+export type RecordBatchHandler = (
+  buf: Buffer,
+  starts: readonly number[],
+  ends: readonly number[],
+  count: number,
+  first: number,
+) => void;
+
+/** Adapts a per-record callback (tests, small bodies) to batches. */
+export function eachRecord(onRecord: (bytes: Buffer, index: number) => void): RecordBatchHandler {
+  return (buf, starts, ends, count, first) => {
+    for (let i = 0; i < count; i++) onRecord(buf.subarray(starts[i], ends[i]), first + i);
+  };
+}
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -64,12 +86,16 @@ export class RecordSplitter {
   private recKind: "container" | "string" | "scalar" = "container";
   private recPieces: Buffer[] = [];
   private sawRoot = false;
+  // records of the current chunk, handed over at the end of push()
+  private readonly starts: number[] = [];
+  private readonly ends: number[] = [];
+  private batchFirst = 0;
   /** Records emitted so far (index of the next one). */
   count = 0;
 
   constructor(
     recordsPath: string,
-    private readonly onRecord: (bytes: Buffer, index: number) => void,
+    private readonly onRecords: RecordBatchHandler,
     private readonly maxEnvelopeBytes = 1024 * 1024,
   ) {
     this.target = recordsPath === "" ? [] : recordsPath.split(".");
@@ -93,20 +119,26 @@ export class RecordSplitter {
   }
 
   private emit(chunk: Buffer, start: number, end: number) {
-    let bytes: Buffer;
-    if (this.recPieces.length === 0) bytes = chunk.subarray(start, end);
-    else {
-      this.recPieces.push(chunk.subarray(start, end));
-      bytes = Buffer.concat(this.recPieces);
-      this.recPieces = [];
+    if (this.recPieces.length === 0) {
+      if (this.starts.length === 0) this.batchFirst = this.count;
+      this.starts.push(start);
+      this.ends.push(end);
+      this.count++;
+      return;
     }
-    this.onRecord(bytes, this.count++);
+    // A record that began in an earlier chunk: the first to end in this one, so nothing is batched yet.
+    this.recPieces.push(chunk.subarray(start, end));
+    const bytes = Buffer.concat(this.recPieces);
+    this.recPieces = [];
+    this.onRecords(bytes, [0], [bytes.length], 1, this.count++);
   }
 
   push(input: Uint8Array): void {
     const chunk = Buffer.isBuffer(input)
       ? input
       : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+    this.starts.length = 0;
+    this.ends.length = 0;
     const n = chunk.length;
     let i = 0;
     let envStart = this.mode === Mode.Envelope ? 0 : -1;
@@ -257,6 +289,8 @@ export class RecordSplitter {
       this.recPieces.push(Buffer.from(chunk.subarray(recStart)));
     }
     this.keyStart = 0;
+    if (this.starts.length > 0)
+      this.onRecords(chunk, this.starts, this.ends, this.starts.length, this.batchFirst);
   }
 
   private keyStart = 0;

@@ -67,16 +67,17 @@ export class RotatingGzipWriter {
     this.page = { out: [], batch: EMPTY, batchBytes: 0, uncompressed: 0 };
   }
 
-  /** Adds one record's JSON (no line break inside), copied into the page's current batch. */
-  add(json: Buffer): void {
+  /** Adds one record's JSON, `json[start, end)` (no line break inside), copied into the page's current batch. */
+  add(json: Buffer, start = 0, end = json.length): void {
     const p = this.page!;
-    const need = json.length + 1;
+    const len = end - start;
+    const need = len + 1;
     if (p.batchBytes + need > p.batch.length) {
       this.compress(p);
       p.batch = Buffer.allocUnsafe(Math.max(BATCH_BYTES, need));
     }
-    json.copy(p.batch, p.batchBytes);
-    p.batch[p.batchBytes + json.length] = 0x0a;
+    json.copy(p.batch, p.batchBytes, start, end);
+    p.batch[p.batchBytes + len] = 0x0a;
     p.batchBytes += need;
   }
 

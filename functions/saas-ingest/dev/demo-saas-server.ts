@@ -40,6 +40,9 @@ export interface DemoServerOptions {
   maxLimit?: number;
 }
 
+/** Memory for cached page bodies; pages past it are built on every request. */
+const BODY_CACHE_BYTES = 256 * 1024 * 1024;
+
 export function demoRecord(i: number, epochMs = Date.UTC(2025, 0, 1)) {
   return {
     id: `r${i}`,
@@ -60,6 +63,9 @@ export class DemoSaasServer {
   private server?: Server;
   url = "";
   private readonly cache = new Map<string, string>();
+  /** Whole bodies of the built-in paths (all but /link), by path, first record and count. */
+  private readonly bodies = new Map<string, Buffer>();
+  private bodyBytes = 0;
   /** The real SaaS APIs' paging and auth (see demo-saas-apis.ts). */
   readonly apis = new DemoApis();
 
@@ -82,6 +88,50 @@ export class DemoSaasServer {
   setTotal(total: number) {
     this.options.total = total;
     this.cache.clear();
+    this.bodies.clear();
+    this.bodyBytes = 0;
+  }
+
+  /**
+   * Builds every page of a built-in path (from the first record, `pageSize` records each) and
+   * keeps it in memory as bytes, so serving a page costs a socket write and no JSON.stringify
+   * of thousands of records: a client measured against this server (bench:ingest) is measured,
+   * not this server. Stops at BODY_CACHE_BYTES (later pages are built when asked, as without this).
+   */
+  prebuild(path: "/none" | "/cursor" | "/page" | "/offset"): void {
+    const { total, pageSize } = this.options;
+    for (let from = 0; from < total && this.bodyBytes < BODY_CACHE_BYTES; from += pageSize)
+      this.body(path, from, pageSize);
+  }
+
+  /** The body of a built-in path's page (not /link, whose headers vary with the query), cached. */
+  private body(path: string, from: number, count: number): Buffer {
+    const key = `${path} ${from} ${count}`;
+    let b = this.bodies.get(key);
+    if (b === undefined) {
+      const items = this.items(from, count);
+      const end = from + count >= this.options.total;
+      switch (path) {
+        case "/none":
+          b = Buffer.from(`{"data":${items}}`);
+          break;
+        case "/cursor":
+          b = Buffer.from(
+            `{"data":${items},"meta":{"next_cursor":${end ? "null" : JSON.stringify(String(from + count))}}}`,
+          );
+          break;
+        case "/page":
+          b = Buffer.from(`{"items":${items}}`);
+          break;
+        default:
+          b = Buffer.from(items);
+      }
+      if (this.bodyBytes + b.length <= BODY_CACHE_BYTES) {
+        this.bodies.set(key, b);
+        this.bodyBytes += b.length;
+      }
+    }
+    return b;
   }
 
   private firstIndex(since: string | null): number {
@@ -91,14 +141,18 @@ export class DemoSaasServer {
     return Math.max(0, Math.ceil((t - epoch) / 1000));
   }
 
+  private items(from: number, count: number): string {
+    const items = [];
+    for (let i = from; i < Math.min(this.options.total, from + count); i++)
+      items.push(demoRecord(i, this.options.epochMs));
+    return JSON.stringify(items);
+  }
+
   private slice(from: number, count: number): string {
     const key = `${from}:${count}`;
     let s = this.cache.get(key);
     if (s === undefined) {
-      const items = [];
-      for (let i = from; i < Math.min(this.options.total, from + count); i++)
-        items.push(demoRecord(i, this.options.epochMs));
-      s = JSON.stringify(items);
+      s = this.items(from, count);
       if (this.cache.size < 1000) this.cache.set(key, s);
     }
     return s;
@@ -172,33 +226,18 @@ export class DemoSaasServer {
         return;
     }
     if (this.injectFault(req, res, u.pathname, pos, from)) return;
-    const items = this.slice(from, count);
-    const end = from + count >= this.options.total;
-    const headers: Record<string, string> = { "content-type": "application/json" };
-    let body: string;
-    switch (u.pathname) {
-      case "/none":
-        body = `{"data":${items}}`;
-        break;
-      case "/cursor":
-        body = `{"data":${items},"meta":{"next_cursor":${end ? "null" : JSON.stringify(String(from + count))}}}`;
-        break;
-      case "/page":
-        body = `{"items":${items}}`;
-        break;
-      case "/link": {
-        if (!end) {
-          const next = new URL(u);
-          next.searchParams.set("p", String(pos + 1));
-          headers.link = `<${next.pathname}${next.search}>; rel="next", <${u.pathname}?p=0>; rel="first"`;
-        }
-        body = items;
-        break;
-      }
-      default:
-        body = items;
+    if (u.pathname !== "/link") {
+      res.writeHead(200, { "content-type": "application/json" }).end(this.body(u.pathname, from, count));
+      return;
     }
-    res.writeHead(200, headers).end(body);
+    const items = this.slice(from, count);
+    const headers: Record<string, string> = { "content-type": "application/json" };
+    if (from + count < this.options.total) {
+      const next = new URL(u);
+      next.searchParams.set("p", String(pos + 1));
+      headers.link = `<${next.pathname}${next.search}>; rel="next", <${u.pathname}?p=0>; rel="first"`;
+    }
+    res.writeHead(200, headers).end(items);
   }
 
   private servePage(res: ServerResponse, page: ApiPage, extraHeaders: Record<string, string>) {
