@@ -15,6 +15,8 @@ module.exports = {
   // Jest's default (cores - 1) is one worker on a 2-core machine; most integration tests wait on
   // child processes (Terraform, local servers), so every core plus one keeps the CPU busy.
   maxWorkers: cpus().length + 1,
+  // Longest files first (known slow ones on a first run), so the run does not end on one of them.
+  testSequencer: "<rootDir>/test/helpers/sequencer.js",
   globalSetup: "<rootDir>/test/helpers/global-setup.ts",
   globalTeardown: "<rootDir>/test/helpers/global-teardown.ts",
   projects: [

@@ -3,13 +3,12 @@
  * stand-in (reached through the client's apiEndpoint, with the keyless STS + impersonation flow)
  * and DuckDB over local raw files for the Athena side.
  */
-import { execFile } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { gzipSync } from "node:zlib";
 import { GetObjectCommand } from "@aws-sdk/client-s3";
+import { type LineChild, startLineChild } from "../../test/helpers/line-child";
 import { type LocalAws, startLocalAws } from "../../test/helpers/local-aws";
 import { bundleFunction } from "../build";
 import { getItem, s3Client } from "../shared/dev/local";
@@ -30,14 +29,17 @@ import type { ChildSetup } from "./dev/run-handler";
 jest.setTimeout(120_000);
 
 const ROOT = join(__dirname, "..", "..");
-/** Runs the real handler in a child (as in Lambda; see dev/run-handler.ts). */
+/**
+ * Runs the real handler in a child (as in Lambda; see dev/run-handler.ts): one warm process for
+ * the whole file, every run with its own handler, auth client and DuckDB counter.
+ */
+let child: LineChild | undefined;
 async function runChild(setup: ChildSetup, event: Record<string, string>): Promise<any> {
-  const { stdout } = await promisify(execFile)(
-    process.execPath,
-    ["--import", "tsx", "functions/bq-reconcile/dev/run-handler.ts", JSON.stringify({ setup, event })],
-    { cwd: ROOT, env: { ...process.env, POWERTOOLS_LOG_LEVEL: "SILENT" }, maxBuffer: 16 * 1024 * 1024 },
-  );
-  return JSON.parse(stdout.trim().split("\n").pop()!);
+  child ??= startLineChild(["--import", "tsx", "functions/bq-reconcile/dev/run-handler.ts", "--serve"], {
+    cwd: ROOT,
+    env: { ...process.env, POWERTOOLS_LOG_LEVEL: "SILENT" },
+  });
+  return JSON.parse(await child.request(JSON.stringify({ setup, event })));
 }
 
 const RUN_DATE = "2026-11-27";
@@ -123,6 +125,7 @@ describe("bq-reconcile handler (local stand-ins)", () => {
     });
   });
   afterAll(async () => {
+    await child?.stop();
     await standIn?.close();
     await aws?.stop();
     if (rawRoot) rmSync(rawRoot, { recursive: true, force: true });

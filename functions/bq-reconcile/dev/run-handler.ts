@@ -1,11 +1,17 @@
 /**
- * Child-process entry that runs the real handler once against local stand-ins and prints
- * `{ summary, metrics }` or `{ error: { name, message } }` as one JSON line. Tests use it because
- * the Google client libraries load parts of themselves with dynamic `import()`, which Jest's VM
- * cannot run; here they run as in Lambda.
+ * Child-process entry that runs the real handler against local stand-ins and prints
+ * `{ summary, metrics }` or `{ error: { name, message } }` as one JSON line per run. Tests use it
+ * because the Google client libraries load parts of themselves with dynamic `import()`, which
+ * Jest's VM cannot run; here they run as in Lambda.
  *
- *   node --import tsx functions/bq-reconcile/dev/run-handler.ts '<json: { setup, event }>'
+ *   node --import tsx functions/bq-reconcile/dev/run-handler.ts '<json: { setup, event }>'   one run
+ *   node --import tsx functions/bq-reconcile/dev/run-handler.ts --serve                     one run per stdin line
+ *
+ * `--serve` keeps one process (a warm Lambda) for many runs: a test pays for loading the Google
+ * and DuckDB libraries once, not once per run. Every run still builds its handler, auth client
+ * and DuckDB counter anew.
  */
+import { createInterface } from "node:readline";
 import type { ReconcileEvent } from "../handler";
 import { type LocalReconcileSetup, localHandler, RecordingMetrics } from "./local-run";
 
@@ -19,8 +25,8 @@ export type ChildSetup = Omit<
   bundle?: string;
 };
 
-async function main() {
-  const { setup, event } = JSON.parse(process.argv[2]) as { setup: ChildSetup; event: ReconcileEvent };
+async function runOnce(request: string): Promise<string> {
+  const { setup, event } = JSON.parse(request) as { setup: ChildSetup; event: ReconcileEvent };
   const metrics = new RecordingMetrics();
   const fromBundle = setup.bundle ? (require(setup.bundle) as any).makeHandler : undefined;
   if (setup.bundle && typeof fromBundle !== "function")
@@ -35,11 +41,24 @@ async function main() {
   });
   try {
     const summary = await handler(event);
-    process.stdout.write(`${JSON.stringify({ summary, metrics: metrics.published })}\n`);
+    return JSON.stringify({ summary, metrics: metrics.published });
   } catch (e) {
-    process.stdout.write(
-      `${JSON.stringify({ error: { name: (e as Error).name, message: (e as Error).message } })}\n`,
+    return JSON.stringify({ error: { name: (e as Error).name, message: (e as Error).message } });
+  }
+}
+
+async function main() {
+  if (process.argv[2] !== "--serve") {
+    process.stdout.write(`${await runOnce(process.argv[2])}\n`);
+    return;
+  }
+  // One request at a time, in order: a run sets process.env for the handler it builds.
+  for await (const line of createInterface({ input: process.stdin })) {
+    if (!line.trim()) continue;
+    const answer = await runOnce(line).catch((e: Error) =>
+      JSON.stringify({ error: { name: e.name, message: e.message } }),
     );
+    process.stdout.write(`${answer}\n`);
   }
 }
 
