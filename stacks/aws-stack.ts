@@ -27,7 +27,7 @@ import { SettingsTable } from "../modules/settings-table";
 import { Timestream } from "../modules/timestream";
 import { configureBackend } from "./backend";
 import { AWS_STACK_IDS, MODULE_ALARM_MOVES } from "./moves";
-import { ingestRoleName, reconcileRoleName, stateKeyAlias } from "./names";
+import { ingestFunctionName, ingestRoleName, reconcileRoleName, stateKeyAlias } from "./names";
 import { AWS_OUTPUTS, declareOutputs } from "./outputs";
 import { awsProvider } from "./providers";
 
@@ -167,7 +167,7 @@ export class AwsStack extends TerraformStack {
 
     if (aws.ingest.enabled) {
       this.ingest = new IngestFunction(this, AWS_STACK_IDS.ingest, {
-        functionName: `${name}-saas-ingest`,
+        functionName: ingestFunctionName(env.prefix, env.name),
         roleName: ingestRoleName(env.prefix, env.name),
         accountId: aws.accountId,
         region: aws.region,
@@ -304,6 +304,7 @@ export class AwsStack extends TerraformStack {
         logRetentionDays: aws.logRetentionDays,
         monitoring: this.monitoring,
         ebsAlarmUtilizationPercent: host.ebsAlarmUtilizationPercent,
+        protection: env.protection,
       });
       // The Secure Agent reads and writes the lake (IICS mappings), nothing else.
       this.lake.raw.grantRead(this.agentHost.role);

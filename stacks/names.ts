@@ -5,6 +5,10 @@ export const gcpStackName = (prefix: string, env: string) => `${prefix}-gcp-${en
 export const bootstrapStackName = (prefix: string, env: string) => `${prefix}-bootstrap-${env}`;
 /** Repository settings (environments, branch protection, OIDC claims, variables). */
 export const githubStackName = (prefix: string) => `${prefix}-github`;
+/** The SaaS ingestion Lambda (its schedules are `<function>-<source id>`). */
+export const ingestFunctionName = (prefix: string, env: string) => `${prefix}-${env}-saas-ingest`;
+/** The curate capability's base name (state machine, function; schedules `<name>-<transform id>`). */
+export const curateName = (prefix: string, env: string) => `${prefix}-${env}-curate`;
 /** IAM role of the SaaS ingestion Lambda (trusted by the GCP WIF AWS provider). */
 export const ingestRoleName = (prefix: string, env: string) => `${prefix}-${env}-saas-ingest`;
 /** Alias (without `alias/`) of an environment's state key. */
