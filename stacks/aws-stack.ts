@@ -304,6 +304,7 @@ export class AwsStack extends TerraformStack {
         logRetentionDays: aws.logRetentionDays,
         monitoring: this.monitoring,
         ebsAlarmUtilizationPercent: host.ebsAlarmUtilizationPercent,
+        protection: env.protection,
       });
       // The Secure Agent reads and writes the lake (IICS mappings), nothing else.
       this.lake.raw.grantRead(this.agentHost.role);
