@@ -10,8 +10,8 @@ import type { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config/schema";
 import { ciServiceAccountEmail, githubWifProviderName } from "../modules/gcp-identity";
 import { GithubRepository } from "../modules/github-repository";
-import { ciRoleArn } from "../modules/state-store/grants";
 import { configureBackend } from "./backend";
+import { ciRoleArn } from "./names";
 
 export interface GithubStackProps {
   /** Every configured environment (all share one repository, checked by config). */
