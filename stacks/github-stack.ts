@@ -11,8 +11,8 @@ import type { EnvironmentConfig } from "../config/schema";
 import { PROTECTION_LEVELS } from "../lib/protection";
 import { ciServiceAccountEmail, githubWifProviderName } from "../modules/gcp-identity";
 import { GithubRepository } from "../modules/github-repository";
-import { ciRoleArn } from "../modules/state-store/grants";
 import { configureBackend } from "./backend";
+import { ciRoleArn } from "./names";
 
 /**
  * The environment whose state store keeps the GitHub stack's state and whose repository it
