@@ -32,7 +32,7 @@ import type { SecureBucket } from "../secure-bucket";
 import type { SettingsTable } from "../settings-table";
 import type { Timestream } from "../timestream";
 import { curateDefinition } from "./definition";
-import { ATHENA_READ_RESULTS, GLUE_READ, GLUE_WRITE, SFN_LOG_DELIVERY, XRAY_WRITE } from "./perms";
+import { GLUE_READ, GLUE_WRITE, SFN_LOG_DELIVERY, XRAY_WRITE } from "./perms";
 
 export interface CurateTransform {
   readonly id: string;
@@ -195,11 +195,8 @@ export class Curate extends Construct {
     this.failures = this.pipeline.failures;
     const fnRole = this.pipeline.role;
     this.functionRole = fnRole;
-    fnRole.addToPolicy(
-      { Effect: "Allow", Action: [...ATHENA_READ_RESULTS], Resource: props.athena.workgroup.arn },
-      { Effect: "Allow", Action: ["states:StartExecution"], Resource: stateMachineArn },
-    );
-    props.athenaResultsBucket.grantRead(fnRole, "results");
+    fnRole.addToPolicy({ Effect: "Allow", Action: ["states:StartExecution"], Resource: stateMachineArn });
+    props.athena.grantReadResults(fnRole);
     props.settings.grantReadWrite(fnRole);
 
     // --- the state machine (runs the queries, so it holds the data permissions) ---
@@ -256,10 +253,7 @@ export class Curate extends Construct {
       },
     );
     for (const s of rawSources) props.rawBucket.grantRead(smRole, sourceById.get(s)!.prefix);
-    for (const t of curatedTables) {
-      props.curatedBucket.grantReadWrite(smRole, t);
-      props.curatedBucket.grantReadWrite(smRole, `_staging/${t}`);
-    }
+    for (const table of Object.values(this.tables)) table.grantReadWriteData(smRole);
     key.grantEncryptDecrypt(smRole);
 
     const definition = curateDefinition({
