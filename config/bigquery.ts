@@ -101,7 +101,7 @@ export const bigquery = defineSection({
   resolve: ({ loads, ...declared }, ctx): { value: BigQuerySettings; problems: string[] } => {
     const valid = (ctx.lists.transforms ?? []) as Parameters<typeof collectCuratedFromTransforms>[0];
     // A load of a transform that is itself invalid: the transform's own problem says why.
-    const declaredIds = new Set(transforms.entries.map((t) => t.id));
+    const declaredIds = new Set(ctx.declaredIds?.transforms ?? transforms.entries.map((t) => t.id));
     const knownLoads = Object.fromEntries(
       Object.entries(loads).filter(([id]) => valid.some((t) => t.id === id) || !declaredIds.has(id)),
     );

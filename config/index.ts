@@ -15,7 +15,13 @@ import {
   loadListOnly,
   loadSection,
 } from "./registry";
-import type { EnvironmentConfig } from "./schema";
+import {
+  ENVIRONMENTS,
+  type EnvironmentConfig,
+  type EnvironmentInput,
+  type EnvironmentName,
+  environmentSchema,
+} from "./schema";
 import { loadSources, sources } from "./sources";
 import { transforms } from "./transforms";
 
@@ -57,8 +63,15 @@ export function loadAppConfig(
   const all = collect(() => loadEnvironments(rawEnvs)) ?? [];
   const selected = collect(() => loadEnvironments(rawEnvs, options)) ?? [];
   const lists: Record<string, unknown> = {};
+  const declaredIds: Record<string, string[]> = {};
+  const environmentNames = environmentNamesOf(rawEnvs);
   for (const list of input.lists ?? CONFIG_LISTS) {
-    const context = { environments: all, lists: lists as Record<string, readonly unknown[]> };
+    const context = {
+      environments: all,
+      environmentNames,
+      lists: lists as Record<string, readonly unknown[]>,
+      declaredIds,
+    };
     if (isSection(list)) {
       const loaded = loadSection(list, context);
       problems.push(...loaded.problems);
@@ -67,6 +80,7 @@ export function loadAppConfig(
       const loaded = loadList(list, context);
       problems.push(...loaded.problems);
       lists[list.name] = loaded.entries;
+      declaredIds[list.name] = loaded.declaredIds;
     }
   }
   if (problems.length > 0) throw new ConfigError(problems);
@@ -75,6 +89,16 @@ export function loadAppConfig(
     allEnvironments: all,
     lists: lists as AppConfig["lists"],
   };
+}
+
+/** Name and (valid or default) prefix of each known environment, whatever its other fields hold. */
+function environmentNamesOf(raw: Partial<Record<string, EnvironmentInput>>) {
+  return Object.entries(raw).flatMap(([name, env]) => {
+    const prefix = environmentSchema.shape.prefix.safeParse(env?.prefix);
+    return (ENVIRONMENTS as readonly string[]).includes(name) && prefix.success
+      ? [{ name: name as EnvironmentName, prefix: prefix.data }]
+      : [];
+  });
 }
 
 export { loadListOnly, loadSources };

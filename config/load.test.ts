@@ -130,6 +130,7 @@ describe("loadEnvironments", () => {
     ]);
     const dev = clone();
     dev.dev!.protection = "standard";
+    dev.dev!.github = { ...dev.dev!.github, reviewers: { users: ["octocat"] } };
     expect(problemsOf(dev)).toEqual([
       expect.stringMatching(/^dev\.aws\.dataLake\.forceDestroy: must be false with protection "standard"/),
     ]);
@@ -183,6 +184,19 @@ describe("loadEnvironments", () => {
       expect.stringMatching(
         /^prod\.github\.repository: "someone\/else" differs from dev\.github\.repository/,
       ),
+    ]);
+  });
+});
+
+describe("reviewers follow protection, not the environment's name", () => {
+  it("requires an approver for a protected dev and none for an unprotected stg", () => {
+    const raw = clone();
+    raw.dev!.protection = "standard";
+    raw.dev!.aws.dataLake = { iicsStaging: true };
+    raw.stg!.protection = "none";
+    raw.stg!.github = { ...raw.stg!.github, reviewers: { users: [], teams: [] } };
+    expect(problemsOf(raw)).toEqual([
+      'dev.github.reviewers: at least one user or team must approve dev deployments (protection "standard"; got none)',
     ]);
   });
 });

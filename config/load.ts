@@ -161,9 +161,9 @@ function isolationProblems(envs: EnvironmentConfig[]): string[] {
   const problems: string[] = [];
   for (let i = 0; i < envs.length; i++) {
     const a = envs[i];
-    if (a.name !== "dev" && a.github.reviewers.users.length + a.github.reviewers.teams.length === 0) {
+    if (a.protection !== "none" && a.github.reviewers.users.length + a.github.reviewers.teams.length === 0) {
       problems.push(
-        `${a.name}.github.reviewers: at least one user or team must approve ${a.name} deployments (got none)`,
+        `${a.name}.github.reviewers: at least one user or team must approve ${a.name} deployments (protection "${a.protection}"; got none)`,
       );
     }
     for (let j = 0; j < i; j++) {

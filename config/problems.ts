@@ -71,7 +71,9 @@ export interface PathProblem {
 export function strictIssues<S extends z.ZodType>(
   schema: S,
   input: unknown,
-): { ok: true; data: z.output<S>; problems: PathProblem[] } | { ok: false; problems: PathProblem[] } {
+):
+  | { ok: true; data: z.output<S>; problems: PathProblem[] }
+  | { ok: false; data?: z.output<S>; problems: PathProblem[] } {
   const problems: PathProblem[] = unknownKeys(schema, input);
   const parsed = schema.safeParse(input, { reportInput: true });
   if (!parsed.success) {
@@ -82,7 +84,10 @@ export function strictIssues<S extends z.ZodType>(
     }
     return { ok: false, problems };
   }
-  return problems.length > 0 ? { ok: false, problems } : { ok: true, data: parsed.data, problems };
+  // Only unknown keys: the value itself parsed (callers may still run cross-field rules on it).
+  return problems.length > 0
+    ? { ok: false, data: parsed.data, problems }
+    : { ok: true, data: parsed.data, problems };
 }
 
 /**

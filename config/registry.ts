@@ -32,8 +32,18 @@ import type { PathSegment } from "./strict";
 export interface ListCheckContext {
   /** Every configured environment (validated), for names derived per environment. */
   readonly environments: readonly EnvironmentConfig[];
+  /**
+   * Name and prefix of every configured environment, even one whose other fields are invalid
+   * (names derived per environment are checked for each). @default - those of `environments`
+   */
+  readonly environmentNames?: ReadonlyArray<Pick<EnvironmentConfig, "name" | "prefix">>;
   /** Lists validated before this one (in CONFIG_LISTS order), by name. */
   readonly lists: Readonly<Record<string, readonly unknown[]>>;
+  /**
+   * Every id declared in the lists before this one, valid or not: a reference to an entry that is
+   * itself invalid is not reported again (its own problem says what is wrong). @default {}
+   */
+  readonly declaredIds?: Readonly<Record<string, readonly string[]>>;
   /** Reports a problem on entry `id` (field path relative to the entry, e.g. "settings.schedule"). */
   problem(id: string, field: string, message: string): void;
 }
@@ -126,11 +136,14 @@ export function loadSection<N extends string, S extends z.ZodType, V>(
   context: Omit<ListCheckContext, "problem">,
 ): { value?: V; problems: string[] } {
   const r = strictIssues(section.schema, section.value);
-  const named = (p: PathProblem) => `${sectionPath(section, section.value, p.path)}: ${p.message}`;
-  if (!r.ok) return { problems: r.problems.map(named) };
-  if (!section.resolve) return { value: r.data as V, problems: [] };
+  const problems = r.problems.map(
+    (p: PathProblem) => `${sectionPath(section, section.value, p.path)}: ${p.message}`,
+  );
+  // An unknown key leaves the parsed value intact: its cross-field rules still run (all at once).
+  if (r.data === undefined) return { problems };
+  if (!section.resolve) return { value: r.ok ? (r.data as V) : undefined, problems };
   const resolved = section.resolve(r.data, context);
-  return { value: resolved.value, problems: [...resolved.problems] };
+  return { value: r.ok ? resolved.value : undefined, problems: [...problems, ...resolved.problems] };
 }
 
 /** Any registered list, whatever its schema (for collections of lists). */
@@ -154,7 +167,7 @@ export type LoadedLists<L extends readonly AnyConfigEntry[]> = {
 export function loadList<N extends string, S extends z.ZodType>(
   list: ConfigList<N, S>,
   context: Omit<ListCheckContext, "problem">,
-): { entries: Array<z.output<S>>; problems: string[] } {
+): { entries: Array<z.output<S>>; problems: string[]; declaredIds: string[] } {
   const idField = list.idField ?? "id";
   const problems: string[] = [];
   const entries: Array<z.output<S>> = [];
@@ -173,14 +186,16 @@ export function loadList<N extends string, S extends z.ZodType>(
     }
     if (result.ok) entries.push(result.data);
   });
+  const declaredIds = [...seen.keys()];
   if (list.check) {
     list.check(entries, {
       ...context,
+      declaredIds: { ...context.declaredIds, [list.name]: declaredIds },
       problem: (id, field, message) =>
         problems.push(`${formatPath(`${list.name}[${id}]`, field ? [field] : [])}: ${message}`),
     });
   }
-  return { entries, problems };
+  return { entries, problems, declaredIds };
 }
 
 /** The validated entries of one list alone (tests, scripts); throws one ConfigError. */

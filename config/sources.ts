@@ -4,6 +4,8 @@
  * Add a source by adding an entry; no code changes.
  */
 import { prefixesCollide } from "../lib/rules/names";
+import { ingestFunctionName } from "../stacks/names";
+import { scheduleNameProblem } from "./derived-names";
 import { defineList, entryOf, loadListOnly } from "./registry";
 import { sourceSchema } from "./schema";
 
@@ -29,6 +31,11 @@ export const sources = defineList({
       if (a.settings.target.prefix === "_staging" || a.settings.target.prefix.startsWith("_staging/")) {
         ctx.problem(a.id, "settings.target.prefix", `"_staging" is reserved for runs in progress`);
       }
+      // The ingest module names each schedule `<function>-<source id>` (EventBridge Scheduler: 64).
+      const tooLong = a.settings.schedule
+        ? scheduleNameProblem(ingestFunctionName, a.id, ctx.environmentNames ?? ctx.environments)
+        : undefined;
+      if (tooLong) ctx.problem(a.id, "id", tooLong);
     });
   },
   entries: [

@@ -5,6 +5,7 @@ import { ConfigError } from "./problems";
 import { defineList, entryOf } from "./registry";
 import { sourceSchema } from "./schema";
 import { defineSource, sources } from "./sources";
+import { transforms } from "./transforms";
 
 type Loose = any;
 const envs = (): Loose => structuredClone(environments);
@@ -189,5 +190,44 @@ describe("synth on a configuration mistake", () => {
     // cdktf and the providers are not even loaded before the configuration is valid (about 0.6 s
     // of CPU on an idle machine); the bound only catches a regression to a full synth under load.
     expect(Date.now() - started).toBeLessThan(30_000);
+  });
+});
+
+describe("names derived from config ids fit the services' limits", () => {
+  it("refuses a source id that makes its schedule name longer than 64 in some environment", () => {
+    const s = srcs();
+    // "dp-prod-saas-ingest-" is 20 characters: 44 left for the id in prod (45 in dev and stg).
+    s[0].id = `a${"x".repeat(43)}`;
+    s[1].id = `b${"x".repeat(44)}`;
+    expect(problemsOf({ sources: s })).toEqual([
+      `sources[${s[1].id}].id: schedule name "dp-prod-saas-ingest-${s[1].id}" (prod) is 65 characters; EventBridge Scheduler allows 64: use an id of at most 44 characters (got 45)`,
+    ]);
+    // An unscheduled source has no schedule name.
+    delete s[1].settings.schedule;
+    expect(() =>
+      loadAppConfig({}, { environments: envs(), lists: [{ ...sources, entries: s }] }),
+    ).not.toThrow();
+  });
+
+  it("checks a transform's schedule like a source's: expression, time zone, name length", () => {
+    const t: Loose[] = structuredClone(transforms.entries) as Loose[];
+    t[1].schedule = "cron(banana)";
+    t[1].scheduleTimezone = "Asia/Tokio";
+    t[2].schedule = "rate(1 hour)";
+    // "dp-prod-curate-" is 15 characters: 49 left for the id.
+    const long = `o${"x".repeat(49)}`;
+    t[2].id = long;
+    t[2].sql = "order_changes.sql";
+    let problems: string[] = [];
+    try {
+      loadAppConfig({}, { environments: envs(), lists: [sources, { ...transforms, entries: t }] });
+    } catch (e) {
+      problems = (e as ConfigError).problems;
+    }
+    expect(problems).toEqual([
+      'transforms[daily_revenue].schedule: cron() needs six fields (minutes hours day-of-month month day-of-week year), got 1 (got "cron(banana)")',
+      'transforms[daily_revenue].scheduleTimezone: "Asia/Tokio" is not an IANA time zone (did you mean "Asia/Tokyo"?)',
+      `transforms[${long}].id: schedule name "dp-prod-curate-${long}" (prod) is 65 characters; EventBridge Scheduler allows 64: use an id of at most 49 characters (got 50)`,
+    ]);
   });
 });

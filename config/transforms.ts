@@ -6,6 +6,10 @@
  * (problems read `transforms[<id>].<field>: ...`). See README "Curate: add a transform".
  */
 import { transformSchema } from "../functions/curate/core/spec";
+import { scheduleExpressionProblem } from "../lib/rules/schedule";
+import { timeZoneProblem } from "../lib/rules/timezone";
+import { curateName } from "../stacks/names";
+import { scheduleNameProblem } from "./derived-names";
 import { defineList, entryOf } from "./registry";
 import { transformProblems } from "./transforms-load";
 
@@ -73,7 +77,24 @@ export const transforms = defineList({
     }),
   ],
   check: (entries, ctx) => {
-    const sourceIds = ((ctx.lists.sources ?? []) as Array<{ id: string }>).map((s) => s.id);
+    // Ids of invalid sources and transforms count as known: their own problems are reported.
+    const validIds = new Set(entries.map((t) => t.id));
+    const sourceIds = [
+      ...(ctx.declaredIds?.sources ?? ((ctx.lists.sources ?? []) as Array<{ id: string }>).map((s) => s.id)),
+      ...(ctx.declaredIds?.transforms ?? []).filter((id) => !validIds.has(id)),
+    ];
     for (const p of transformProblems(entries, sourceIds)) ctx.problem(p.id, p.field, p.message);
+    for (const t of entries) {
+      // The same Scheduler rules as sources (the entry schema only checks the `cron(...)` shape).
+      const expression = t.schedule && scheduleExpressionProblem(t.schedule);
+      if (expression) ctx.problem(t.id, "schedule", `${expression} (got ${JSON.stringify(t.schedule)})`);
+      const zone = timeZoneProblem(t.scheduleTimezone);
+      if (zone) ctx.problem(t.id, "scheduleTimezone", zone);
+      // The curate module names each schedule `<prefix>-<env>-curate-<transform id>` (at most 64).
+      const tooLong = t.schedule
+        ? scheduleNameProblem(curateName, t.id, ctx.environmentNames ?? ctx.environments)
+        : undefined;
+      if (tooLong) ctx.problem(t.id, "id", tooLong);
+    }
   },
 });

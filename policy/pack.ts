@@ -5,6 +5,7 @@ import { iamRules } from "./rules/aws/iam";
 import { lambdaRules } from "./rules/aws/lambda";
 import { limitRules } from "./rules/aws/limits";
 import { orchestrationRules } from "./rules/aws/orchestration";
+import { quotaRules } from "./rules/aws/quotas";
 import { s3Rules } from "./rules/aws/s3";
 import { serviceRules } from "./rules/aws/services";
 import { vpcEndpointRules } from "./rules/aws/vpc-endpoints";
@@ -31,6 +32,7 @@ export const RULES: Rule[] = [
   ...lambdaRules,
   ...orchestrationRules,
   ...limitRules,
+  ...quotaRules,
   ...commonRules,
   ...gcpRules,
   ...ciIdentityRules,

@@ -403,3 +403,29 @@ describe("AwsStack ingestion function", () => {
     );
   });
 });
+
+describe("AwsStack protection", () => {
+  const DATA_TYPES = [
+    "aws_s3_bucket",
+    "aws_kms_key",
+    "aws_dynamodb_table",
+    "aws_timestreamwrite_database",
+    "aws_timestreamwrite_table",
+    "aws_glue_catalog_database",
+    "aws_ebs_volume",
+  ];
+  const held = (s: Synthesized) =>
+    DATA_TYPES.flatMap((t) => Object.entries(s.of(t)).map(([id, r]) => [`${t}.${id}`, r.lifecycle] as const));
+
+  it("puts prevent_destroy on every resource holding data under strict protection (prod), none elsewhere", () => {
+    const prod = held(stackOf("prod"));
+    expect(prod.length).toBeGreaterThan(10);
+    expect(prod.filter(([, l]) => l?.prevent_destroy !== true).map(([id]) => id)).toEqual([]);
+    for (const name of ["dev", "stg"])
+      expect(
+        held(stackOf(name))
+          .filter(([, l]) => l?.prevent_destroy)
+          .map(([id]) => id),
+      ).toEqual([]);
+  });
+});

@@ -19,6 +19,7 @@ import { S3ObjectStore } from "../shared/s3-objects";
 import { SecretsManagerResolver } from "../shared/secrets";
 import { DynamoDbSettingsStore } from "./adapters/dynamodb-settings";
 import { INGEST_SERVICE_NAME, IngestMetricsSink } from "./adapters/metrics";
+import { nodeHttpFetch } from "./adapters/node-http-fetch";
 import { defaultSleep, HttpClient } from "./core/http";
 import { type IngestEvent, type RunSummary, runIngestion } from "./core/run";
 import { readIngestTuning } from "./tuning";
@@ -30,6 +31,9 @@ export interface LambdaContextLike {
 
 // Created on first use, so the environment (POWERTOOLS_LOG_LEVEL, tests' SILENT) is read then.
 let logging: ReturnType<typeof createLogger> | undefined;
+
+// Page GETs over node:http (keep-alive); token requests through the global fetch.
+const pageFetch = nodeHttpFetch();
 
 // Clients live across invocations (connection reuse).
 let clients: { s3: S3Client; ddb: DynamoDBClient; secrets: SecretsManagerResolver } | undefined;
@@ -62,7 +66,7 @@ export async function handler(event: IngestEvent, context: LambdaContextLike): P
       maxDelayMs: tuning.httpRetryMaxDelayMs,
       maxRetryAfterMs: tuning.httpMaxRetryAfterMs,
       timeoutMs: tuning.httpTimeoutMs,
-      fetch: globalThis.fetch,
+      fetch: pageFetch,
       sleep: defaultSleep,
       now: Date.now,
       random: Math.random,

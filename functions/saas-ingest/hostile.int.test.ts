@@ -24,6 +24,7 @@ import {
 import { recordingLog } from "../shared/logger";
 import { S3ObjectStore } from "../shared/s3-objects";
 import { DynamoDbSettingsStore } from "./adapters/dynamodb-settings";
+import { nodeHttpFetch } from "./adapters/node-http-fetch";
 import { HttpClient } from "./core/http";
 import { type RunDeps, runIngestion } from "./core/run";
 import { parseSourceSettings } from "./core/settings";
@@ -72,7 +73,8 @@ function deps(extra: Partial<RunDeps> = {}) {
     maxDelayMs: 5,
     maxRetryAfterMs: 50,
     timeoutMs: 10_000,
-    fetch,
+    // The handler's transport: every hostile case runs over it.
+    fetch: nodeHttpFetch(),
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
     now: Date.now,
     random: Math.random,

@@ -2,7 +2,8 @@
  * Name rules the clouds enforce at apply time, checked at synth. Lengths from each service's API
  * reference (IAM CreateRole RoleName 64, Scheduler CreateSchedule Name 64, S3 bucket 3-63, Lambda
  * FunctionName 64, SQS QueueName 80, Glue database/table 255, CloudWatch log group 512, BigQuery
- * dataset 1024 / table 1024, GCP service account id 6-30).
+ * dataset 1024 / table 1024, GCP service account id 6-30, Step Functions state machine 80,
+ * EventBridge rule 64, CloudWatch alarm 255, SNS topic 256, GCP WIF pool id 4-32).
  */
 export const NAME_LIMITS = {
   iamRole: 64,
@@ -20,6 +21,17 @@ export const NAME_LIMITS = {
   bigqueryDataset: 1024,
   bigqueryTable: 1024,
   gcpServiceAccountId: 30,
+  stateMachine: 80,
+  eventRule: 64,
+  alarm: 255,
+  snsTopic: 256,
+  wifPool: 32,
+  wifProvider: 32,
+  athenaWorkgroup: 128,
+  timestream: 256,
+  securityGroup: 255,
+  instanceProfile: 128,
+  gcpKms: 63,
 } as const;
 export type NamedKind = keyof typeof NAME_LIMITS;
 
@@ -30,6 +42,12 @@ export function nameLengthProblem(kind: NamedKind, name: string): string | undef
     ? `${kind} name "${name}" is ${name.length} characters (at most ${max})`
     : undefined;
 }
+
+/**
+ * The EventBridge Scheduler schedule of one entry (a source, a transform): `<owner>-<id>`, where
+ * the owner is the function or state machine it starts. At most 64 characters (checked by config).
+ */
+export const scheduleName = (owner: string, id: string) => `${owner}-${id}`;
 
 /** S3 bucket naming rules (general purpose buckets). Returns the reason a name is invalid. */
 export function bucketNameProblem(name: string): string | undefined {

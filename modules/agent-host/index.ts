@@ -13,6 +13,9 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { SsmDocument } from "@cdktf/provider-aws/lib/ssm-document";
 import { VolumeAttachment } from "@cdktf/provider-aws/lib/volume-attachment";
 import { Construct } from "constructs";
+import { PropsValidator } from "../../lib/props";
+import { dataLifecycle, type Protection } from "../../lib/protection";
+import { logRetentionProblem } from "../../lib/rules/retention";
 import { serviceTrust } from "../iam/policy";
 import { ServiceRole } from "../iam/service-role";
 import type { KmsKey } from "../kms-key";
@@ -20,47 +23,64 @@ import type { Monitoring } from "../monitoring";
 import type { SecureBucket } from "../secure-bucket";
 import { secureAgentProcessPatterns } from "./cloudwatch-agent";
 import { addHostPerformanceMonitoring } from "./performance";
-import { agentStatements } from "./perms";
+import { agentStatements, SESSION_LOG_GROUP_CHECK } from "./perms";
 import { SessionTranscripts, TRANSCRIPT_PREFIX } from "./transcripts";
 import { agentHostUserData } from "./user-data";
 
 export interface Gp3Volume {
+  /** Size, GiB (1-16384). */
   readonly sizeGiB: number;
-  /** @default 3000 */
+  /** Provisioned IOPS (3000-16000, at most 500 per GiB). @default 3000 */
   readonly iops?: number;
-  /** @default 125 */
+  /** Provisioned throughput, MiB/s (125-1000, at most IOPS / 4). @default 125 */
   readonly throughputMiBps?: number;
 }
 
 export interface AgentHostProps {
+  /** Name prefix, e.g. `dp-dev` (role, security group, log groups). */
   readonly name: string;
+  /** Account of the host (12 digits). */
   readonly accountId: string;
+  /** Region of the host. */
   readonly region: string;
+  /** VPC of the host. */
   readonly vpcId: string;
+  /** Private subnet of the host (no public IP is ever assigned). */
   readonly subnetId: string;
+  /** AZ of `subnetId` (the data volume is created there). */
   readonly availabilityZone: string;
+  /** EC2 instance type, e.g. `m7i.xlarge`. */
   readonly instanceType: string;
   /** RHEL 9 AMI id (from config; never looked up). */
   readonly amiId: string;
+  /** Root volume (gp3, encrypted with `key`). */
   readonly rootVolume: Gp3Volume;
+  /** Data volume mounted at /opt/infaagent (gp3, encrypted with `key`). */
   readonly dataVolume: Gp3Volume;
+  /** Key of the volumes and the host log group; granted to the host role. */
   readonly key: KmsKey;
   /** Name of the dedicated session transcripts bucket (created here, under `ssm-sessions/`). */
   readonly transcriptsBucketName: string;
   /** Bucket receiving the transcripts bucket's server access logs. @default - none */
   readonly accessLogsBucket?: SecureBucket;
-  /** @default 20 */
+  /** Minutes before an idle session is closed (1-60). @default 20 */
   readonly idleSessionTimeoutMinutes?: number;
-  /** @default "ssm-user" */
+  /** Linux user sessions run as (never root). @default "ssm-user" */
   readonly runAsUser?: string;
-  /** @default 365 */
+  /** Days session and host logs (and transcripts) are kept (a CloudWatch Logs retention value). @default 365 */
   readonly logRetentionDays?: number;
+  /** Where the host's alarms and dashboard widgets go. @default - no alarms */
   readonly monitoring?: Monitoring;
   /**
    * Percent of a volume's provisioned IOPS / throughput at which its EBS alarms fire (needs
    * `monitoring`). @default 90
    */
   readonly ebsAlarmUtilizationPercent?: number;
+  /**
+   * Protection level of the environment: `strict` adds `prevent_destroy` to the data volume and
+   * the transcripts bucket and key. @default "standard"
+   */
+  readonly protection?: Protection;
 }
 
 export const AGENT_DATA_MOUNT = "/opt/infaagent";
@@ -69,13 +89,18 @@ export const AGENT_DATA_MOUNT = "/opt/infaagent";
 const gp3 = (v: Gp3Volume) => ({ iops: v.iops ?? 3000, throughputMiBps: v.throughputMiBps ?? 125 });
 
 export class AgentHost extends Construct {
+  /** The EC2 instance (`instance.id`: `i-…`). */
   readonly instance: Instance;
+  /** The host's role: grant it what the Secure Agent reads and writes (`bucket.grantRead(host.role)`). */
   readonly role: ServiceRole;
+  /** No inbound rule; HTTPS out only. */
   readonly securityGroup: SecurityGroup;
+  /** Session Manager transcripts (bucket and key). */
   readonly transcripts: SessionTranscripts;
 
   constructor(scope: Construct, id: string, props: AgentHostProps) {
     super(scope, id);
+    validate(id, props);
     const runAsUser = props.runAsUser ?? "ssm-user";
     this.securityGroup = new SecurityGroup(this, "sg", {
       name: `${props.name}-iics-agent`,
@@ -115,6 +140,7 @@ export class AgentHost extends Construct {
       hostRoleArn: `arn:aws:iam::${props.accountId}:role/${props.name}-iics-agent`,
       retentionDays: props.logRetentionDays ?? 365,
       accessLogsBucket: props.accessLogsBucket,
+      protection: props.protection,
     });
     const sessionLogs = new CloudwatchLogGroup(this, "session-logs", {
       name: `/${props.name}/ssm/sessions`,
@@ -136,7 +162,7 @@ export class AgentHost extends Construct {
     this.role.addToPolicy({
       // Session Manager checks the session log group exists before streaming to it.
       Effect: "Allow",
-      Action: ["logs:DescribeLogGroups"],
+      Action: [...SESSION_LOG_GROUP_CHECK],
       Resource: `arn:aws:logs:${props.region}:${props.accountId}:log-group:*`,
     });
     this.transcripts.grantAdd(this.role);
@@ -211,6 +237,7 @@ export class AgentHost extends Construct {
       encrypted: true,
       kmsKeyId: props.key.arn,
       tags: { Name: `${props.name}-iics-agent-data` },
+      lifecycle: dataLifecycle(props.protection),
     });
     new VolumeAttachment(this, "data-attachment", {
       deviceName: "/dev/sdf",
@@ -299,4 +326,47 @@ export class AgentHost extends Construct {
       "Maximum",
     );
   }
+}
+
+function validateVolume(v: PropsValidator, prop: string, vol: Gp3Volume): void {
+  v.range(`${prop}.sizeGiB`, vol.sizeGiB, { min: 1, max: 16384 });
+  v.range(`${prop}.iops`, vol.iops, { min: 3000, max: 16000 });
+  v.range(`${prop}.throughputMiBps`, vol.throughputMiBps, { min: 125, max: 1000 });
+  const { iops, throughputMiBps } = gp3(vol);
+  if (iops > 500 * vol.sizeGiB && vol.iops !== undefined)
+    v.fail(`${prop}.iops`, `must be at most 500 per GiB (${500 * vol.sizeGiB} for ${vol.sizeGiB} GiB)`, iops);
+  if (throughputMiBps > iops / 4 && vol.throughputMiBps !== undefined)
+    v.fail(`${prop}.throughputMiBps`, `must be at most iops / 4 (${iops / 4})`, throughputMiBps);
+}
+
+function validate(id: string, props: AgentHostProps): void {
+  const v = new PropsValidator("AgentHost", id);
+  v.matches("accountId", props.accountId, /^\d{12}$/, "a 12-digit AWS account id");
+  v.matches(
+    "amiId",
+    props.amiId,
+    /^ami-[0-9a-f]{8}([0-9a-f]{9})?$/,
+    "an AMI id (ami- and 8 or 17 hex digits)",
+  );
+  v.matches(
+    "instanceType",
+    props.instanceType,
+    /^[a-z][a-z0-9-]*\.[a-z0-9]+$/,
+    "an EC2 instance type such as m7i.xlarge",
+  );
+  v.check("availabilityZone", props.availabilityZone, (az) =>
+    az.startsWith(props.region) ? undefined : `"${az}" is not a zone of ${props.region}`,
+  );
+  validateVolume(v, "rootVolume", props.rootVolume);
+  validateVolume(v, "dataVolume", props.dataVolume);
+  v.range("idleSessionTimeoutMinutes", props.idleSessionTimeoutMinutes, { min: 1, max: 60 });
+  v.matches(
+    "runAsUser",
+    props.runAsUser,
+    /^(?!root$)[a-z_][a-z0-9_-]{0,31}$/,
+    "a Linux user name other than root",
+  );
+  v.check("logRetentionDays", props.logRetentionDays, logRetentionProblem);
+  v.range("ebsAlarmUtilizationPercent", props.ebsAlarmUtilizationPercent, { min: 1, max: 100 });
+  v.throwIfInvalid();
 }

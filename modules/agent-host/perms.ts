@@ -30,6 +30,12 @@
  */
 import type { PolicyStatement } from "../iam/policy";
 
+/** Session Manager checks the session log group exists before streaming to it (no resource-level filter on names). */
+export const SESSION_LOG_GROUP_CHECK = ["logs:DescribeLogGroups"] as const;
+
+/** The SSM agent checks the transcripts bucket's encryption before uploading. */
+export const BUCKET_ENCRYPTION_CHECK = ["s3:GetEncryptionConfiguration"] as const;
+
 /** SSM agent: registration and heartbeat (Fleet Manager, "Managed node" status). */
 export const SSM_AGENT_CORE = ["ssm:UpdateInstanceInformation"] as const;
 

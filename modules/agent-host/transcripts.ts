@@ -8,10 +8,12 @@
  * - transcripts and superseded versions expire after the retention, never before.
  */
 import { Construct } from "constructs";
+import type { Protection } from "../../lib/protection";
 import type { PolicyStatement } from "../iam/policy";
 import type { IGrantable } from "../iam/service-role";
 import { KmsKey } from "../kms-key";
 import { SecureBucket } from "../secure-bucket";
+import { BUCKET_ENCRYPTION_CHECK } from "./perms";
 
 export const TRANSCRIPT_PREFIX = "ssm-sessions";
 
@@ -35,8 +37,11 @@ export const HOST_DENIED_ON_TRANSCRIPTS = [
 ] as const;
 
 export interface SessionTranscriptsProps {
+  /** Name of the transcripts bucket. */
   readonly bucketName: string;
+  /** Account of the bucket and key (12 digits). */
   readonly accountId: string;
+  /** Region of the key (names the CloudWatch Logs principal). */
   readonly region: string;
   /** Key alias without `alias/`. */
   readonly keyAlias: string;
@@ -46,10 +51,14 @@ export interface SessionTranscriptsProps {
   readonly retentionDays?: number;
   /** Where the bucket's server access logs go. @default - none */
   readonly accessLogsBucket?: SecureBucket;
+  /** Protection level of the environment: `strict` adds `prevent_destroy` to bucket and key. @default "standard" */
+  readonly protection?: Protection;
 }
 
 export class SessionTranscripts extends Construct {
+  /** The transcripts bucket (transcripts under `ssm-sessions/`). */
   readonly bucket: SecureBucket;
+  /** The transcripts key (bucket and session log group). */
   readonly key: KmsKey;
 
   constructor(scope: Construct, id: string, props: SessionTranscriptsProps) {
@@ -61,6 +70,7 @@ export class SessionTranscripts extends Construct {
       accountId: props.accountId,
       region: props.region,
       services: ["logs"],
+      protection: props.protection,
     });
     const arn = `arn:aws:s3:::${props.bucketName}`;
     const denies: PolicyStatement[] = [
@@ -90,6 +100,7 @@ export class SessionTranscripts extends Construct {
       expirationDays: retention,
       noncurrentVersionExpiryDays: retention,
       extraPolicyStatements: denies,
+      protection: props.protection,
     });
   }
 
@@ -98,7 +109,7 @@ export class SessionTranscripts extends Construct {
     this.bucket.grantPut(host, TRANSCRIPT_PREFIX);
     host.addToPolicy({
       Effect: "Allow",
-      Action: ["s3:GetEncryptionConfiguration"],
+      Action: [...BUCKET_ENCRYPTION_CHECK],
       Resource: this.bucket.arn,
     });
   }

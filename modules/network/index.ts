@@ -23,26 +23,35 @@ import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { Construct } from "constructs";
-import { cidrSubnet } from "../../lib/cidr";
+import { cidrSubnet, parseCidr } from "../../lib/cidr";
+import { PropsValidator } from "../../lib/props";
+import { logRetentionProblem } from "../../lib/rules/retention";
 import { ServiceRole } from "../iam/service-role";
 import type { KmsKey } from "../kms-key";
 import { accountEndpointPolicy, s3EndpointPolicy } from "./endpoint-policies";
+import { FLOW_LOGS_WRITE } from "./perms";
+
+/** At most this many AZs: private subnets take /20 slots 0-7 and public ones 8-15 of the VPC. */
+export const MAX_AZS = 8;
 
 export interface NetworkProps {
   /** Name prefix, e.g. `dp-dev`. */
   readonly name: string;
+  /** Account the endpoint policies admit (12 digits). */
   readonly accountId: string;
+  /** Region of the VPC (endpoint service names, AZ names). */
   readonly region: string;
+  /** VPC IPv4 CIDR, /16 to /24 (16 subnets of a sixteenth each). */
   readonly cidr: string;
-  /** AZ names (no lookup). */
+  /** AZ names in `region` (no lookup), 1 to 8, distinct. */
   readonly availabilityZones: string[];
-  /** @default "single" */
+  /** NAT gateways for private egress (see the table above). @default "single" */
   readonly natGateways?: "none" | "single" | "per-az";
   /** Interface endpoint service short names (`ssm`, `logs`, ...). @default [] */
   readonly interfaceEndpoints?: string[];
   /** Key for the flow log group. */
   readonly logKey: KmsKey;
-  /** @default 90 */
+  /** Days flow logs are kept (a CloudWatch Logs retention value). @default 90 */
   readonly flowLogRetentionDays?: number;
   /**
    * Bucket names (or `*` patterns such as `dp-dev-111111111111-*`) principals of this account may
@@ -54,15 +63,22 @@ export interface NetworkProps {
 }
 
 export class Network extends Construct {
+  /** The `aws_vpc` resource (`vpc.id`: `vpc-…`). */
   readonly vpc: Vpc;
+  /** Private subnet ids (`subnet-…`), one per AZ in the order of `availabilityZones`. */
   readonly privateSubnetIds: string[];
+  /** Public subnet ids (NAT only), one per AZ; empty when `natGateways` is `none`. */
   readonly publicSubnetIds: string[];
+  /** Route table ids of the private subnets, one per AZ. */
   readonly privateRouteTableIds: string[];
+  /** Security group of the interface endpoints (HTTPS from the VPC). */
   readonly endpointSecurityGroup: SecurityGroup;
+  /** Id of the S3 gateway endpoint (`vpce-…`). */
   readonly s3EndpointId: string;
 
   constructor(scope: Construct, id: string, props: NetworkProps) {
     super(scope, id);
+    validate(id, props);
     const azs = props.availabilityZones;
     const nat = props.natGateways ?? "single";
     this.vpc = new Vpc(this, "vpc", {
@@ -199,7 +215,7 @@ export class Network extends Construct {
     });
     role.addToPolicy({
       Effect: "Allow",
-      Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+      Action: [...FLOW_LOGS_WRITE],
       Resource: `${logGroup.arn}:*`,
     });
     new FlowLog(this, "flow-log", {
@@ -211,4 +227,41 @@ export class Network extends Construct {
       maxAggregationInterval: 60,
     });
   }
+}
+
+function validate(id: string, props: NetworkProps): void {
+  const v = new PropsValidator("Network", id);
+  v.matches("accountId", props.accountId, /^\d{12}$/, "a 12-digit AWS account id");
+  v.check("cidr", props.cidr, (c) => {
+    const parsed = parseCidr(c);
+    if (!parsed) return `must be an IPv4 network in CIDR notation (got "${c}")`;
+    if (parsed.bits < 16 || parsed.bits > 24) return `must be a /16 to /24 network (got "${c}")`;
+    return undefined;
+  });
+  const azs = props.availabilityZones;
+  if (azs.length === 0 || azs.length > MAX_AZS)
+    v.fail("availabilityZones", `must list 1 to ${MAX_AZS} zones`, azs);
+  if (new Set(azs).size !== azs.length) v.fail("availabilityZones", "must not repeat a zone", azs);
+  for (const az of azs)
+    v.check("availabilityZones", az, (a) =>
+      /^[a-z]{2}-[a-z]+-\d[a-z]$/.test(a) && a.startsWith(props.region)
+        ? undefined
+        : `"${a}" is not a zone of ${props.region}`,
+    );
+  v.oneOf("natGateways", props.natGateways, ["none", "single", "per-az"]);
+  const endpoints = props.interfaceEndpoints ?? [];
+  for (const [i, e] of endpoints.entries())
+    v.matches(
+      `interfaceEndpoints[${i}]`,
+      e,
+      /^[a-z0-9][a-z0-9.-]*$/,
+      "a service short name such as ssm or logs",
+    );
+  if (new Set(endpoints).size !== endpoints.length)
+    v.fail("interfaceEndpoints", "must not repeat a service", endpoints);
+  for (const gw of ["s3", "dynamodb"])
+    if (endpoints.includes(gw))
+      v.fail("interfaceEndpoints", `must not include ${gw} (it has a gateway endpoint already)`, gw);
+  v.check("flowLogRetentionDays", props.flowLogRetentionDays, logRetentionProblem);
+  v.throwIfInvalid();
 }

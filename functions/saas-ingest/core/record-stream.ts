@@ -40,13 +40,6 @@ const RBRACKET = 0x5d;
 const COMMA = 0x2c;
 const COLON = 0x3a;
 
-/** Length of the run of backslashes ending just before `end` (not before `from`). */
-function backslashRun(b: Buffer, from: number, end: number): number {
-  let k = end - 1;
-  while (k >= from && b[k] === BACKSLASH) k--;
-  return end - 1 - k;
-}
-
 const isSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 
 /** The body is not complete or not JSON (a retry may fix it). */
@@ -133,6 +126,36 @@ export class RecordSplitter {
     this.onRecords(bytes, [0], [bytes.length], 1, this.count++);
   }
 
+  /**
+   * Scans an object or array record from `i` (its opening bracket already counted in `depth`):
+   * the index just past its closing bracket, or -1 when the chunk ends first (state kept for the
+   * next chunk). One tight loop over locals: most of a body's bytes pass here.
+   */
+  private scanContainer(chunk: Buffer, i: number, n: number): number {
+    let depth = this.depth;
+    let inString = this.inString;
+    let escaped = this.escape;
+    while (i < n) {
+      const c = chunk[i++];
+      if (inString) {
+        if (escaped) escaped = false;
+        else if (c === BACKSLASH) escaped = true;
+        else if (c === QUOTE) inString = false;
+      } else if (c === QUOTE) inString = true;
+      else if (c === LBRACE || c === LBRACKET) depth++;
+      else if ((c === RBRACE || c === RBRACKET) && --depth === 0) {
+        this.depth = 0;
+        this.inString = false;
+        this.escape = false;
+        return i;
+      }
+    }
+    this.depth = depth;
+    this.inString = inString;
+    this.escape = escaped;
+    return -1;
+  }
+
   push(input: Uint8Array): void {
     const chunk = Buffer.isBuffer(input)
       ? input
@@ -147,33 +170,15 @@ export class RecordSplitter {
       const c = chunk[i];
       if (this.mode === Mode.Record) {
         if (this.recKind === "container") {
-          if (this.inString) {
-            // Jump to the next quote natively; it ends the string unless an odd run of backslashes precedes it.
-            if (this.escape) {
-              this.escape = false;
-              i++;
-              continue;
-            }
-            const q = chunk.indexOf(QUOTE, i);
-            if (q < 0) {
-              this.escape = backslashRun(chunk, i, n) % 2 === 1;
-              i = n;
-              continue;
-            }
-            if (backslashRun(chunk, i, q) % 2 === 0) this.inString = false;
-            i = q + 1;
+          const end = this.scanContainer(chunk, i, n);
+          if (end < 0) {
+            i = n;
             continue;
           }
-          if (c === QUOTE) this.inString = true;
-          else if (c === LBRACE || c === LBRACKET) this.depth++;
-          else if (c === RBRACE || c === RBRACKET) {
-            if (--this.depth === 0) {
-              this.emit(chunk, recStart, i + 1);
-              this.mode = Mode.Between;
-              recStart = -1;
-            }
-          }
-          i++;
+          this.emit(chunk, recStart, end);
+          this.mode = Mode.Between;
+          recStart = -1;
+          i = end;
           continue;
         }
         if (this.recKind === "string") {

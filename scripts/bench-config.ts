@@ -1,0 +1,38 @@
+/**
+ * `npm run bench:config [runs]`: how fast the real app entry (`node --import tsx main.ts`) refuses
+ * each configuration mistake of issue #13 (test/fixtures/config-mistakes.ts), alone and all at
+ * once. Prints wall and CPU time (median of `runs`, default 3) per mistake; exits 1 when a median
+ * wall time is 2 s or more (issue #13: "fails synth in under 2 s"), or a run does not print
+ * exactly its one line.
+ */
+
+import { MISTAKES } from "../test/fixtures/config-mistakes";
+import { runWithMistakes } from "./lib/config-mistakes-run";
+
+const TARGET_MS = 2_000;
+const runs = Math.max(1, Number(process.argv[2] ?? 3));
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+let failed = false;
+const rows: string[] = [];
+for (const name of [...MISTAKES.map((m) => m.name), "all"]) {
+  const results = Array.from({ length: runs }, () => runWithMistakes(name));
+  const expected = name === "all" ? MISTAKES.length : 1;
+  const ok = results.every(
+    (r) =>
+      r.status === 1 &&
+      r.stdout === "" &&
+      r.stderr.trimEnd().split("\n").length === expected + 1 &&
+      !/^\s+at /m.test(r.stderr),
+  );
+  const wall = median(results.map((r) => r.wallMs));
+  const cpu = median(results.map((r) => r.cpuMs));
+  const slow = wall >= TARGET_MS;
+  if (!ok || slow) failed = true;
+  rows.push(
+    `${name.padEnd(24)} ${wall.toFixed(0).padStart(6)} ms wall ${cpu.toFixed(0).padStart(6)} ms cpu  ${!ok ? "WRONG OUTPUT" : slow ? "SLOW" : "ok"}`,
+  );
+}
+console.log(`config mistakes through main.ts (median of ${runs}; target < ${TARGET_MS} ms wall)`);
+for (const row of rows) console.log(`  ${row}`);
+process.exitCode = failed ? 1 : 0;
