@@ -22,6 +22,7 @@ import { Token } from "cdktf";
 import { Construct } from "constructs";
 import type { Bundle } from "../../functions/build";
 import { COMMON_ENV, CURATE_ENV, CURATE_METRICS, RUN_METRICS } from "../../functions/shared/contracts";
+import type { Protection } from "../../lib/protection";
 import type { Athena } from "../athena";
 import { CuratedTable } from "../curated-table";
 import { ServiceRole } from "../iam/service-role";
@@ -84,6 +85,8 @@ export interface CurateProps {
   readonly reservedConcurrency?: number;
   /** @default 365 */
   readonly logRetentionDays?: number;
+  /** Protection level of the environment: `strict` keeps the curated tables from destroy. @default "standard" */
+  readonly protection?: Protection;
 }
 
 export const CURATE_RUNTIME = PIPELINE_RUNTIME;
@@ -155,6 +158,7 @@ export class Curate extends Construct {
         bucket: props.curatedBucket,
         columns: t.target.columns,
         description: `Curated by transform ${t.id} (transforms/${t.id}.sql)`,
+        protection: props.protection,
       });
     }
 
