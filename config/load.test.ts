@@ -130,6 +130,7 @@ describe("loadEnvironments", () => {
     ]);
     const dev = clone();
     dev.dev!.protection = "standard";
+    dev.dev!.github = { ...dev.dev!.github, reviewers: { users: ["octocat"] } };
     expect(problemsOf(dev)).toEqual([
       expect.stringMatching(/^dev\.aws\.dataLake\.forceDestroy: must be false with protection "standard"/),
     ]);
@@ -184,5 +185,40 @@ describe("loadEnvironments", () => {
         /^prod\.github\.repository: "someone\/else" differs from dev\.github\.repository/,
       ),
     ]);
+  });
+});
+
+describe("reviewers follow protection, not the environment's name", () => {
+  it("requires an approver for a protected dev and none for an unprotected stg", () => {
+    const raw = clone();
+    raw.dev!.protection = "standard";
+    raw.dev!.aws.dataLake = { iicsStaging: true };
+    raw.stg!.protection = "none";
+    raw.stg!.github = { ...raw.stg!.github, reviewers: { users: [], teams: [] } };
+    expect(problemsOf(raw)).toEqual([
+      'dev.github.reviewers: at least one user or team must approve dev deployments (protection "standard"; got none)',
+    ]);
+  });
+});
+
+describe("local state follows protection, not the environment's name", () => {
+  it("refuses local state for a protected dev and allows it for an unprotected stg", () => {
+    const raw = clone();
+    raw.dev!.protection = "standard";
+    raw.dev!.aws.dataLake = { iicsStaging: true };
+    raw.dev!.github = { ...raw.dev!.github, reviewers: { users: ["octocat"] } };
+    raw.dev!.state = { type: "local" };
+    raw.stg!.protection = "none";
+    raw.stg!.state = { type: "local" };
+    expect(problemsOf(raw)).toEqual([
+      'dev.state.type: "local" is refused for dev (protection "standard"); use s3, gcs or cloud',
+    ]);
+    raw.dev!.state = clone().dev!.state;
+    expect(problemsOf(raw, { select: "dev", stateOverride: "local" })).toEqual([
+      'dev.state: STATE=local is refused for dev (protection "standard"); only protection "none" may use local state',
+    ]);
+    expect(loadEnvironments(raw, { select: "stg", stateOverride: "local" })[0].state).toEqual({
+      type: "local",
+    });
   });
 });

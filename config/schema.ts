@@ -292,7 +292,7 @@ export const environmentSchema = z.object({
     repositoryId: z.string().regex(/^\d{1,20}$/, "must be the numeric GitHub repository id"),
     /**
      * Who must approve a deployment to this environment's GitHub environment (user logins, team
-     * slugs of the repository's organisation). Required (at least one) for stg and prod. @default none
+     * slugs of the repository's organisation). Required (at least one) unless protection is "none". @default none
      */
     reviewers: z
       .object({

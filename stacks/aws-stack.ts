@@ -27,7 +27,16 @@ import { SettingsTable } from "../modules/settings-table";
 import { Timestream } from "../modules/timestream";
 import { configureBackend } from "./backend";
 import { AWS_STACK_IDS, MODULE_ALARM_MOVES } from "./moves";
-import { ingestFunctionName, ingestRoleName, reconcileRoleName, stateKeyAlias } from "./names";
+import {
+  ciRoleName,
+  curateName,
+  ingestFunctionName,
+  ingestRoleName,
+  reconcileFunctionName,
+  reconcileRoleName,
+  settingsTableName,
+  stateKeyAlias,
+} from "./names";
 import { AWS_OUTPUTS, declareOutputs } from "./outputs";
 import { awsProvider } from "./providers";
 
@@ -152,9 +161,8 @@ export class AwsStack extends TerraformStack {
           datasetIds: env.gcp.datasets,
         })
       : [];
-    const settingsTableName = `${name}-settings`;
     this.settings = new SettingsTable(this, "settings", {
-      tableName: settingsTableName,
+      tableName: settingsTableName(env.prefix, env.name),
       key: this.key,
       protection: env.protection,
       configItems: Object.fromEntries([
@@ -190,7 +198,7 @@ export class AwsStack extends TerraformStack {
 
     if (aws.curate.enabled && transforms.length > 0) {
       this.curate = new Curate(this, AWS_STACK_IDS.curate, {
-        name,
+        functionName: curateName(env.prefix, env.name),
         accountId: aws.accountId,
         region: aws.region,
         bundle: bundleFunction("curate"),
@@ -213,6 +221,7 @@ export class AwsStack extends TerraformStack {
         memoryMb: aws.curate.memoryMb,
         reservedConcurrency: aws.curate.reservedConcurrency,
         logRetentionDays: aws.logRetentionDays,
+        protection: env.protection,
       });
     }
 
@@ -223,7 +232,7 @@ export class AwsStack extends TerraformStack {
           `${env.name}.gcp.projectNumber: required by the BigQuery reconcile checks (it names the WIF audience)`,
         ]);
       this.reconcile = new ReconcileFunction(this, AWS_STACK_IDS.reconcile, {
-        functionName: `${name}-bq-reconcile`,
+        functionName: reconcileFunctionName(env.prefix, env.name),
         roleName: reconcileRoleName(env.prefix, env.name),
         accountId: aws.accountId,
         region: aws.region,
@@ -261,7 +270,11 @@ export class AwsStack extends TerraformStack {
       accountId: aws.accountId,
       region: aws.region,
       repository: env.github.repository,
-      settingsTableName,
+      settingsTableName: settingsTableName(env.prefix, env.name),
+      roleNames: {
+        plan: ciRoleName(env.prefix, env.name, "plan"),
+        apply: ciRoleName(env.prefix, env.name, "apply"),
+      },
       // The environment's own state store, in this account (its `<prefix>-bootstrap-<env>` stack).
       state:
         state.type === "s3"

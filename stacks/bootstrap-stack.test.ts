@@ -24,6 +24,14 @@ describe("BootstrapStack", () => {
   });
   const json = JSON.parse(out);
 
+  it("keeps the prod (strict) state bucket, its key and the lock table from destroy", () => {
+    const kept = ["aws_s3_bucket", "aws_kms_key", "aws_dynamodb_table"].flatMap((t) =>
+      Object.entries(json.resource[t] ?? {}).map(([id, r]: [string, any]) => [`${t}.${id}`, r.lifecycle]),
+    );
+    expect(kept.length).toBeGreaterThanOrEqual(4);
+    expect(kept.filter(([, l]) => l?.prevent_destroy !== true)).toEqual([]);
+  });
+
   it("starts on local state at a path relative to its folder (no machine path in the JSON)", () => {
     expect(json.terraform.backend).toEqual({
       local: { path: "../../../terraform.dp-bootstrap-prod.tfstate" },

@@ -155,4 +155,12 @@ describe("GcpStack", () => {
       ]);
     }
   });
+
+  it("keeps prod (strict) datasets, their CMEK key and non-staging tables from destroy; not in dev", () => {
+    for (const d of Object.values(prod.of("google_bigquery_dataset")))
+      expect(d.lifecycle).toEqual({ prevent_destroy: true });
+    expect(prod.one("google_kms_crypto_key").lifecycle).toEqual({ prevent_destroy: true });
+    for (const d of Object.values(dev.of("google_bigquery_dataset"))) expect(d.lifecycle).toBeUndefined();
+    expect(dev.one("google_kms_crypto_key").lifecycle).toEqual({ prevent_destroy: false });
+  });
 });

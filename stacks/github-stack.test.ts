@@ -9,7 +9,7 @@ import { environments } from "../config/environments";
 import { loadEnvironments } from "../config/load";
 import { CI_VARIABLES, REQUIRED_CHECKS } from "../modules/github-repository";
 import { synthesize } from "../test/helpers/stack";
-import { GithubStack } from "./github-stack";
+import { GithubStack, githubHome } from "./github-stack";
 
 const envs = loadEnvironments(structuredClone(environments));
 const s = synthesize(new GithubStack(Testing.app(), "dp-github", { environments: envs }));
@@ -107,5 +107,34 @@ describe("GithubStack", () => {
       ),
     );
     expect([...used].sort()).toEqual([...CI_VARIABLES].sort());
+  });
+
+  it("keeps its state with the most protected environment, whatever the environments are called", () => {
+    // Renamed and re-levelled: stg is the strict one; its store holds the GitHub stack's state.
+    const [dev, stg, prod] = envs.map((e) => structuredClone(e));
+    stg.protection = "strict";
+    prod.protection = "standard";
+    expect(githubHome([dev, stg, prod]).name).toBe("stg");
+    const moved = synthesize(new GithubStack(Testing.app(), "dp-github", { environments: [dev, stg, prod] }));
+    expect(moved.json.terraform.backend.s3).toMatchObject({ bucket: "dp-tfstate-222222222222-apne1" });
+    // Among equals: remote state over local, then the last configured.
+    prod.protection = "strict";
+    expect(githubHome([dev, stg, prod]).name).toBe("prod");
+    prod.state = { type: "local" };
+    expect(githubHome([dev, stg, prod]).name).toBe("stg");
+    expect(githubHome([dev]).name).toBe("dev");
+  });
+
+  it("protects (main only, reviewers) every environment whose protection is not none", () => {
+    const [dev, stg, prod] = envs.map((e) => structuredClone(e));
+    dev.protection = "standard";
+    dev.github.reviewers = { users: ["octocat"], teams: [] };
+    const all = synthesize(new GithubStack(Testing.app(), "dp-github", { environments: [dev, stg, prod] }));
+    const policies = Object.values(all.of("github_repository_environment_deployment_policy"));
+    expect(policies.map((p: any) => /env-(\w+)_/.exec(p.environment)?.[1]).sort()).toEqual([
+      "dev",
+      "prod",
+      "stg",
+    ]);
   });
 });

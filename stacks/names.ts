@@ -15,3 +15,12 @@ export const ingestRoleName = (prefix: string, env: string) => `${prefix}-${env}
 export const stateKeyAlias = (prefix: string, env: string) => `${prefix}-${env}-tfstate`;
 /** IAM role of the BigQuery reconcile Lambda: the only AWS principal the GCP WIF `aws` provider admits. */
 export const reconcileRoleName = (prefix: string, env: string) => `${prefix}-${env}-bq-reconcile`;
+/** The BigQuery reconcile Lambda (and its schedule). */
+export const reconcileFunctionName = (prefix: string, env: string) => `${prefix}-${env}-bq-reconcile`;
+/** The settings table (sources, transforms, checks; run records). */
+export const settingsTableName = (prefix: string, env: string) => `${prefix}-${env}-settings`;
+/** A CI role of an environment account (modules/ci-identity creates it; the GitHub stack publishes its ARN). */
+export const ciRoleName = (prefix: string, env: string, kind: "plan" | "apply") =>
+  `${prefix}-${env}-ci-${kind}`;
+export const ciRoleArn = (accountId: string, prefix: string, env: string, kind: "plan" | "apply") =>
+  `arn:aws:iam::${accountId}:role/${ciRoleName(prefix, env, kind)}`;

@@ -1,5 +1,12 @@
-import { ACCOUNT, awsTestStack, REGION, statements, synthesize } from "../../test/helpers/stack";
-import { ServiceRole } from "../iam/service-role";
+import {
+  ACCOUNT,
+  actionsOf,
+  awsTestStack,
+  REGION,
+  rolePolicy,
+  synthesize,
+  testRole,
+} from "../../test/helpers/stack";
 import { KmsKey } from "../kms-key";
 import { SecureBucket } from "../secure-bucket";
 import { Athena, type AthenaProps } from ".";
@@ -46,26 +53,18 @@ describe("Athena", () => {
 
   it("grantRunQueries: the workgroup, the results prefix and the key; grantReadResults only reads", () => {
     const { stack, athena: a } = athena();
-    const runner = new ServiceRole(stack, "runner", {
-      name: "q",
-      service: "states.amazonaws.com",
-      accountId: ACCOUNT,
-    });
-    const reader = new ServiceRole(stack, "reader", {
-      name: "r",
-      service: "lambda.amazonaws.com",
-      accountId: ACCOUNT,
-    });
+    const runner = testRole(stack, "runner", "states.amazonaws.com");
+    const reader = testRole(stack, "reader");
     a.grantRunQueries(runner);
     a.grantReadResults(reader);
     const s = synthesize(stack);
-    const run = statements(s.one("aws_iam_role_policy", "runner").policy);
+    const run = rolePolicy(s, "runner");
     expect(run.find((x) => [x.Action].flat().includes("athena:StartQueryExecution")).Resource).toMatch(
       /aws_athena_workgroup\.wg_workgroup.*\.arn/,
     );
     expect(run.find((x) => [x.Action].flat().includes("s3:PutObject")).Resource).toMatch(/\/results\/\*$/);
-    expect(run.flatMap((x) => [x.Action].flat())).toContain("kms:GenerateDataKey*");
-    const read = statements(s.one("aws_iam_role_policy", "reader").policy).flatMap((x) => [x.Action].flat());
+    expect(actionsOf(run)).toContain("kms:GenerateDataKey*");
+    const read = rolePolicy(s, "reader").flatMap((x) => [x.Action].flat());
     expect(read).toEqual(expect.arrayContaining(["athena:GetQueryResults", "s3:GetObject", "kms:Decrypt"]));
     expect(read).not.toContain("athena:StartQueryExecution");
     expect(read).not.toContain("s3:PutObject");
@@ -86,13 +85,9 @@ describe("Athena", () => {
       key: other,
       bytesScannedCutoffPerQuery: 10_485_760,
     });
-    const role = new ServiceRole(stack, "q", {
-      name: "q",
-      service: "states.amazonaws.com",
-      accountId: ACCOUNT,
-    });
+    const role = testRole(stack, "q", "states.amazonaws.com");
     a.grantRunQueries(role);
-    const st = statements(synthesize(stack).one("aws_iam_role_policy", "q").policy);
+    const st = rolePolicy(synthesize(stack), "q");
     expect(st.find((x) => [x.Action].flat().includes("kms:Encrypt")).Resource).toMatch(/aws_kms_key\.other/);
   });
 

@@ -1,5 +1,12 @@
-import { ACCOUNT, awsTestStack, REGION, statements, synthesize } from "../../test/helpers/stack";
-import { ServiceRole } from "../iam/service-role";
+import {
+  ACCOUNT,
+  actionsOf,
+  awsTestStack,
+  REGION,
+  rolePolicy,
+  synthesize,
+  testRole,
+} from "../../test/helpers/stack";
 import { SecureBucket } from "../secure-bucket";
 import { Catalog, type CatalogProps } from ".";
 
@@ -55,13 +62,9 @@ describe("Catalog", () => {
 
   it("grantReadSources reads the source's table, its raw prefix and both keys; nothing else", () => {
     const { stack, catalog: c } = catalog();
-    const role = new ServiceRole(stack, "r", {
-      name: "r",
-      service: "lambda.amazonaws.com",
-      accountId: ACCOUNT,
-    });
+    const role = testRole(stack, "r");
     c.grantReadSources(role, ["orders"]);
-    const st = statements(synthesize(stack).one("aws_iam_role_policy", "r").policy);
+    const st = rolePolicy(synthesize(stack), "r");
     const glue = st.find((x) => [x.Action].flat().includes("glue:GetTable"));
     expect(glue.Resource).toEqual([
       `arn:aws:glue:${REGION}:${ACCOUNT}:catalog`,
@@ -71,7 +74,7 @@ describe("Catalog", () => {
     expect(st.find((x) => [x.Action].flat().includes("s3:GetObject")).Resource).toMatch(
       /\/saas\/orders\/\*$/,
     );
-    const actions = st.flatMap((x) => [x.Action].flat());
+    const actions = actionsOf(st);
     expect(actions).toContain("kms:Decrypt");
     expect(actions.some((a: string) => /Create|Update|Delete|Put|Encrypt/.test(a))).toBe(false);
     expect(() => c.grantReadSources(role, ["nope"])).toThrow('no raw table "nope"');
@@ -79,16 +82,12 @@ describe("Catalog", () => {
 
   it("grantWriteTables writes only the named curated tables and uses the key", () => {
     const { stack, catalog: c } = catalog();
-    const role = new ServiceRole(stack, "w", {
-      name: "w",
-      service: "lambda.amazonaws.com",
-      accountId: ACCOUNT,
-    });
+    const role = testRole(stack, "w");
     c.grantWriteTables(role, "curated", ["daily", "daily__stg_*"]);
-    const st = statements(synthesize(stack).one("aws_iam_role_policy", "w").policy);
+    const st = rolePolicy(synthesize(stack), "w");
     expect(st[0].Action).toEqual(["glue:CreateTable", "glue:UpdateTable", "glue:DeleteTable"]);
     expect(st[0].Resource).toContain(`arn:aws:glue:${REGION}:${ACCOUNT}:table/dp_dev_curated/daily__stg_*`);
-    expect(st.flatMap((x) => [x.Action].flat())).toContain("kms:GenerateDataKey*");
+    expect(actionsOf(st)).toContain("kms:GenerateDataKey*");
   });
 
   it("refuses names Glue would reject and duplicate sources, naming each", () => {

@@ -4,7 +4,8 @@ import { environments } from "../../config/environments";
 import { loadEnvironments } from "../../config/load";
 import { sources } from "../../config/sources";
 import { AwsStack } from "../../stacks/aws-stack";
-import { statements, synthesize } from "../../test/helpers/stack";
+import { awsTestStack, statements, synthesize } from "../../test/helpers/stack";
+import { CiIdentity, type CiIdentityProps } from ".";
 import { MANAGED_SERVICES, RUNTIME_SERVICES } from "./perms";
 import { applySubject, planSubjects } from "./subjects";
 
@@ -150,5 +151,47 @@ describe("the apply role covers every resource type the AWS stack manages", () =
       .map(([type, svc]) => `${type} (${svc ?? "no service mapped"})`);
     expect(unmapped).toEqual([]);
     expect(Object.keys(full.json.resource)).toContain("aws_sfn_state_machine");
+  });
+});
+
+describe("CiIdentity on its own", () => {
+  const make = (over: Partial<CiIdentityProps> = {}) => {
+    const { stack } = awsTestStack();
+    new CiIdentity(stack, "ci", {
+      name: "dp-dev",
+      environment: "dev",
+      accountId: "111111111111",
+      region: "ap-northeast-1",
+      repository: REPO,
+      roleNames: { plan: "dp-dev-ci-plan", apply: "dp-dev-ci-apply" },
+      ...over,
+    });
+    return synthesize(stack);
+  };
+
+  it("creates both roles as OIDC-federated roles (no service principal), with the names it is given", () => {
+    const out = make();
+    const roles = Object.values(out.of("aws_iam_role"));
+    expect(roles.map((r) => r.name).sort()).toEqual(["dp-dev-ci-apply", "dp-dev-ci-plan"]);
+    for (const r of roles) {
+      const t = JSON.parse(r.assume_role_policy).Statement[0];
+      expect(t.Principal).toEqual({
+        Federated: "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com",
+      });
+      expect(t.Action).toBe("sts:AssumeRoleWithWebIdentity");
+    }
+    expect(out.one("aws_iam_openid_connect_provider").client_id_list).toEqual(["sts.amazonaws.com"]);
+  });
+
+  it("reports every invalid prop at once, naming prop and value", () => {
+    expect(() =>
+      make({
+        repository: "https://github.com/o/r",
+        accountId: "1111",
+        roleNames: { plan: "other-ci-plan", apply: "dp-dev-ci-apply" },
+      }),
+    ).toThrow(
+      'CiIdentity test/ci: repository: "owner/name" of the GitHub repository (got "https://github.com/o/r"); accountId: 12 digits (got "1111"); roleNames.plan: must start with "dp-dev-" (the apply role manages only those; got "other-ci-plan")',
+    );
   });
 });

@@ -36,8 +36,10 @@ import { applySubject, planSubjects } from "./subjects";
 export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
 
 export interface CiIdentityProps {
-  /** e.g. `dp-dev`: roles are `<name>-ci-plan|apply`, the boundary `<name>-boundary`. */
+  /** e.g. `dp-dev`: the boundary is `<name>-boundary`; IAM writes are scoped to `<name>-*`. */
   readonly name: string;
+  /** Names of the CI roles (`ciRoleName` in stacks/names.ts: the GitHub stack publishes their ARNs). */
+  readonly roleNames: { readonly plan: string; readonly apply: string };
   readonly environment: string;
   readonly accountId: string;
   readonly region: string;
@@ -47,6 +49,27 @@ export interface CiIdentityProps {
   readonly state?: StateLocation;
   /** The settings table whose managed items the plan role may read. @default - none */
   readonly settingsTableName?: string;
+}
+
+/** GitHub `owner/name` (what the OIDC `repo:` claim carries). */
+const REPOSITORY = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/;
+
+/** Every problem with the props, naming the prop and the value. */
+export function ciIdentityProblems(p: CiIdentityProps): string[] {
+  const out: string[] = [];
+  if (!REPOSITORY.test(p.repository))
+    out.push(`repository: "owner/name" of the GitHub repository (got "${p.repository}")`);
+  if (!/^\d{12}$/.test(p.accountId)) out.push(`accountId: 12 digits (got "${p.accountId}")`);
+  if (!/^[A-Za-z0-9_.-]+$/.test(p.environment))
+    out.push(`environment: a GitHub environment name (got "${p.environment}")`);
+  for (const kind of ["plan", "apply"] as const) {
+    const role = p.roleNames[kind];
+    if (!role.startsWith(`${p.name}-`))
+      out.push(
+        `roleNames.${kind}: must start with "${p.name}-" (the apply role manages only those; got "${role}")`,
+      );
+  }
+  return out;
 }
 
 /** ARN of the permissions boundary every role of the environment's AWS stack carries. */
@@ -60,6 +83,8 @@ export class CiIdentity extends Construct {
 
   constructor(scope: Construct, id: string, props: CiIdentityProps) {
     super(scope, id);
+    const problems = ciIdentityProblems(props);
+    if (problems.length > 0) throw new Error(`CiIdentity ${this.node.path}: ${problems.join("; ")}`);
     const { accountId, name } = props;
     const provider = new IamOpenidConnectProvider(this, "github", {
       url: `https://${GITHUB_OIDC_HOST}`,
@@ -80,7 +105,7 @@ export class CiIdentity extends Construct {
       "A permissions boundary is a ceiling and grants nothing by itself; each role's own policy is narrow",
     );
     this.planRole = new FederatedRole(this, "plan", {
-      name: `${name}-ci-plan`,
+      name: props.roleNames.plan,
       accountId,
       issuer: GITHUB_OIDC_HOST,
       subjects: planSubjects(props.repository),
@@ -88,7 +113,7 @@ export class CiIdentity extends Construct {
     });
     this.planRole.addToPolicy(...planDenies(props));
     this.applyRole = new FederatedRole(this, "apply", {
-      name: `${name}-ci-apply`,
+      name: props.roleNames.apply,
       accountId,
       issuer: GITHUB_OIDC_HOST,
       subjects: [applySubject(props.repository, props.environment)],

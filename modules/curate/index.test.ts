@@ -5,6 +5,7 @@ import { loadEnvironments } from "../../config/load";
 import { EVENT_SOURCE, RAW_PUBLISHED } from "../../functions/shared/events";
 import { AwsStack } from "../../stacks/aws-stack";
 import { statements, synthesize } from "../../test/helpers/stack";
+import { curateProblems } from ".";
 
 const { sources, transforms } = loadCurateConfig();
 const env = loadEnvironments(structuredClone(environments)).find((e) => e.name === "dev")!;
@@ -117,5 +118,40 @@ describe("Curate in the AWS stack", () => {
         "dp-dev-curate-daily_revenue-failed",
       ]),
     );
+  });
+});
+
+describe("Curate props validation", () => {
+  const t = (id: string, dependsOn: string[], schedule?: string) => ({
+    id,
+    table: id,
+    dependsOn,
+    target: { columns: [{ name: "a", type: "string" }] },
+    schedule,
+  });
+  const base = { functionName: "dp-dev-curate", sources: [{ id: "orders", prefix: "saas/orders" }] };
+
+  it("accepts dependencies on sources and transforms", () => {
+    expect(
+      curateProblems({
+        ...base,
+        transforms: [t("a", ["orders"]), t("b", ["a"], "cron(0 1 * * ? *)")],
+      } as never),
+    ).toEqual([]);
+  });
+
+  it("names the transform and the value of every problem: unknown dependency, schedule name over 64, negative price", () => {
+    const long = "x".repeat(60);
+    expect(
+      curateProblems({
+        ...base,
+        usdPerTbScanned: -1,
+        transforms: [t("a", ["ordrs"]), t(long, ["orders"], "rate(1 day)")],
+      } as never),
+    ).toEqual([
+      'transforms[a].dependsOn: "ordrs" is neither a source nor a transform',
+      `transforms[${long}]: schedule name "dp-dev-curate-${long}" has 74 characters; EventBridge Scheduler allows 64 (shorten the transform id or the environment prefix)`,
+      "usdPerTbScanned: a number >= 0 (got -1)",
+    ]);
   });
 });

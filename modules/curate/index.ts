@@ -22,6 +22,7 @@ import { Token } from "cdktf";
 import { Construct } from "constructs";
 import type { Bundle } from "../../functions/build";
 import { COMMON_ENV, CURATE_ENV, CURATE_METRICS, RUN_METRICS } from "../../functions/shared/contracts";
+import type { Protection } from "../../lib/protection";
 import type { Athena } from "../athena";
 import { CuratedTable } from "../curated-table";
 import { ServiceRole } from "../iam/service-role";
@@ -32,7 +33,7 @@ import type { SecureBucket } from "../secure-bucket";
 import type { SettingsTable } from "../settings-table";
 import type { Timestream } from "../timestream";
 import { curateDefinition } from "./definition";
-import { ATHENA_READ_RESULTS, GLUE_READ, GLUE_WRITE, SFN_LOG_DELIVERY, XRAY_WRITE } from "./perms";
+import { GLUE_READ, GLUE_WRITE, SFN_LOG_DELIVERY, XRAY_WRITE } from "./perms";
 
 export interface CurateTransform {
   readonly id: string;
@@ -44,8 +45,12 @@ export interface CurateTransform {
 }
 
 export interface CurateProps {
-  /** `<prefix>-<env>`: names every resource. */
-  readonly name: string;
+  /**
+   * `<prefix>-<env>-curate` (`curateName`): the function and the state machine; prefix of its
+   * roles (`-sfn`, `-trigger`, `-scheduler`), schedules (`-<transform id>`, at most 64 characters)
+   * and alarms.
+   */
+  readonly functionName: string;
   readonly accountId: string;
   readonly region: string;
   /** The bundled handler (`bundleFunction(...)`): its deterministic zip is the package. */
@@ -80,6 +85,8 @@ export interface CurateProps {
   readonly reservedConcurrency?: number;
   /** @default 365 */
   readonly logRetentionDays?: number;
+  /** Protection level of the environment: `strict` keeps the curated tables from destroy. @default "standard" */
+  readonly protection?: Protection;
 }
 
 export const CURATE_RUNTIME = PIPELINE_RUNTIME;
@@ -94,8 +101,9 @@ export const CURATE_DEFAULTS = {
   scheduleTimezone: "Asia/Tokyo",
 } as const;
 
-/** `<name>-curate-<transform id>`: EventBridge Scheduler's name of a transform's schedule. */
-export const curateScheduleName = (name: string, transformId: string) => `${name}-curate-${transformId}`;
+/** `<functionName>-<transform id>`: EventBridge Scheduler's name of a transform's schedule. */
+export const curateScheduleName = (functionName: string, transformId: string) =>
+  `${functionName}-${transformId}`;
 
 /** Problems of the props the module itself can see (the config loader reports them earlier). */
 export function curateProblems(p: CurateProps): string[] {
@@ -107,7 +115,7 @@ export function curateProblems(p: CurateProps): string[] {
       if (!sources.has(d) && !transforms.has(d))
         out.push(`transforms[${t.id}].dependsOn: "${d}" is neither a source nor a transform`);
     if (!t.schedule) continue;
-    const name = curateScheduleName(p.name, t.id);
+    const name = curateScheduleName(p.functionName, t.id);
     if (!Token.isUnresolved(name) && name.length > LIMITS.scheduleName)
       out.push(
         `transforms[${t.id}]: schedule name "${name}" has ${name.length} characters; EventBridge Scheduler allows ${LIMITS.scheduleName} (shorten the transform id or the environment prefix)`,
@@ -132,10 +140,10 @@ export class Curate extends Construct {
     super(scope, id);
     const problems = curateProblems(props);
     if (problems.length > 0) throw new Error(`Curate ${this.node.path}: ${problems.join("; ")}`);
-    const { key, name } = props;
+    const { key } = props;
     const d = CURATE_DEFAULTS;
-    const fnName = `${name}-curate`;
-    const smName = `${name}-curate`;
+    const fnName = props.functionName;
+    const smName = props.functionName;
     const stateMachineArn = `arn:aws:states:${props.region}:${props.accountId}:stateMachine:${smName}`;
     const retention = props.logRetentionDays ?? PIPELINE_DEFAULTS.logRetentionDays;
     const glueArn = (kind: string, path: string) =>
@@ -150,6 +158,7 @@ export class Curate extends Construct {
         bucket: props.curatedBucket,
         columns: t.target.columns,
         description: `Curated by transform ${t.id} (transforms/${t.id}.sql)`,
+        protection: props.protection,
       });
     }
 
@@ -190,11 +199,8 @@ export class Curate extends Construct {
     this.failures = this.pipeline.failures;
     const fnRole = this.pipeline.role;
     this.functionRole = fnRole;
-    fnRole.addToPolicy(
-      { Effect: "Allow", Action: [...ATHENA_READ_RESULTS], Resource: props.athena.workgroup.arn },
-      { Effect: "Allow", Action: ["states:StartExecution"], Resource: stateMachineArn },
-    );
-    props.athenaResultsBucket.grantRead(fnRole, "results");
+    fnRole.addToPolicy({ Effect: "Allow", Action: ["states:StartExecution"], Resource: stateMachineArn });
+    props.athena.grantReadResults(fnRole);
     props.settings.grantReadWrite(fnRole);
 
     // --- the state machine (runs the queries, so it holds the data permissions) ---
@@ -251,10 +257,7 @@ export class Curate extends Construct {
       },
     );
     for (const s of rawSources) props.rawBucket.grantRead(smRole, sourceById.get(s)!.prefix);
-    for (const t of curatedTables) {
-      props.curatedBucket.grantReadWrite(smRole, t);
-      props.curatedBucket.grantReadWrite(smRole, `_staging/${t}`);
-    }
+    for (const table of Object.values(this.tables)) table.grantReadWriteData(smRole);
     key.grantEncryptDecrypt(smRole);
 
     const definition = curateDefinition({
@@ -334,7 +337,7 @@ export class Curate extends Construct {
     const startExecution = { arn: this.stateMachine.arn, actions: ["states:StartExecution"] };
     for (const t of props.transforms.filter((t) => t.schedule)) {
       this.pipeline.addSchedule(`schedule-${t.id}`, {
-        name: curateScheduleName(name, t.id),
+        name: curateScheduleName(fnName, t.id),
         description: `Runs transform ${t.id}`,
         expression: t.schedule!,
         timezone: t.scheduleTimezone ?? d.scheduleTimezone,

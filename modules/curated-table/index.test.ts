@@ -1,5 +1,4 @@
-import { ACCOUNT, awsTestStack, statements, synthesize } from "../../test/helpers/stack";
-import { ServiceRole } from "../iam/service-role";
+import { ACCOUNT, actionsOf, awsTestStack, rolePolicy, synthesize, testRole } from "../../test/helpers/stack";
 import { SecureBucket } from "../secure-bucket";
 import { CuratedTable, type CuratedTableProps } from ".";
 
@@ -48,20 +47,12 @@ describe("CuratedTable", () => {
 
   it("grants the table's prefix and its staging prefix with the key, nothing else of the bucket", () => {
     const { stack, table: t } = table();
-    const w = new ServiceRole(stack, "writer", {
-      name: "w",
-      service: "states.amazonaws.com",
-      accountId: ACCOUNT,
-    });
-    const r = new ServiceRole(stack, "reader", {
-      name: "r",
-      service: "lambda.amazonaws.com",
-      accountId: ACCOUNT,
-    });
+    const w = testRole(stack, "writer", "states.amazonaws.com");
+    const r = testRole(stack, "reader");
     t.grantReadWriteData(w);
     t.grantReadData(r);
     const s = synthesize(stack);
-    const write = statements(s.one("aws_iam_role_policy", "writer").policy);
+    const write = rolePolicy(s, "writer");
     const objects = write
       .filter((x) => [x.Action].flat().includes("s3:PutObject"))
       .flatMap((x) => [x.Resource].flat());
@@ -69,8 +60,8 @@ describe("CuratedTable", () => {
       expect.stringMatching(/\/daily_orders\/\*$/),
       expect.stringMatching(/\/_staging\/daily_orders\/\*$/),
     ]);
-    expect(write.flatMap((x) => [x.Action].flat())).toContain("kms:GenerateDataKey*");
-    const read = statements(s.one("aws_iam_role_policy", "reader").policy).flatMap((x) => [x.Action].flat());
+    expect(actionsOf(write)).toContain("kms:GenerateDataKey*");
+    const read = rolePolicy(s, "reader").flatMap((x) => [x.Action].flat());
     expect(read).not.toContain("s3:PutObject");
   });
 

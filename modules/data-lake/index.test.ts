@@ -1,5 +1,4 @@
-import { ACCOUNT, awsTestStack, statements, synthesize } from "../../test/helpers/stack";
-import { ServiceRole } from "../iam/service-role";
+import { ACCOUNT, awsTestStack, rolePolicy, synthesize, testRole } from "../../test/helpers/stack";
 import { DataLake, type DataLakeProps } from ".";
 
 function lake(extra: Partial<DataLakeProps> = {}) {
@@ -71,13 +70,9 @@ describe("DataLake", () => {
 
   it("grants through a bucket include the lake key", () => {
     const { stack, lake: l } = lake();
-    const role = new ServiceRole(stack, "r", {
-      name: "r",
-      service: "lambda.amazonaws.com",
-      accountId: ACCOUNT,
-    });
+    const role = testRole(stack, "r");
     l.curated.grantReadWrite(role, "orders");
-    const st = statements(synthesize(stack).one("aws_iam_role_policy", "r").policy);
+    const st = rolePolicy(synthesize(stack), "r");
     expect(st.map((x) => x.Resource)).toEqual(
       expect.arrayContaining([expect.stringMatching(/aws_kms_key\.key_.*\.arn/)]),
     );

@@ -36,8 +36,8 @@ export const CI_APPLY_ROLES = [
   "roles/serviceusage.serviceUsageAdmin",
 ] as const;
 
-/** Pool id of an environment (`<name>-pool`, at most 32 characters). */
-export const wifPoolId = (name: string) => `${name}-pool`.slice(0, 32);
+/** Pool id of an environment: `<name>-pool` (GCP allows 4 to 32 characters; checked, never cut). */
+export const wifPoolId = (name: string) => `${name}-pool`;
 export const GITHUB_WIF_PROVIDER_ID = "github";
 /** The GitHub WIF provider's resource name, as google-github-actions/auth wants it (project number). */
 export const githubWifProviderName = (projectNumber: string, name: string) =>
@@ -70,9 +70,9 @@ export interface GcpIdentityProps {
   /** GitHub environment whose jobs may apply. @default environment */
   readonly githubApplyEnvironment?: string;
   readonly awsAccountId: string;
-  /** IAM role name the AWS-side functions run as. */
   /** IAM role name of the reconcile Lambda: the only AWS principal the `aws` provider admits. */
   readonly reconcileRoleName: string;
+  /** Resources to create first (the project's APIs). @default - none */
   readonly dependsOn?: ITerraformDependable[];
 }
 
@@ -80,6 +80,28 @@ export interface GcpIdentityProps {
 export const RECONCILE_SERVICE_ACCOUNT_ID = "bq-reconcile";
 /** Id of the WIF provider for AWS. */
 export const AWS_WIF_PROVIDER_ID = "aws";
+
+/** Every problem with the props, naming the prop and the value. */
+export function gcpIdentityProblems(p: GcpIdentityProps): string[] {
+  const out: string[] = [];
+  if (!/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/.test(p.projectId))
+    out.push(
+      `projectId: a GCP project id, 6 to 30 lowercase letters, digits and hyphens (got "${p.projectId}")`,
+    );
+  const pool = wifPoolId(p.name);
+  if (!/^[a-z0-9-]{4,32}$/.test(pool) || pool.startsWith("gcp-"))
+    out.push(
+      `name: the pool id "${pool}" must be 4 to 32 lowercase letters, digits and hyphens, not starting with "gcp-" (got name "${p.name}")`,
+    );
+  if (!/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/.test(p.githubRepository))
+    out.push(`githubRepository: "owner/name" (got "${p.githubRepository}")`);
+  if (!/^\d+$/.test(p.githubRepositoryId))
+    out.push(`githubRepositoryId: the repository's numeric id (got "${p.githubRepositoryId}")`);
+  if (!/^\d{12}$/.test(p.awsAccountId)) out.push(`awsAccountId: 12 digits (got "${p.awsAccountId}")`);
+  if (p.reconcileRoleName.length === 0 || p.reconcileRoleName.length > 64)
+    out.push(`reconcileRoleName: an IAM role name of 1 to 64 characters (got "${p.reconcileRoleName}")`);
+  return out;
+}
 
 export class GcpIdentity extends Construct {
   readonly pool: IamWorkloadIdentityPool;
@@ -93,6 +115,8 @@ export class GcpIdentity extends Construct {
 
   constructor(scope: Construct, id: string, props: GcpIdentityProps) {
     super(scope, id);
+    const problems = gcpIdentityProblems(props);
+    if (problems.length > 0) throw new Error(`GcpIdentity ${this.node.path}: ${problems.join("; ")}`);
     const project = props.projectId;
     const sa = (sid: string, accountId: string, displayName: string) =>
       new ServiceAccount(this, sid, { project, accountId, displayName, dependsOn: props.dependsOn });

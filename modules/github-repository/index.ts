@@ -50,16 +50,35 @@ export interface GithubRepositoryProps {
   readonly requiredApprovals?: number;
 }
 
+/** Every problem with the props, naming the field and the value. */
+export function githubRepositoryProblems(props: GithubRepositoryProps): string[] {
+  const out: string[] = [];
+  if (!/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/.test(props.repository))
+    out.push(`repository: "owner/name" (got "${props.repository}")`);
+  const a = props.requiredApprovals;
+  if (a !== undefined && !(Number.isInteger(a) && a >= 1 && a <= 6))
+    out.push(`requiredApprovals: an integer from 1 to 6, GitHub's range (got ${a})`);
+  const seen = new Set<string>();
+  for (const e of props.environments) {
+    if (seen.has(e.name)) out.push(`${e.name}: the environment is listed twice`);
+    seen.add(e.name);
+    if (e.protectedEnvironment && e.reviewers.users.length + e.reviewers.teams.length === 0)
+      out.push(`${e.name}.github.reviewers: a protected environment needs at least one reviewer`);
+    for (const v of CI_VARIABLES)
+      if (!e.variables[v])
+        out.push(`${e.name}.variables.${v}: required by the workflows (got "${e.variables[v] ?? ""}")`);
+  }
+  return out;
+}
+
 export class GithubRepository extends Construct {
   readonly environments: Record<string, RepositoryEnvironment> = {};
 
   constructor(scope: Construct, id: string, props: GithubRepositoryProps) {
     super(scope, id);
-    const repository = props.repository.split("/")[1];
-    const problems = props.environments
-      .filter((e) => e.protectedEnvironment && e.reviewers.users.length + e.reviewers.teams.length === 0)
-      .map((e) => `${e.name}.github.reviewers: a protected environment needs at least one reviewer`);
+    const problems = githubRepositoryProblems(props);
     if (problems.length) throw new Error(`GithubRepository ${id}: ${problems.join("; ")}`);
+    const repository = props.repository.split("/")[1];
 
     new ActionsRepositoryOidcSubjectClaimCustomizationTemplate(this, "oidc-subject", {
       repository,

@@ -1,5 +1,12 @@
-import { ACCOUNT, awsTestStack, REGION, statements, synthesize } from "../../test/helpers/stack";
-import { ServiceRole } from "../iam/service-role";
+import {
+  ACCOUNT,
+  awsTestStack,
+  REGION,
+  rolePolicy,
+  statements,
+  synthesize,
+  testRole,
+} from "../../test/helpers/stack";
 import { KmsKey } from ".";
 
 function key(extra: Partial<ConstructorParameters<typeof KmsKey>[2]> = {}) {
@@ -45,26 +52,18 @@ describe("KmsKey", () => {
 
   it("grants decrypt, or encrypt and decrypt, on this key only", () => {
     const { stack, k } = key();
-    const reader = new ServiceRole(stack, "reader", {
-      name: "r",
-      service: "lambda.amazonaws.com",
-      accountId: ACCOUNT,
-    });
-    const writer = new ServiceRole(stack, "writer", {
-      name: "w",
-      service: "lambda.amazonaws.com",
-      accountId: ACCOUNT,
-    });
+    const reader = testRole(stack, "reader");
+    const writer = testRole(stack, "writer");
     k.grantDecrypt(reader);
     k.grantEncryptDecrypt(writer);
     const s = synthesize(stack);
-    const [read] = statements(s.one("aws_iam_role_policy", "reader").policy);
+    const [read] = rolePolicy(s, "reader");
     expect(read).toEqual({
       Effect: "Allow",
       Action: ["kms:Decrypt", "kms:DescribeKey"],
       Resource: expect.stringMatching(/^\$\{aws_kms_key\.k_key_\w+\.arn\}$/),
     });
-    const [write] = statements(s.one("aws_iam_role_policy", "writer").policy);
+    const [write] = rolePolicy(s, "writer");
     expect(write.Action).toEqual(expect.arrayContaining(["kms:Encrypt", "kms:GenerateDataKey*"]));
     expect(write.Resource).toBe(read.Resource);
   });

@@ -1,6 +1,13 @@
 import { Token } from "cdktf";
-import { ACCOUNT, awsTestStack, statements, synthesize } from "../../test/helpers/stack";
-import { ServiceRole } from "../iam/service-role";
+import {
+  ACCOUNT,
+  actionsOf,
+  awsTestStack,
+  rolePolicy,
+  statements,
+  synthesize,
+  testRole,
+} from "../../test/helpers/stack";
 import { SecureBucket } from ".";
 
 function build(extra: Partial<ConstructorParameters<typeof SecureBucket>[2]> = {}) {
@@ -72,13 +79,9 @@ describe("SecureBucket", () => {
 
   it("grants scoped object access plus the key, never a wildcard bucket", () => {
     const { stack, bucket } = build();
-    const role = new ServiceRole(stack, "fn", {
-      name: "fn",
-      service: "lambda.amazonaws.com",
-      accountId: "111111111111",
-    });
+    const role = testRole(stack, "fn");
     bucket.grantReadWrite(role, "saas/orders");
-    const st = statements(synthesize(stack).one("aws_iam_role_policy", "fn").policy);
+    const st = rolePolicy(synthesize(stack), "fn");
     expect(st[0]).toMatchObject({
       Action: ["s3:ListBucket", "s3:GetBucketLocation"],
       Condition: { StringLike: { "s3:prefix": ["saas/orders/*"] } },
@@ -154,24 +157,16 @@ describe("SecureBucket", () => {
 
   it("grantRead grants list, get and decrypt only; grantPut only PutObject plus the key", () => {
     const { stack, bucket } = build();
-    const reader = new ServiceRole(stack, "reader", {
-      name: "r",
-      service: "lambda.amazonaws.com",
-      accountId: ACCOUNT,
-    });
-    const writer = new ServiceRole(stack, "writer", {
-      name: "w",
-      service: "lambda.amazonaws.com",
-      accountId: ACCOUNT,
-    });
+    const reader = testRole(stack, "reader");
+    const writer = testRole(stack, "writer");
     bucket.grantRead(reader);
     bucket.grantPut(writer, "in");
     const s = synthesize(stack);
-    const read = statements(s.one("aws_iam_role_policy", "reader").policy);
-    const actions = read.flatMap((st) => [st.Action].flat());
+    const read = rolePolicy(s, "reader");
+    const actions = actionsOf(read);
     expect(actions).toEqual(expect.arrayContaining(["s3:GetObject", "s3:ListBucket", "kms:Decrypt"]));
     expect(actions.some((a: string) => /Put|Delete|Encrypt|GenerateDataKey/.test(a))).toBe(false);
-    const put = statements(s.one("aws_iam_role_policy", "writer").policy);
+    const put = rolePolicy(s, "writer");
     expect(put[0]).toMatchObject({ Action: ["s3:PutObject"] });
     expect(put[0].Resource).toMatch(/\/in\/\*$/);
     expect(put[1].Action).toContain("kms:GenerateDataKey*");

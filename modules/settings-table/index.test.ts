@@ -1,5 +1,4 @@
-import { ACCOUNT, awsTestStack, statements, synthesize } from "../../test/helpers/stack";
-import { ServiceRole } from "../iam/service-role";
+import { awsTestStack, rolePolicy, synthesize, testRole } from "../../test/helpers/stack";
 import { SettingsTable, type SettingsTableProps } from ".";
 import { toAttributeValue } from "./marshal";
 
@@ -60,20 +59,12 @@ describe("SettingsTable", () => {
 
   it("grantRead allows reads and decrypt only; grantReadWrite adds item writes and encrypt", () => {
     const { stack, table: t } = table();
-    const reader = new ServiceRole(stack, "reader", {
-      name: "r",
-      service: "lambda.amazonaws.com",
-      accountId: ACCOUNT,
-    });
-    const writer = new ServiceRole(stack, "writer", {
-      name: "w",
-      service: "lambda.amazonaws.com",
-      accountId: ACCOUNT,
-    });
+    const reader = testRole(stack, "reader");
+    const writer = testRole(stack, "writer");
     t.grantRead(reader);
     t.grantReadWrite(writer);
     const s = synthesize(stack);
-    const read = statements(s.one("aws_iam_role_policy", "reader").policy);
+    const read = rolePolicy(s, "reader");
     expect(read).toEqual([
       {
         Effect: "Allow",
@@ -86,9 +77,7 @@ describe("SettingsTable", () => {
         Resource: expect.stringMatching(/aws_kms_key/),
       },
     ]);
-    const write = statements(s.one("aws_iam_role_policy", "writer").policy).flatMap((st) =>
-      [st.Action].flat(),
-    );
+    const write = rolePolicy(s, "writer").flatMap((st) => [st.Action].flat());
     expect(write).toEqual(
       expect.arrayContaining(["dynamodb:PutItem", "dynamodb:UpdateItem", "kms:GenerateDataKey*"]),
     );

@@ -1,5 +1,13 @@
-import { ACCOUNT, awsTestStack, REGION, statements, synthesize } from "../../test/helpers/stack";
-import { ServiceRole } from "../iam/service-role";
+import {
+  ACCOUNT,
+  actionsOf,
+  awsTestStack,
+  REGION,
+  rolePolicy,
+  statements,
+  synthesize,
+  testRole,
+} from "../../test/helpers/stack";
 import { StateStore, type StateStoreProps } from ".";
 
 function store(extra: Partial<StateStoreProps> = {}) {
@@ -47,21 +55,13 @@ describe("StateStore", () => {
 
   it("grants a plan role read of its environment's states only, an apply role read-write and the lock", () => {
     const { stack, store: st } = store();
-    const plan = new ServiceRole(stack, "plan", {
-      name: "p",
-      service: "lambda.amazonaws.com",
-      accountId: ACCOUNT,
-    });
-    const apply = new ServiceRole(stack, "apply", {
-      name: "a",
-      service: "lambda.amazonaws.com",
-      accountId: ACCOUNT,
-    });
+    const plan = testRole(stack, "plan");
+    const apply = testRole(stack, "apply");
     st.grantReadState(plan, "prod");
     st.grantReadWriteState(apply, "prod");
     const s = synthesize(stack);
-    const read = statements(s.one("aws_iam_role_policy", "plan").policy);
-    const readActions = read.flatMap((x) => [x.Action].flat());
+    const read = rolePolicy(s, "plan");
+    const readActions = actionsOf(read);
     expect(readActions).toContain("s3:GetObject");
     expect(readActions).not.toContain("s3:PutObject");
     expect(readActions).not.toContain("kms:Encrypt");
@@ -71,7 +71,7 @@ describe("StateStore", () => {
     expect(read.find((x) => x.Sid === "StateKey")?.Condition).toEqual({
       "ForAnyValue:StringEquals": { "kms:ResourceAliases": "alias/dp-prod-tfstate" },
     });
-    const write = statements(s.one("aws_iam_role_policy", "apply").policy).flatMap((x) => [x.Action].flat());
+    const write = rolePolicy(s, "apply").flatMap((x) => [x.Action].flat());
     expect(write).toEqual(expect.arrayContaining(["s3:PutObject", "kms:Encrypt", "dynamodb:PutItem"]));
   });
 

@@ -1,5 +1,4 @@
-import { ACCOUNT, awsTestStack, statements, synthesize } from "../../test/helpers/stack";
-import { ServiceRole } from "../iam/service-role";
+import { actionsOf, awsTestStack, rolePolicy, synthesize, testRole } from "../../test/helpers/stack";
 import { Timestream, type TimestreamProps } from ".";
 
 function timestream(extra: Partial<TimestreamProps> = {}) {
@@ -30,25 +29,17 @@ describe("Timestream", () => {
 
   it("grantWrite allows writes to the table and the key; grantRead queries and decrypt only", () => {
     const { stack, ts } = timestream();
-    const writer = new ServiceRole(stack, "writer", {
-      name: "w",
-      service: "lambda.amazonaws.com",
-      accountId: ACCOUNT,
-    });
-    const reader = new ServiceRole(stack, "reader", {
-      name: "r",
-      service: "lambda.amazonaws.com",
-      accountId: ACCOUNT,
-    });
+    const writer = testRole(stack, "writer");
+    const reader = testRole(stack, "reader");
     ts.grantWrite(writer);
     ts.grantRead(reader);
     const s = synthesize(stack);
-    const write = statements(s.one("aws_iam_role_policy", "writer").policy);
+    const write = rolePolicy(s, "writer");
     expect(write.find((x) => [x.Action].flat().includes("timestream:WriteRecords")).Resource).toMatch(
       /aws_timestreamwrite_table\.ts_runs.*\.arn/,
     );
-    expect(write.flatMap((x) => [x.Action].flat())).toContain("kms:GenerateDataKey*");
-    const read = statements(s.one("aws_iam_role_policy", "reader").policy).flatMap((x) => [x.Action].flat());
+    expect(actionsOf(write)).toContain("kms:GenerateDataKey*");
+    const read = rolePolicy(s, "reader").flatMap((x) => [x.Action].flat());
     expect(read).toEqual(expect.arrayContaining(["timestream:Select", "kms:Decrypt"]));
     expect(read).not.toContain("timestream:WriteRecords");
     expect(read).not.toContain("kms:Encrypt");

@@ -7,6 +7,7 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { InvokeCommand, type InvokeCommandOutput, LambdaClient } from "@aws-sdk/client-lambda";
 import { S3Client } from "@aws-sdk/client-s3";
 import { documentClient } from "../../functions/shared/dynamodb";
+import { curateName, ingestFunctionName, reconcileFunctionName, settingsTableName } from "../../stacks/names";
 import { type AlarmStates, type Invoker, type OpsBackend, type RunRecord, SdkHistory } from "./backend";
 import { type BatchEntry, type BatchKind, OpsError } from "./catalog";
 
@@ -21,12 +22,12 @@ export interface EnvironmentNames {
 export function environmentNames(n: EnvironmentNames) {
   const base = `${n.prefix}-${n.env}`;
   return {
-    settingsTable: `${base}-settings`,
+    settingsTable: settingsTableName(n.prefix, n.env),
     rawBucket: `${base}-${n.accountId}-raw`,
     functionOf: {
-      source: `${base}-saas-ingest`,
-      transform: `${base}-curate`,
-      check: `${base}-bq-reconcile`,
+      source: ingestFunctionName(n.prefix, n.env),
+      transform: curateName(n.prefix, n.env),
+      check: reconcileFunctionName(n.prefix, n.env),
     } as Record<BatchKind, string>,
     payloadOf: (e: BatchEntry, runDate: string | undefined, backfill: boolean): Record<string, unknown> =>
       e.kind === "source"

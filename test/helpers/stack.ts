@@ -2,6 +2,7 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
 import { TerraformStack, Testing } from "cdktf";
+import { ServiceRole } from "../../modules/iam/service-role";
 import { KmsKey } from "../../modules/kms-key";
 
 export const ACCOUNT = "111111111111";
@@ -59,3 +60,14 @@ export function synthesize(stack: TerraformStack): Synthesized {
 
 /** Statements of an IAM policy JSON string. */
 export const statements = (policy: string): any[] => JSON.parse(policy).Statement;
+
+/** A role to grant to in grant tests (`id` also names its inline policy resource). */
+export const testRole = (stack: TerraformStack, id: string, service = "lambda.amazonaws.com") =>
+  new ServiceRole(stack, id, { name: id, service, accountId: ACCOUNT });
+
+/** Statements of the inline policy of the role whose logical id contains `roleId`. */
+export const rolePolicy = (s: Synthesized, roleId: string): any[] =>
+  statements(s.one("aws_iam_role_policy", roleId).policy);
+
+/** Every action of some statements, flattened. */
+export const actionsOf = (sts: any[]): string[] => sts.flatMap((x) => [x.Action].flat());
