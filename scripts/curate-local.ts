@@ -26,40 +26,44 @@ import {
   putSourceConfig,
 } from "../functions/shared/dev/local";
 import { SecretsStub } from "../functions/shared/dev/secrets-stub";
+import { type Cli, cliArgs, type Flags, refuse } from "./lib/args";
 import { startServers } from "./local-aws";
 
 const { sources, transforms } = loadCurateConfig();
 const BUCKET = "local-raw";
 const TABLE = "local-settings";
 
+const CLI = {
+  command: "npm run curate:local --",
+  summary: `Runs a transform through the real curate runner against local stand-ins (transforms: ${transforms.map((t) => t.id).join(", ")}).`,
+  flags: {
+    date: { type: "string", description: "run date (default today, UTC)", placeholder: "YYYY-MM-DD" },
+    json: { type: "boolean", description: "print one JSON object" },
+    records: {
+      type: "number",
+      description: "demo records to ingest when the raw bucket has none",
+      default: 2500,
+      min: 1,
+      integer: true,
+    },
+    fresh: { type: "boolean", description: "wipe the local state (.local/curate/) first" },
+  },
+  positionals: { name: "transform", description: "the transform to run", min: 1, max: 1 },
+} as const satisfies Cli<Flags>;
+
 function args(argv: string[]) {
+  const { values, positionals } = cliArgs(CLI, argv);
+  const transform = positionals[0];
   const known = transforms.map((t) => t.id).join(", ");
-  const usage = `usage: npm run curate:local -- <transform> --date YYYY-MM-DD [--json] [--records N] [--fresh]  (transforms: ${known})`;
-  const transform = argv[0];
-  if (!transform || transform.startsWith("--")) throw new Error(usage);
   if (!transforms.some((t) => t.id === transform))
-    throw new Error(`unknown transform "${transform}" (config/transforms.ts has: ${known})`);
-  const at = (flag: string) => {
-    const i = argv.indexOf(flag);
-    if (i < 0) return undefined;
-    const v = argv[i + 1];
-    if (v === undefined || v.startsWith("--")) throw new Error(`${flag}: a value is required\n${usage}`);
-    return v;
-  };
-  const date = at("--date") ?? new Date().toISOString().slice(0, 10);
-  const records = Number(at("--records") ?? 2500);
-  if (!Number.isInteger(records) || records < 1) throw new Error(`--records: must be a positive integer`);
-  for (const a of argv.slice(1)) {
-    if (a.startsWith("--") && !["--date", "--json", "--records", "--fresh"].includes(a))
-      throw new Error(`unknown option ${a}\n${usage}`);
+    refuse(CLI, `unknown transform "${transform}" (config/transforms.ts has: ${known})`);
+  let runDate: string;
+  try {
+    runDate = validRunDate(values.date ?? new Date().toISOString().slice(0, 10), "--date");
+  } catch (e) {
+    refuse(CLI, (e as Error).message);
   }
-  return {
-    transform,
-    runDate: validRunDate(date, "--date"),
-    json: argv.includes("--json"),
-    records,
-    fresh: argv.includes("--fresh"),
-  };
+  return { transform, runDate, json: values.json, records: values.records, fresh: values.fresh };
 }
 
 /** The transform and every transform upstream of it, in dependency order. */

@@ -5,25 +5,23 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { designChangeLine, type SectionHashes } from "./docs/diff";
+import { type Cli, cliArgs, type Flags } from "./lib/args";
 
-const USAGE = "usage: npm run -s docs:diff -- --env <env> <base/sections.json> <head/sections.json>";
+const CLI = {
+  command: "npm run -s docs:diff --",
+  summary: "Prints the PR comment's line on which design-document sections changed.",
+  flags: { env: { type: "string", description: "environment", required: true, placeholder: "ENV" } },
+  positionals: {
+    name: "base/sections.json> <head/sections.json",
+    description: "the base's sections.json (may be missing: every section changed) and the head's",
+    min: 2,
+    max: 2,
+  },
+} as const satisfies Cli<Flags>;
 
 function main(argv: string[]): number {
-  const files: string[] = [];
-  let env: string | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === "--env") env = argv[++i];
-    else if (a.startsWith("--env=")) env = a.slice(6);
-    else if (a.startsWith("-")) {
-      console.error(`docs:diff: unknown argument "${a}"\n${USAGE}`);
-      return 2;
-    } else files.push(a);
-  }
-  if (!env || files.length !== 2) {
-    console.error(USAGE);
-    return 2;
-  }
+  const { values, positionals: files } = cliArgs(CLI, argv);
+  const env = values.env;
   const read = (f: string, required: boolean): SectionHashes => {
     if (!existsSync(f)) {
       if (required) throw new Error(`${f} does not exist`);

@@ -15,9 +15,31 @@ import { checkInBrowser, type RenderCheck } from "./docs/browser-check";
 import { checkFacts, curatedFacts } from "./docs/curated";
 import { buildDocument, readEnvironmentStacks } from "./docs/generate";
 import { sectionHashes, toHtml, toMarkdown } from "./docs/render";
+import { type Cli, type Flags, HelpRequested, parseCli, UsageError, usageLine } from "./lib/args";
 
-const USAGE =
-  "usage: npm run docs -- --env <dev|stg|prod> [--lang ja|en] [--out DIR] [--synth-dir DIR] [--check] [--screenshot FILE.png]";
+const CLI = {
+  command: "npm run docs --",
+  summary: "Writes one environment's detailed design document (design.<lang>.md, .html and sections.json).",
+  flags: {
+    env: { type: "string", description: "environment", required: true, placeholder: "dev|stg|prod" },
+    lang: { type: "string", description: "language", default: "ja", choices: ["ja", "en"] },
+    out: { type: "string", description: "output folder (default cdktf.out/docs/<env>)", placeholder: "DIR" },
+    "synth-dir": {
+      type: "string",
+      description: "an existing synth output to read (default: synthesize the environment)",
+      placeholder: "DIR",
+    },
+    check: {
+      type: "boolean",
+      description: "open the HTML in headless Chromium; fail unless every diagram rendered",
+    },
+    screenshot: {
+      type: "string",
+      description: "also save a screenshot of the rendered page",
+      placeholder: "FILE.png",
+    },
+  },
+} as const satisfies Cli<Flags>;
 
 export interface DocsOptions {
   env: string;
@@ -29,35 +51,19 @@ export interface DocsOptions {
   screenshot?: string;
 }
 
+/** Parses the command line (scripts/lib/args.ts); throws UsageError or HelpRequested. */
 export function parseDocsArgs(argv: string[]): DocsOptions {
-  const o: Partial<DocsOptions> = { lang: "ja" };
-  const known: Record<string, keyof DocsOptions> = {
-    "--env": "env",
-    "--lang": "lang",
-    "--out": "out",
-    "--synth-dir": "synthDir",
-    "--screenshot": "screenshot",
+  const { values: v } = parseCli(CLI, argv);
+  if (!/^[a-z][a-z0-9-]*$/.test(v.env)) throw new UsageError(`--env "${v.env}" is not an environment name`);
+  return {
+    env: v.env,
+    lang: v.lang as DocsOptions["lang"],
+    out: v.out,
+    synthDir: v["synth-dir"],
+    check: v.check,
+    screenshot: v.screenshot,
   };
-  for (let i = 0; i < argv.length; i++) {
-    const [flag, inlineValue] = argv[i].split(/=(.*)/s, 2);
-    if (flag === "--help" || flag === "-h") throw new UsageError("");
-    if (flag === "--check" && inlineValue === undefined) {
-      o.check = true;
-      continue;
-    }
-    const key = known[flag];
-    if (!key) throw new UsageError(`unknown argument "${argv[i]}"`);
-    const value = inlineValue ?? argv[++i];
-    if (value === undefined || value.startsWith("--")) throw new UsageError(`${flag} needs a value`);
-    (o as Record<string, string>)[key] = value;
-  }
-  if (!o.env) throw new UsageError("--env is required");
-  if (!/^[a-z][a-z0-9-]*$/.test(o.env)) throw new UsageError(`--env "${o.env}" is not an environment name`);
-  if (o.lang !== "ja" && o.lang !== "en") throw new UsageError(`--lang must be ja or en (got "${o.lang}")`);
-  return o as DocsOptions;
 }
-
-export class UsageError extends Error {}
 
 function synthesize(env: string): string {
   const dir = mkdtempSync(join(tmpdir(), "docs-synth-"));
@@ -107,19 +113,28 @@ export function generateDocs(o: DocsOptions): {
 }
 
 if (require.main === module) {
+  let options: DocsOptions;
+  try {
+    options = parseDocsArgs(process.argv.slice(2));
+  } catch (e) {
+    if (e instanceof HelpRequested) {
+      process.stdout.write(e.message);
+      process.exit(0);
+    }
+    if (e instanceof UsageError) {
+      console.error(`docs: ${e.message}\n${usageLine(CLI)}\n(--help for every option)`);
+      process.exit(2);
+    }
+    throw e;
+  }
   try {
     const started = performance.now();
-    const r = generateDocs(parseDocsArgs(process.argv.slice(2)));
+    const r = generateDocs(options);
     console.log(
       `docs: ${r.sections} sections -> ${r.files.join(", ")} in ${((performance.now() - started) / 1000).toFixed(1)} s`,
     );
     if (r.render) console.log(`docs: Chromium rendered ${r.render.rendered}/${r.render.diagrams} diagrams`);
   } catch (e) {
-    if (e instanceof UsageError) {
-      if (e.message) console.error(`docs: ${e.message}`);
-      console.error(USAGE);
-      process.exit(e.message ? 2 : 0);
-    }
     console.error(`docs: ${(e as Error).message}`);
     process.exit(1);
   }

@@ -12,6 +12,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { DescribeInstanceInformationCommand, SSMClient } from "@aws-sdk/client-ssm";
+import { type Cli, type Flag, type Flags, HelpRequested, parseCli, UsageError } from "./lib/args";
 import type { OpsBackend } from "./ops/backend";
 import { configuredSources, findEntry, loadCatalog, OpsError } from "./ops/catalog";
 import {
@@ -35,41 +36,65 @@ const USAGE = `usage: npm run ops -- <command> [options]
 
 const COMMANDS = ["status", "run", "backfill", "runs", "session"] as const;
 type Command = (typeof COMMANDS)[number];
-const FLAGS: Record<string, "value" | "switch"> = {
-  "--env": "value",
-  "--local": "switch",
-  "--json": "switch",
-  "--date": "value",
-  "--wait": "switch",
-  "--from": "value",
-  "--to": "value",
-  "--concurrency": "value",
-  "--keep-going": "switch",
-  "--force": "switch",
-  "--with-dependants": "switch",
-  "--limit": "value",
-  "--dir": "value",
-};
-const ALLOWED: Record<Command, string[]> = {
-  status: ["--env", "--local", "--json", "--dir"],
-  run: ["--env", "--local", "--date", "--wait", "--json", "--dir"],
-  backfill: [
-    "--env",
-    "--local",
-    "--from",
-    "--to",
-    "--concurrency",
-    "--keep-going",
-    "--force",
-    "--with-dependants",
-    "--json",
-    "--dir",
-  ],
-  runs: ["--env", "--local", "--limit", "--json", "--dir"],
-  session: ["--env"],
+
+const WHERE = {
+  env: { type: "string", description: "environment (your AWS credentials)", placeholder: "E" },
+  local: { type: "boolean", description: "the local stand-ins and the real function code" },
+  dir: { type: "string", description: "state folder of --local", placeholder: "DIR" },
+} as const satisfies Flags;
+const JSON_FLAG = { type: "boolean", description: "print JSON" } as const satisfies Flag;
+const ids = (min: number, max: number) => ({ name: "id", description: "a source or transform id", min, max });
+/** Each command's flags and ids, parsed by the shared scripts/lib/args.ts. */
+const CLIS: Record<Command, Cli<Flags>> = {
+  status: {
+    command: "npm run ops -- status",
+    summary: "Every batch of the environment: last run, state, next schedule.",
+    flags: { ...WHERE, json: JSON_FLAG },
+  },
+  run: {
+    command: "npm run ops -- run",
+    summary: "Starts one batch now (for a date), optionally waiting for its result.",
+    flags: {
+      ...WHERE,
+      json: JSON_FLAG,
+      date: { type: "string", description: "run date", placeholder: "YYYY-MM-DD" },
+      wait: { type: "boolean", description: "wait for the run to finish" },
+    },
+    positionals: ids(1, 1),
+  },
+  backfill: {
+    command: "npm run ops -- backfill",
+    summary: "Runs batches for every date of a range, sources before the transforms that read them.",
+    flags: {
+      ...WHERE,
+      json: JSON_FLAG,
+      from: { type: "string", description: "first date", placeholder: "YYYY-MM-DD", required: true },
+      to: { type: "string", description: "last date", placeholder: "YYYY-MM-DD", required: true },
+      concurrency: { type: "string", description: "dates at once (1-16, default 1)", placeholder: "N" },
+      "keep-going": { type: "boolean", description: "continue past a failed date" },
+      force: { type: "boolean", description: "rerun dates that already succeeded" },
+      "with-dependants": { type: "boolean", description: "also the transforms that read these ids" },
+    },
+    positionals: ids(1, Number.POSITIVE_INFINITY),
+  },
+  runs: {
+    command: "npm run ops -- runs",
+    summary: "The recent runs of one batch.",
+    flags: {
+      ...WHERE,
+      json: JSON_FLAG,
+      limit: { type: "string", description: "how many (1-1000, default 10)", placeholder: "N" },
+    },
+    positionals: ids(1, 1),
+  },
+  session: {
+    command: "npm run ops -- session",
+    summary: "Opens an SSM session on the environment's agent host.",
+    flags: { env: WHERE.env },
+  },
 };
 
-export class UsageError extends Error {}
+export { HelpRequested, UsageError };
 
 export interface OpsArgs {
   command: Command;
@@ -77,35 +102,30 @@ export interface OpsArgs {
   flags: Record<string, string | true>;
 }
 
+/** Parses `<command> [ids] [options]`; throws UsageError (names the command) or HelpRequested. */
 export function parseOpsArgs(argv: string[]): OpsArgs {
   const [command, ...rest] = argv;
-  if (!command || command === "--help" || command === "-h") throw new UsageError("");
+  if (!command || command === "--help" || command === "-h")
+    throw new HelpRequested(
+      `Runs, reruns and inspects the batches of an environment.\n\n${USAGE}\n\n  -h, --help  this help; after a command, that command's options\n`,
+    );
+  if (command.startsWith("-"))
+    throw new UsageError(`unknown option '${command}' before the command (options follow it)`);
   if (!COMMANDS.includes(command as Command)) throw new UsageError(`unknown command "${command}"`);
-  const ids: string[] = [];
+  let parsed: ReturnType<typeof parseCli>;
+  try {
+    parsed = parseCli(CLIS[command as Command], rest);
+  } catch (e) {
+    if (e instanceof UsageError) throw new UsageError(`${command}: ${e.message}`);
+    throw e;
+  }
   const flags: Record<string, string | true> = {};
-  for (let i = 0; i < rest.length; i++) {
-    const [flag, inline] = rest[i].split(/=(.*)/s, 2);
-    if (!flag.startsWith("-")) {
-      ids.push(rest[i]);
-      continue;
-    }
-    if (!(flag in FLAGS) || !ALLOWED[command as Command].includes(flag))
-      throw new UsageError(`${command}: unknown option "${flag}"`);
-    if (FLAGS[flag] === "switch") {
-      if (inline !== undefined) throw new UsageError(`${flag} takes no value`);
-      flags[flag] = true;
-    } else {
-      const v = inline ?? rest[++i];
-      if (v === undefined || v.startsWith("--")) throw new UsageError(`${flag} needs a value`);
-      flags[flag] = v;
-    }
+  for (const [name, value] of Object.entries(parsed.values)) {
+    if (value === true) flags[`--${name}`] = true;
+    else if (typeof value === "string") flags[`--${name}`] = value;
   }
   if (flags["--local"] && flags["--env"]) throw new UsageError("--local and --env exclude each other");
-  const needsId = { status: 0, session: 0, run: 1, runs: 1, backfill: -1 }[command as Command];
-  if (needsId === 0 && ids.length) throw new UsageError(`${command} takes no id (got ${ids.join(" ")})`);
-  if (needsId === 1 && ids.length !== 1) throw new UsageError(`${command} takes exactly one id`);
-  if (needsId === -1 && ids.length === 0) throw new UsageError("backfill needs at least one id");
-  return { command: command as Command, ids, flags };
+  return { command: command as Command, ids: parsed.positionals, flags };
 }
 
 function positiveInt(v: string | true | undefined, flag: string, fallback: number, max: number): number {
@@ -250,10 +270,11 @@ if (require.main === module) {
       process.exitCode = code;
     })
     .catch((e) => {
-      if (e instanceof UsageError) {
-        if (e.message) console.error(`ops: ${e.message}`);
-        console.error(USAGE);
-        process.exitCode = e.message ? 2 : 0;
+      if (e instanceof HelpRequested) {
+        process.stdout.write(e.message);
+      } else if (e instanceof UsageError) {
+        console.error(`ops: ${e.message}\n${USAGE}\n(npm run ops -- <command> --help for its options)`);
+        process.exitCode = 2;
       } else {
         console.error(`ops: ${e instanceof OpsError ? e.message : (e as Error).stack}`);
         process.exitCode = 1;

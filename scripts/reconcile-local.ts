@@ -26,24 +26,32 @@ import {
   localHandler,
   prepareLocal,
 } from "../functions/bq-reconcile/dev/local-run";
+import { type Cli, cliArgs, type Flags, refuse } from "./lib/args";
 import { startServers } from "./local-aws";
 
 const SCENARIOS = ["equal", "short", "double", "stale", "auth"] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
+const CLI = {
+  command: "npm run reconcile:local --",
+  summary: "Runs the real reconcile handler for config/bigquery.ts's checks against local stand-ins.",
+  flags: {
+    date: { type: "string", description: "run date (default yesterday, UTC)", placeholder: "YYYY-MM-DD" },
+    json: { type: "boolean", description: "print { runDate, checks } as JSON" },
+    scenario: {
+      type: "string",
+      description: "what the BigQuery stand-in does",
+      default: "equal",
+      choices: SCENARIOS,
+    },
+  },
+} as const satisfies Cli<Flags>;
+
 function args() {
-  const a = process.argv.slice(2);
-  const value = (flag: string) => {
-    const i = a.indexOf(flag);
-    return i >= 0 ? a[i + 1] : undefined;
-  };
-  const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
-  const runDate = value("--date") ?? yesterday;
-  if (!isRunDate(runDate)) throw new Error(`--date: must be YYYY-MM-DD (got ${JSON.stringify(runDate)})`);
-  const scenario = (value("--scenario") ?? "equal") as Scenario;
-  if (!SCENARIOS.includes(scenario))
-    throw new Error(`--scenario: one of ${SCENARIOS.join(", ")} (got "${scenario}")`);
-  return { runDate, json: a.includes("--json"), scenario };
+  const { values } = cliArgs(CLI);
+  const runDate = values.date ?? new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+  if (!isRunDate(runDate)) refuse(CLI, `--date: must be YYYY-MM-DD (got ${JSON.stringify(runDate)})`);
+  return { runDate, json: values.json, scenario: values.scenario as Scenario };
 }
 
 async function main() {

@@ -121,10 +121,34 @@ function extraFindings(root, files) {
 module.exports = { repositoryFiles, scan };
 
 if (require.main === module) {
-  const args = process.argv.slice(2);
-  const at = args.indexOf("--root");
-  const root = at >= 0 ? resolve(args.splice(at, 2)[1]) : ROOT;
-  const files = args.length > 0 ? args : repositoryFiles(root);
+  // Node's own strict parser (this script runs without tsx, so not scripts/lib/args.ts).
+  const usage = "usage: npm run lint:secrets -- [--root <dir>] [<file>...]";
+  let parsed;
+  try {
+    parsed = require("node:util").parseArgs({
+      options: { root: { type: "string" }, help: { type: "boolean", short: "h" } },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (e) {
+    process.stderr.write(`error: ${e.message.replace(/\. To specify a positional.*$/s, "")}\n${usage}\n`);
+    process.exit(2);
+  }
+  if (parsed.values.help) {
+    process.stdout.write(
+      `Scans the repository's files (tracked and new, not ignored) for secrets with secretlint.\n\n${usage}\n\n` +
+        "  --root <dir>  the repository to scan (default: this one)\n" +
+        "  <file>...     only these files (relative to the root)\n" +
+        "  -h, --help    print this help\n",
+    );
+    process.exit(0);
+  }
+  const root = parsed.values.root ? resolve(parsed.values.root) : ROOT;
+  if (!existsSync(root)) {
+    process.stderr.write(`error: --root: ${root} does not exist\n${usage}\n`);
+    process.exit(2);
+  }
+  const files = parsed.positionals.length > 0 ? parsed.positionals : repositoryFiles(root);
   const r = scan(root, files);
   if (r.status !== 0) {
     process.stderr.write(r.output);

@@ -221,6 +221,7 @@ export class AwsStack extends TerraformStack {
         memoryMb: aws.curate.memoryMb,
         reservedConcurrency: aws.curate.reservedConcurrency,
         logRetentionDays: aws.logRetentionDays,
+        protection: env.protection,
       });
     }
 

@@ -37,9 +37,10 @@ describe("npm run reconcile:local", () => {
     });
   });
 
-  it("refuses a malformed date with a clear message", async () => {
+  it("refuses a malformed date with a clear message and its usage line (exit 2)", async () => {
     const r = await run("--date", "2026-13-01");
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^usage: npm run reconcile:local -- /m);
     expect(r.stderr).toContain('--date: must be YYYY-MM-DD (got "2026-13-01")');
   });
 });

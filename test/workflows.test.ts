@@ -81,6 +81,19 @@ describe("GitHub workflows", () => {
     }
   });
 
+  it("never let Terraform or the cdktf CLI call home: CHECKPOINT_DISABLE=1 for every workflow that runs them", () => {
+    // Terraform directly, or through npm test / synth / docs / preview (the synth runs `terraform version`).
+    const runsTerraform = workflows.filter((f) =>
+      /\bterraform |\bcdktf\b|npm test|npm run -?s? ?(synth|docs|preview)/.test(read(f)),
+    );
+    expect(runsTerraform.length).toBeGreaterThanOrEqual(4);
+    for (const f of runsTerraform) {
+      // Workflow-level env (jobs and the composite actions they call inherit it).
+      const env = /^env:\n((?:[ \t]+.*\n)*)/m.exec(read(f))?.[1] ?? "";
+      expect({ f, checkpoint: /^ {2}CHECKPOINT_DISABLE: "1"$/m.test(env) }).toEqual({ f, checkpoint: true });
+    }
+  });
+
   it("plan: PR-scoped, -lock=false, matrix from the synth manifest, sticky comment, one required result check", () => {
     const plan = read(`workflows/${CI_WORKFLOWS.plan}`);
     expect(plan).toContain("group: plan-${{ github.event.pull_request.number }}");

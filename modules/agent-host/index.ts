@@ -22,6 +22,7 @@ import type { KmsKey } from "../kms-key";
 import type { Monitoring } from "../monitoring";
 import type { SecureBucket } from "../secure-bucket";
 import { secureAgentProcessPatterns } from "./cloudwatch-agent";
+import { AGENT_HOST_DEFAULTS } from "./defaults";
 import { addHostPerformanceMonitoring } from "./performance";
 import { agentStatements, SESSION_LOG_GROUP_CHECK } from "./perms";
 import { SessionTranscripts, TRANSCRIPT_PREFIX } from "./transcripts";
@@ -86,7 +87,10 @@ export interface AgentHostProps {
 export const AGENT_DATA_MOUNT = "/opt/infaagent";
 
 /** IOPS and throughput of a gp3 volume with gp3's baseline where config leaves them out. */
-const gp3 = (v: Gp3Volume) => ({ iops: v.iops ?? 3000, throughputMiBps: v.throughputMiBps ?? 125 });
+const gp3 = (v: Gp3Volume) => ({
+  iops: v.iops ?? AGENT_HOST_DEFAULTS.iops,
+  throughputMiBps: v.throughputMiBps ?? AGENT_HOST_DEFAULTS.throughputMiBps,
+});
 
 export class AgentHost extends Construct {
   /** The EC2 instance (`instance.id`: `i-…`). */
@@ -101,7 +105,8 @@ export class AgentHost extends Construct {
   constructor(scope: Construct, id: string, props: AgentHostProps) {
     super(scope, id);
     validate(id, props);
-    const runAsUser = props.runAsUser ?? "ssm-user";
+    const runAsUser = props.runAsUser ?? AGENT_HOST_DEFAULTS.runAsUser;
+    const logRetentionDays = props.logRetentionDays ?? AGENT_HOST_DEFAULTS.logRetentionDays;
     this.securityGroup = new SecurityGroup(this, "sg", {
       name: `${props.name}-iics-agent`,
       description: "IICS Secure Agent: no inbound, HTTPS out only",
@@ -138,18 +143,18 @@ export class AgentHost extends Construct {
       region: props.region,
       keyAlias: `${props.name}-session-transcripts`,
       hostRoleArn: `arn:aws:iam::${props.accountId}:role/${props.name}-iics-agent`,
-      retentionDays: props.logRetentionDays ?? 365,
+      retentionDays: logRetentionDays,
       accessLogsBucket: props.accessLogsBucket,
       protection: props.protection,
     });
     const sessionLogs = new CloudwatchLogGroup(this, "session-logs", {
       name: `/${props.name}/ssm/sessions`,
-      retentionInDays: props.logRetentionDays ?? 365,
+      retentionInDays: logRetentionDays,
       kmsKeyId: this.transcripts.key.arn,
     });
     const hostLogs = new CloudwatchLogGroup(this, "host-logs", {
       name: `/${props.name}/iics-agent`,
-      retentionInDays: props.logRetentionDays ?? 365,
+      retentionInDays: logRetentionDays,
       kmsKeyId: props.key.arn,
     });
     this.role.addToPolicy(
@@ -187,7 +192,9 @@ export class AgentHost extends Construct {
           kmsKeyId: this.transcripts.key.arn,
           runAsEnabled: true,
           runAsDefaultUser: runAsUser,
-          idleSessionTimeout: String(props.idleSessionTimeoutMinutes ?? 20),
+          idleSessionTimeout: String(
+            props.idleSessionTimeoutMinutes ?? AGENT_HOST_DEFAULTS.idleSessionTimeoutMinutes,
+          ),
           maxSessionDuration: "480",
           shellProfile: { linux: "cd ~ && exec bash -l" },
         },
@@ -213,8 +220,8 @@ export class AgentHost extends Construct {
       rootBlockDevice: {
         volumeType: "gp3",
         volumeSize: props.rootVolume.sizeGiB,
-        iops: props.rootVolume.iops ?? 3000,
-        throughput: props.rootVolume.throughputMiBps ?? 125,
+        iops: gp3(props.rootVolume).iops,
+        throughput: gp3(props.rootVolume).throughputMiBps,
         encrypted: true,
         kmsKeyId: props.key.arn,
         deleteOnTermination: true,
@@ -232,8 +239,8 @@ export class AgentHost extends Construct {
       availabilityZone: props.availabilityZone,
       type: "gp3",
       size: props.dataVolume.sizeGiB,
-      iops: props.dataVolume.iops ?? 3000,
-      throughput: props.dataVolume.throughputMiBps ?? 125,
+      iops: gp3(props.dataVolume).iops,
+      throughput: gp3(props.dataVolume).throughputMiBps,
       encrypted: true,
       kmsKeyId: props.key.arn,
       tags: { Name: `${props.name}-iics-agent-data` },
@@ -257,7 +264,8 @@ export class AgentHost extends Construct {
         ],
         agentCorePattern: secureAgentProcessPatterns(AGENT_DATA_MOUNT)[0],
         processPatterns: secureAgentProcessPatterns(AGENT_DATA_MOUNT),
-        utilizationPercent: props.ebsAlarmUtilizationPercent,
+        utilizationPercent:
+          props.ebsAlarmUtilizationPercent ?? AGENT_HOST_DEFAULTS.ebsAlarmUtilizationPercent,
       });
     }
   }

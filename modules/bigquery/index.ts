@@ -22,6 +22,7 @@ import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { PropsValidator } from "../../lib/props";
 import { dataLifecycle, type Protection, protectionOf } from "../../lib/protection";
+import { BIGQUERY_DEFAULTS } from "./defaults";
 import { CMEK_ROLE, DATASET_READ_ROLE, DATASET_WRITE_ROLE, type DatasetRole, PUBLIC_MEMBERS } from "./perms";
 
 export type Layer = "staging" | "dwh" | "mart";
@@ -92,7 +93,7 @@ export class BigQuery extends Construct {
     this.key = new KmsCryptoKey(this, "key", {
       name: "bigquery-default",
       keyRing: ring.id,
-      rotationPeriod: `${(props.rotationDays ?? 90) * 86400}s`,
+      rotationPeriod: `${(props.rotationDays ?? BIGQUERY_DEFAULTS.rotationDays) * 86400}s`,
       purpose: "ENCRYPT_DECRYPT",
       lifecycle: { preventDestroy: lifecycle?.preventDestroy ?? false },
     });
@@ -117,7 +118,9 @@ export class BigQuery extends Construct {
         labels: { environment: props.environment, layer, managed_by: "cdktf" },
         defaultEncryptionConfiguration: { kmsKeyName: this.key.id },
         defaultTableExpirationMs:
-          layer === "staging" ? (props.stagingTableExpirationDays ?? 7) * 86_400_000 : undefined,
+          layer === "staging"
+            ? (props.stagingTableExpirationDays ?? BIGQUERY_DEFAULTS.stagingTableExpirationDays) * 86_400_000
+            : undefined,
         deleteContentsOnDestroy: deleteContents,
         dependsOn: [keyGrant],
         lifecycle,

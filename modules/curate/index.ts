@@ -22,6 +22,7 @@ import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { COMMON_ENV, CURATE_ENV, CURATE_METRICS, RUN_METRICS } from "../../functions/shared/contracts";
 import { InvalidPropsError } from "../../lib/props";
+import type { Protection } from "../../lib/protection";
 import type { Athena } from "../athena";
 import { CuratedTable } from "../curated-table";
 import { ServiceRole } from "../iam/service-role";
@@ -77,6 +78,8 @@ export interface CurateProps extends PipelineModuleProps {
   readonly memoryMb?: number;
   /** @default 5 */
   readonly reservedConcurrency?: number;
+  /** Protection level of the environment: `strict` keeps the curated tables from destroy. @default "standard" */
+  readonly protection?: Protection;
 }
 
 export const CURATE_RUNTIME = PIPELINE_RUNTIME;
@@ -148,6 +151,7 @@ export class Curate extends Construct {
         bucket: props.curatedBucket,
         columns: t.target.columns,
         description: `Curated by transform ${t.id} (transforms/${t.id}.sql)`,
+        protection: props.protection,
       });
     }
 

@@ -18,6 +18,7 @@ import { PropsValidator } from "../../lib/props";
 import type { Protection } from "../../lib/protection";
 import type { KmsKey } from "../kms-key";
 import { SecureBucket, type SecureBucketProps } from "../secure-bucket";
+import { DATA_LAKE_DEFAULTS } from "./defaults";
 
 export interface DataLakeProps {
   /** Builds a bucket name from a suffix (`<prefix>-<env>-<account>-<suffix>`). */
@@ -56,8 +57,8 @@ export class DataLake extends Construct {
 
   constructor(scope: Construct, id: string, props: DataLakeProps) {
     super(scope, id);
-    const rawTransitionDays = props.rawTransitionDays ?? 90;
-    const rawArchiveDays = props.rawArchiveDays ?? 365;
+    const rawTransitionDays = props.rawTransitionDays ?? DATA_LAKE_DEFAULTS.rawTransitionDays;
+    const rawArchiveDays = props.rawArchiveDays ?? DATA_LAKE_DEFAULTS.rawArchiveDays;
     const v = new PropsValidator("DataLake", id);
     v.range("rawTransitionDays", props.rawTransitionDays, { min: 30 });
     v.range("rawArchiveDays", props.rawArchiveDays, { min: 1 });
@@ -72,8 +73,9 @@ export class DataLake extends Construct {
 
     const common = {
       accountId: props.accountId,
-      noncurrentVersionExpiryDays: props.noncurrentVersionExpiryDays ?? 90,
-      forceDestroy: props.forceDestroy ?? false,
+      noncurrentVersionExpiryDays:
+        props.noncurrentVersionExpiryDays ?? DATA_LAKE_DEFAULTS.noncurrentVersionExpiryDays,
+      forceDestroy: props.forceDestroy ?? DATA_LAKE_DEFAULTS.forceDestroy,
       protection: props.protection,
     };
     this.accessLogs = new SecureBucket(this, "access-logs", {
@@ -100,8 +102,11 @@ export class DataLake extends Construct {
       ],
     });
     this.curated = data("curated");
-    this.athenaResults = data("athena-results", { expirationDays: props.athenaResultsExpiryDays ?? 30 });
-    if (props.iicsStaging) this.iicsStaging = data("iics-staging", { expirationDays: 30 });
+    this.athenaResults = data("athena-results", {
+      expirationDays: props.athenaResultsExpiryDays ?? DATA_LAKE_DEFAULTS.athenaResultsExpiryDays,
+    });
+    if (props.iicsStaging ?? DATA_LAKE_DEFAULTS.iicsStaging)
+      this.iicsStaging = data("iics-staging", { expirationDays: 30 });
   }
 
   /** Every bucket of the lake, the access-log bucket included. */

@@ -28,6 +28,7 @@ import { PropsValidator } from "../../lib/props";
 import { logRetentionProblem } from "../../lib/rules/retention";
 import { ServiceRole } from "../iam/service-role";
 import type { KmsKey } from "../kms-key";
+import { NETWORK_DEFAULTS } from "./defaults";
 import { accountEndpointPolicy, s3EndpointPolicy } from "./endpoint-policies";
 import { FLOW_LOGS_WRITE } from "./perms";
 
@@ -80,7 +81,7 @@ export class Network extends Construct {
     super(scope, id);
     validate(id, props);
     const azs = props.availabilityZones;
-    const nat = props.natGateways ?? "single";
+    const nat = props.natGateways ?? NETWORK_DEFAULTS.natGateways;
     this.vpc = new Vpc(this, "vpc", {
       cidrBlock: props.cidr,
       enableDnsHostnames: true,
@@ -205,7 +206,7 @@ export class Network extends Construct {
 
     const logGroup = new CloudwatchLogGroup(this, "flow-logs", {
       name: `/${props.name}/vpc/flow-logs`,
-      retentionInDays: props.flowLogRetentionDays ?? 90,
+      retentionInDays: props.flowLogRetentionDays ?? NETWORK_DEFAULTS.flowLogRetentionDays,
       kmsKeyId: props.logKey.arn,
     });
     const role = new ServiceRole(this, "flow-logs-role", {

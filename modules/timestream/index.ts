@@ -12,6 +12,7 @@ import { PropsValidator } from "../../lib/props";
 import { dataLifecycle, type Protection } from "../../lib/protection";
 import type { IGrantable } from "../iam/service-role";
 import type { KmsKey } from "../kms-key";
+import { TIMESTREAM_DEFAULTS } from "./defaults";
 import { TIMESTREAM_DESCRIBE_ENDPOINTS, TIMESTREAM_READ, TIMESTREAM_WRITE } from "./perms";
 
 /** Timestream names: 3-256 letters, digits, `_`, `-`, `.`. */
@@ -61,10 +62,12 @@ export class Timestream extends Construct {
     });
     this.table = new TimestreamwriteTable(this, "runs", {
       databaseName: this.database.databaseName,
-      tableName: props.tableName ?? "pipeline_runs",
+      tableName: props.tableName ?? TIMESTREAM_DEFAULTS.tableName,
       retentionProperties: {
-        memoryStoreRetentionPeriodInHours: props.memoryRetentionHours ?? 24,
-        magneticStoreRetentionPeriodInDays: props.magneticRetentionDays ?? 365,
+        memoryStoreRetentionPeriodInHours:
+          props.memoryRetentionHours ?? TIMESTREAM_DEFAULTS.memoryRetentionHours,
+        magneticStoreRetentionPeriodInDays:
+          props.magneticRetentionDays ?? TIMESTREAM_DEFAULTS.magneticRetentionDays,
       },
       magneticStoreWriteProperties: { enableMagneticStoreWrites: true },
       lifecycle,

@@ -273,3 +273,35 @@ describe("rendering in a browser", () => {
     120_000,
   );
 });
+
+describe("npm run docs arguments (scripts/lib/args.ts)", () => {
+  // Loaded here, not at the top: scripts/docs.ts runs its main only as a script.
+  const { parseDocsArgs } = require("../docs") as typeof import("../docs");
+  const { HelpRequested, UsageError } = require("../lib/args") as typeof import("../lib/args");
+
+  it("reads every option, with ja as the default language", () => {
+    expect(parseDocsArgs(["--env", "stg", "--synth-dir=out", "--check"])).toEqual({
+      env: "stg",
+      lang: "ja",
+      out: undefined,
+      synthDir: "out",
+      check: true,
+      screenshot: undefined,
+    });
+    expect(parseDocsArgs(["--env", "dev", "--lang", "en", "--out", "d"])).toMatchObject({
+      lang: "en",
+      out: "d",
+    });
+  });
+
+  it("refuses a missing environment, an unknown language or flag, naming it; --help is help", () => {
+    expect(() => parseDocsArgs([])).toThrow(UsageError);
+    expect(() => parseDocsArgs([])).toThrow("--env is required");
+    expect(() => parseDocsArgs(["--env", "dev", "--lang", "fr"])).toThrow(
+      '--lang: "fr" is not one of ja, en',
+    );
+    expect(() => parseDocsArgs(["--env", "Dev!"])).toThrow('--env "Dev!" is not an environment name');
+    expect(() => parseDocsArgs(["--env", "dev", "--chek"])).toThrow("unknown option '--chek'");
+    expect(() => parseDocsArgs(["--help"])).toThrow(HelpRequested);
+  });
+});

@@ -34,8 +34,8 @@ describe("parseCli", () => {
     [["--runs", "0"], /--runs: 0 is below the minimum 1/],
     [["--runs", "2.5"], /--runs: 2.5 is not a whole number/],
     [["--runs="], /--runs: "" is not a number/],
-    [["--env"], /argument missing/],
-    [["--keep=yes"], /does not take an argument/],
+    [["--env"], /^--env needs a value$/],
+    [["--keep=yes"], /^--keep takes no value$/],
     [["prod"], /unexpected argument "prod"/],
   ])("refuses %j naming the flag", (argv, message) => {
     expect(() => parseCli(cli, argv)).toThrow(UsageError);

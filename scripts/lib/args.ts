@@ -141,12 +141,18 @@ export function cliArgs<F extends Flags>(
       process.stdout.write(e.message);
       process.exit(0);
     }
-    if (e instanceof UsageError) {
-      process.stderr.write(`error: ${e.message}\n${usageLine(cli)}\n(--help for every option)\n`);
-      process.exit(2);
-    }
+    if (e instanceof UsageError) refuse(cli, e.message);
     throw e;
   }
+}
+
+/**
+ * For input refused after parsing (a date that is not a date, an unknown id): the error, the
+ * usage line, exit 2, as cliArgs does for what it refuses itself.
+ */
+export function refuse(cli: Cli<Flags>, message: string): never {
+  process.stderr.write(`error: ${message}\n${usageLine(cli)}\n(--help for every option)\n`);
+  process.exit(2);
 }
 
 export class HelpRequested extends Error {
@@ -179,7 +185,9 @@ function cleanNodeMessage(m: string): string {
   // Node's messages end with advice about "--" that does not fit an npm script.
   return m
     .replace(/\. To specify a positional argument.*$/s, "")
-    .replace(/^Unknown option/, "unknown option");
+    .replace(/^Unknown option/, "unknown option")
+    .replace(/^Option '(-[^ ']+)[^']*' argument missing$/, "$1 needs a value")
+    .replace(/^Option '(-[^ ']+)[^']*' does not take an argument$/, "$1 takes no value");
 }
 
 function flagSyntax(name: string, f: Flag): string {
@@ -194,7 +202,10 @@ export function usageLine(cli: Cli<Flags>): string {
   );
   const p = cli.positionals;
   const pos = p
-    ? [(p.min ?? 0) > 0 ? `<${p.name}>` : `[<${p.name}>]`, (p.max ?? 2) > 1 ? "..." : ""].join("")
+    ? [
+        (p.min ?? 0) > 0 ? `<${p.name}>` : `[<${p.name}>]`,
+        (p.max ?? Number.POSITIVE_INFINITY) > 2 ? "..." : "",
+      ].join("")
     : "";
   return ["usage:", cli.command, ...flags, pos].filter(Boolean).join(" ");
 }

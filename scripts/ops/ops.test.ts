@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { main, parseOpsArgs, UsageError } from "../ops";
+import { HelpRequested, main, parseOpsArgs, UsageError } from "../ops";
 import type { OpsBackend, RunRecord } from "./backend";
 import { backfill, progressLine, reportText } from "./backfill";
 import { type BatchEntry, dependencyOrder, findEntry, loadCatalog, OpsError } from "./catalog";
@@ -18,13 +18,23 @@ const entry = (id: string, dependsOn: string[] = [], kind: BatchEntry["kind"] = 
 
 describe("ops arguments", () => {
   it("refuses what it does not know, naming it", () => {
-    expect(() => parseOpsArgs([])).toThrow(UsageError);
+    expect(() => parseOpsArgs([])).toThrow(HelpRequested);
+    expect(() => parseOpsArgs(["stauts"])).toThrow(UsageError);
     expect(() => parseOpsArgs(["stauts"])).toThrow('unknown command "stauts"');
-    expect(() => parseOpsArgs(["status", "--envv", "dev"])).toThrow('status: unknown option "--envv"');
-    expect(() => parseOpsArgs(["run", "a", "--from", "2026-01-01"])).toThrow('run: unknown option "--from"');
-    expect(() => parseOpsArgs(["run"])).toThrow("run takes exactly one id");
+    expect(() => parseOpsArgs(["status", "--envv", "dev"])).toThrow("status: unknown option '--envv'");
+    expect(() => parseOpsArgs(["run", "a", "--from", "2026-01-01"])).toThrow("run: unknown option '--from'");
+    expect(() => parseOpsArgs(["run"])).toThrow("run: missing <id>");
+    expect(() => parseOpsArgs(["run", "a", "b"])).toThrow("run: too many arguments: at most 1 <id>, got 2");
+    expect(() => parseOpsArgs(["status", "x"])).toThrow('status: unexpected argument "x"');
+    expect(() => parseOpsArgs(["backfill", "a", "--from", "2026-01-01"])).toThrow(
+      "backfill: --to is required",
+    );
     expect(() => parseOpsArgs(["status", "--local", "--env", "dev"])).toThrow("exclude each other");
-    expect(() => parseOpsArgs(["run", "a", "--date"])).toThrow("--date needs a value");
+    expect(() => parseOpsArgs(["run", "a", "--date"])).toThrow("run: --date needs a value");
+    expect(() => parseOpsArgs(["status", "--json=yes"])).toThrow("status: --json takes no value");
+    expect(() => parseOpsArgs(["run", "a", "--help"])).toThrow(
+      /^Starts one batch now.*\n\nusage: npm run ops -- run /s,
+    );
     expect(
       parseOpsArgs(["backfill", "a", "b", "--from=2026-01-01", "--to", "2026-01-02", "--keep-going"]),
     ).toEqual({
