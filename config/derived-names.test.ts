@@ -19,7 +19,6 @@ import { sources } from "./sources";
 import { transforms } from "./transforms";
 import { transformSpecs } from "./transforms-load";
 
-// biome-ignore lint/suspicious/noExplicitAny: raw entries edited as a user would.
 type Loose = any;
 const PREFIX = "abcdefghijkl"; // the longest prefix the schema accepts
 const envs = [{ name: "dev", prefix: "dp" } as const, { name: "prod", prefix: PREFIX } as const];
