@@ -37,12 +37,17 @@ const base: BqTableInput = {
   clustering: ["id"],
 };
 
-const env = loadEnvironments(structuredClone(environments)).find((e) => e.name === "prod")!;
+const envs = loadEnvironments(structuredClone(environments));
+const envNamed = (name: string) => envs.find((e) => e.name === name)!;
 
-/** The GCP stack's Terraform, reduced to resources Terraform evaluates without a provider. */
-function providerFree(table: BqTableInput): string {
+/**
+ * The GCP stack's Terraform, reduced to resources Terraform evaluates without a provider. stg by
+ * default: strict prod also sets prevent_destroy on the tables (its own case below).
+ */
+function providerFree(table: BqTableInput, envName = "stg"): string {
   const { tables } = loadBigQuery({ tables: [table] });
-  const json = JSON.parse(Testing.synth(new GcpStack(Testing.app(), "dp-gcp-prod", { env, tables })));
+  const env = envNamed(envName);
+  const json = JSON.parse(Testing.synth(new GcpStack(Testing.app(), `dp-gcp-${envName}`, { env, tables })));
   const data: Record<string, unknown> = { ...json.resource.terraform_data };
   for (const [name, t] of Object.entries<any>(json.resource.google_bigquery_table)) {
     data[name] = {
@@ -55,11 +60,11 @@ function providerFree(table: BqTableInput): string {
 
 describe("BigQuery schema changes in the plan", () => {
   let dir: string;
-  const plan = (table: BqTableInput): { plan: PlanJson; summary: string } => {
-    writeFileSync(join(dir, "main.tf.json"), providerFree(table));
+  const plan = (table: BqTableInput, envName = "stg"): { plan: PlanJson; summary: string } => {
+    writeFileSync(join(dir, "main.tf.json"), providerFree(table, envName));
     terraform(["plan", "-input=false", "-no-color", "-out=tfplan"], { cwd: dir });
     const json = JSON.parse(terraform(["show", "-json", "tfplan"], { cwd: dir }).stdout) as PlanJson;
-    return { plan: json, summary: renderSummary([{ label: "dp-gcp-prod", plan: json }]) };
+    return { plan: json, summary: renderSummary([{ label: `dp-gcp-${envName}`, plan: json }]) };
   };
   const tableChange = (p: PlanJson) =>
     p.resource_changes?.find((rc) => /^terraform_data\.tables_dwh-orders_table_/.test(rc.address));
@@ -124,6 +129,16 @@ describe("BigQuery schema changes in the plan", () => {
     expect(guard?.change.actions).toEqual(["delete"]);
     expect(warning(summary)).toMatch(
       /\*\*destroy\*\* `terraform_data\.tables_dwh-orders_column-currency_\w+`/,
+    );
+  });
+
+  it("in strict prod the same type change stops the plan: the table's prevent_destroy refuses the replacement", () => {
+    const typeChange = {
+      ...base,
+      columns: base.columns.map((c) => (c.name === "amount" ? { ...c, type: "FLOAT64" as const } : c)),
+    };
+    expect(() => plan(typeChange, "prod")).toThrow(
+      /Instance cannot be destroyed[\s\S]*terraform_data\.tables_dwh-orders_table_\w+ has\s+lifecycle\.prevent_destroy/,
     );
   });
 });
