@@ -200,3 +200,25 @@ describe("reviewers follow protection, not the environment's name", () => {
     ]);
   });
 });
+
+describe("local state follows protection, not the environment's name", () => {
+  it("refuses local state for a protected dev and allows it for an unprotected stg", () => {
+    const raw = clone();
+    raw.dev!.protection = "standard";
+    raw.dev!.aws.dataLake = { iicsStaging: true };
+    raw.dev!.github = { ...raw.dev!.github, reviewers: { users: ["octocat"] } };
+    raw.dev!.state = { type: "local" };
+    raw.stg!.protection = "none";
+    raw.stg!.state = { type: "local" };
+    expect(problemsOf(raw)).toEqual([
+      'dev.state.type: "local" is refused for dev (protection "standard"); use s3, gcs or cloud',
+    ]);
+    raw.dev!.state = clone().dev!.state;
+    expect(problemsOf(raw, { select: "dev", stateOverride: "local" })).toEqual([
+      'dev.state: STATE=local is refused for dev (protection "standard"); only protection "none" may use local state',
+    ]);
+    expect(loadEnvironments(raw, { select: "stg", stateOverride: "local" })[0].state).toEqual({
+      type: "local",
+    });
+  });
+});

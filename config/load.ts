@@ -6,8 +6,8 @@
  * - VPC CIDRs overlapping between environments (they must stay peerable), prefix /16../24;
  * - availability zones outside the region, or repeated;
  * - derived S3 bucket names breaking S3's naming rules (length, characters);
- * - state: stg/prod never on local state; a DynamoDB lock needs a table name;
- * - prod never allows force_destroy on data.
+ * - state: only protection "none" may use local state; a DynamoDB lock needs a table name;
+ * - only protection "none" allows force_destroy on data.
  */
 
 import { PROTECTION } from "../lib/protection";
@@ -93,9 +93,9 @@ export function loadEnvironments(
       problems.push(`STATE: unknown value "${options.stateOverride}" (only "local" is accepted)`);
     }
     for (const env of selected) {
-      if (env.name !== "dev") {
+      if (env.protection !== "none") {
         problems.push(
-          `${env.name}.state: STATE=local is refused for ${env.name}; stg and prod keep remote state`,
+          `${env.name}.state: STATE=local is refused for ${env.name} (protection "${env.protection}"); only protection "none" may use local state`,
         );
       }
     }
@@ -126,8 +126,10 @@ function crossFieldProblems(env: EnvironmentConfig): string[] {
     if (problem) problems.push(`${n}.prefix: bucket name ${problem}`);
   }
   const state = env.state;
-  if (state.type === "local" && n !== "dev") {
-    problems.push(`${n}.state.type: "local" is refused for ${n}; use s3, gcs or cloud`);
+  if (state.type === "local" && env.protection !== "none") {
+    problems.push(
+      `${n}.state.type: "local" is refused for ${n} (protection "${env.protection}"); use s3, gcs or cloud`,
+    );
   }
   if (state.type === "s3") {
     const problem = bucketNameProblem(state.bucket);

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
-import { App, TerraformStack } from "cdktf";
+import { App, TerraformStack, Testing } from "cdktf";
 import { tempDir } from "../test/helpers/temp";
 import { evaluate, reasonProblem } from "./engine";
 import { RULES } from "./pack";
@@ -144,3 +144,49 @@ describe("suppressions", () => {
     );
   });
 });
+
+describe("protection is read from the stack, not its name", () => {
+  it("applies deletion-protection rules to a stack by its recorded level, whatever it is called", async () => {
+    const { environments } = await import("../config/environments");
+    const { loadEnvironments } = await import("../config/load");
+    const { BootstrapStack } = await import("../stacks/bootstrap-stack");
+    const { GcpStack } = await import("../stacks/gcp-stack");
+    // The full synth keeps the stack's "//" metadata (Testing.synth drops it).
+    const synthesize = (stack: TerraformStack) => ({
+      json: JSON.parse(
+        readFileSync(join(Testing.fullSynth(stack), "stacks", stack.node.id, "cdk.tf.json"), "utf8"),
+      ),
+    });
+    const envs = loadEnvironments(structuredClone(environments));
+    for (const env of envs) {
+      const withLock = {
+        ...env,
+        state: { ...env.state, lock: "dynamodb", dynamodbTable: "lock" },
+      } as typeof env;
+      const boot = synthesize(
+        new BootstrapStack(Testing.app(), `dp-bootstrap-${env.name}`, { env: withLock }),
+      );
+      const gcp = synthesize(new GcpStack(Testing.app(), `dp-gcp-${env.name}`, { env }));
+      for (const s of [boot, gcp]) expect(s.json["//"].protection).toBe(env.protection);
+      // The lock table's deletion protection follows the level: the rule holds for every level.
+      const report = evaluate([{ name: `dp-bootstrap-${env.name}`, json: boot.json }]);
+      expect(report.violations.filter((v) => v.rule === "AWS-DDB-DELETION-PROTECTION-PROD")).toEqual([]);
+    }
+    // A stack recording "standard" is protected even when its name ends in -dev.
+    const unprotectedTable = stackOfTable();
+    expect(
+      evaluate([
+        { name: "dp-aws-dev", json: { ...unprotectedTable, "//": { protection: "standard" } } },
+      ]).violations.map((v) => v.rule),
+    ).toContain("AWS-DDB-DELETION-PROTECTION-PROD");
+    expect(
+      evaluate([
+        { name: "dp-aws-prod", json: { ...unprotectedTable, "//": { protection: "none" } } },
+      ]).violations.map((v) => v.rule),
+    ).not.toContain("AWS-DDB-DELETION-PROTECTION-PROD");
+  });
+});
+
+function stackOfTable() {
+  return { resource: { aws_dynamodb_table: { t: { name: "t", deletion_protection_enabled: false } } } };
+}

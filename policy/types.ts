@@ -12,7 +12,7 @@ export interface Finding {
 
 export interface RuleContext {
   readonly stack: string;
-  /** Stack protects its data (`"//".protection` is standard or strict; without it: name ends in `-prod`). */
+  /** Stack protects its data (`"//".protection` is standard or strict; every environment stack records it; a stack without it, e.g. a rule example: name ends in `-prod`). */
   readonly isProd: boolean;
   readonly json: Json;
   /** [name, body] of every resource of a type. */

@@ -1,5 +1,6 @@
 import { Testing } from "cdktf";
 import { loadListOnly } from "../config";
+import { loadCurateConfig } from "../config/curate";
 import { environments } from "../config/environments";
 import { loadEnvironments } from "../config/load";
 import { sources as sourceList } from "../config/sources";
@@ -412,20 +413,38 @@ describe("AwsStack protection", () => {
     "aws_timestreamwrite_database",
     "aws_timestreamwrite_table",
     "aws_glue_catalog_database",
+    "aws_glue_catalog_table",
     "aws_ebs_volume",
   ];
   const held = (s: Synthesized) =>
     DATA_TYPES.flatMap((t) => Object.entries(s.of(t)).map(([id, r]) => [`${t}.${id}`, r.lifecycle] as const));
+  // Raw tables are views over S3 (recreated from config at no loss); curated Iceberg tables hold
+  // the pointer to their current snapshot.
+  const isRawTable = (id: string) => id.startsWith("aws_glue_catalog_table.catalog_raw-");
 
   it("puts prevent_destroy on every resource holding data under strict protection (prod), none elsewhere", () => {
     const prod = held(stackOf("prod"));
     expect(prod.length).toBeGreaterThan(10);
-    expect(prod.filter(([, l]) => l?.prevent_destroy !== true).map(([id]) => id)).toEqual([]);
+    expect(
+      prod.filter(([id, l]) => l?.prevent_destroy !== true && !isRawTable(id)).map(([id]) => id),
+    ).toEqual([]);
     for (const name of ["dev", "stg"])
       expect(
         held(stackOf(name))
           .filter(([, l]) => l?.prevent_destroy)
           .map(([id]) => id),
       ).toEqual([]);
+  });
+
+  it("keeps prod's curated Iceberg tables from destroy (their Glue entry points at the current snapshot)", () => {
+    const { sources: curateSources, transforms } = loadCurateConfig();
+    const prod = synthesize(
+      new AwsStack(Testing.app(), "dp-aws-prod", { env: byName("prod"), sources: curateSources, transforms }),
+    );
+    const curated = Object.entries(prod.of("aws_glue_catalog_table")).filter(([id]) =>
+      id.startsWith("curate_"),
+    );
+    expect(curated.length).toBe(transforms.length);
+    for (const [, t] of curated) expect(t.lifecycle).toMatchObject({ prevent_destroy: true });
   });
 });

@@ -221,6 +221,7 @@ export class AwsStack extends TerraformStack {
         memoryMb: aws.curate.memoryMb,
         reservedConcurrency: aws.curate.reservedConcurrency,
         logRetentionDays: aws.logRetentionDays,
+        protection: env.protection,
       });
     }
 
@@ -297,7 +298,7 @@ export class AwsStack extends TerraformStack {
 
     if (aws.agentHost.enabled) {
       const host = aws.agentHost;
-      this.agentHost = new AgentHost(this, "iics-agent", {
+      this.agentHost = new AgentHost(this, AWS_STACK_IDS.agentHost, {
         name,
         accountId: aws.accountId,
         region: aws.region,

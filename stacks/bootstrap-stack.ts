@@ -10,6 +10,7 @@
 import { LocalBackend, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config/schema";
+import { PROTECTION_METADATA_KEY } from "../lib/protection";
 import { StateStore } from "../modules/state-store";
 import { configureBackend } from "./backend";
 import { stateKeyAlias } from "./names";
@@ -32,6 +33,8 @@ export class BootstrapStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: BootstrapStackProps) {
     super(scope, id);
     const { env } = props;
+    // The policy pack reads the level from here (never from the stack's name).
+    this.addOverride(`//.${PROTECTION_METADATA_KEY}`, env.protection);
     const state = env.state;
     if (state.type !== "s3") {
       throw new Error(

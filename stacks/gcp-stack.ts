@@ -2,6 +2,7 @@
 import { TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config/schema";
+import { PROTECTION_METADATA_KEY } from "../lib/protection";
 import { BigQuery } from "../modules/bigquery";
 import { BigQueryTables, type TableSpec } from "../modules/bigquery-tables";
 import { GcpIdentity } from "../modules/gcp-identity";
@@ -27,6 +28,8 @@ export class GcpStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: GcpStackProps) {
     super(scope, id);
     const { env } = props;
+    // The policy pack reads the level from here (never from the stack's name).
+    this.addOverride(`//.${PROTECTION_METADATA_KEY}`, env.protection);
     const name = `${env.prefix}-${env.name}`;
     configureBackend(this, id, env.name, env.state);
     googleProvider(this, env.gcp.projectId, env.gcp.location, {

@@ -14,10 +14,11 @@ export const AWS_STACK_IDS = {
   ingest: "saas-ingest",
   curate: "curate",
   reconcile: "bq-reconcile",
+  agentHost: "iics-agent",
 } as const;
 
 const alarm = "aws_cloudwatch_metric_alarm";
-const { monitoring: m, ingest, curate, reconcile } = AWS_STACK_IDS;
+const { monitoring: m, ingest, curate, reconcile, agentHost } = AWS_STACK_IDS;
 
 export const MODULE_ALARM_MOVES: readonly MoveRule[] = [
   { type: alarm, to: new RegExp(`^${ingest}/Default/alarm-(errors|throttles)$`), from: `${m}/ingest-$1` },
@@ -41,4 +42,12 @@ export const MODULE_ALARM_MOVES: readonly MoveRule[] = [
     from: `${m}/curate-$1`,
   },
   { type: alarm, to: new RegExp(`^${curate}/failed-(.+)$`), from: `${m}/curate-failed-$1` },
+  // The Secure Agent host's health and performance alarms kept their ids.
+  {
+    type: alarm,
+    to: new RegExp(
+      `^${agentHost}/(host-.+|ebs-.+|instance-.+|cpu-steal|cpu-surplus-credits|swap|secure-agent-down)$`,
+    ),
+    from: `${m}/$1`,
+  },
 ];

@@ -68,6 +68,26 @@ describe("AgentHost", () => {
     ).toBe(true);
   });
 
+  it("creates its alarms in its own scope, notifying the target's topic, and graphs on its dashboard", () => {
+    const widgets: string[] = [];
+    const target = {
+      topicArn: "arn:aws:sns:ap-northeast-1:111111111111:alarms",
+      addWidget: (t: string) => void widgets.push(t),
+    };
+    const s = synthesize(host({ monitoring: target }).stack);
+    const alarms = Object.entries(s.of("aws_cloudwatch_metric_alarm"));
+    expect(alarms.length).toBeGreaterThanOrEqual(10);
+    for (const [id, a] of alarms) {
+      expect(id.startsWith("agent_")).toBe(true);
+      expect(a.alarm_actions).toEqual([target.topicArn]);
+      expect(a.ok_actions).toEqual([target.topicArn]);
+    }
+    expect(alarms.map(([, a]) => a.alarm_name)).toEqual(
+      expect.arrayContaining(["dp-dev-iics-agent-status-check", "dp-dev-iics-agent-ebs-data-iops"]),
+    );
+    expect(widgets).toContain("Secure Agent host CPU %");
+  });
+
   it("refuses an AMI, volumes, timeouts and users EC2 or Session Manager would reject, in one error", () => {
     expect(() =>
       host({

@@ -19,7 +19,7 @@ import { logRetentionProblem } from "../../lib/rules/retention";
 import { serviceTrust } from "../iam/policy";
 import { ServiceRole } from "../iam/service-role";
 import type { KmsKey } from "../kms-key";
-import type { Monitoring } from "../monitoring";
+import { type AlarmTarget, metricAlarm } from "../monitoring";
 import type { SecureBucket } from "../secure-bucket";
 import { secureAgentProcessPatterns } from "./cloudwatch-agent";
 import { AGENT_HOST_DEFAULTS } from "./defaults";
@@ -71,7 +71,7 @@ export interface AgentHostProps {
   /** Days session and host logs (and transcripts) are kept (a CloudWatch Logs retention value). @default 365 */
   readonly logRetentionDays?: number;
   /** Where the host's alarms and dashboard widgets go. @default - no alarms */
-  readonly monitoring?: Monitoring;
+  readonly monitoring?: AlarmTarget;
   /**
    * Percent of a volume's provisioned IOPS / throughput at which its EBS alarms fire (needs
    * `monitoring`). @default 90
@@ -254,7 +254,7 @@ export class AgentHost extends Construct {
 
     if (props.monitoring) {
       this.addAlarms(props.monitoring, props.name);
-      addHostPerformanceMonitoring(props.monitoring, {
+      addHostPerformanceMonitoring(this, props.monitoring, {
         name: props.name,
         instanceId: this.instance.id,
         instanceType: props.instanceType,
@@ -270,7 +270,8 @@ export class AgentHost extends Construct {
     }
   }
 
-  private addAlarms(m: Monitoring, name: string) {
+  /** Host health alarms, in this construct's scope, notifying `m`'s topic. */
+  private addAlarms(m: AlarmTarget, name: string) {
     const dims = { InstanceId: this.instance.id };
     const common = {
       period: 300,
@@ -278,7 +279,7 @@ export class AgentHost extends Construct {
       dimensions: dims,
       comparisonOperator: "GreaterThanOrEqualToThreshold",
     };
-    m.addAlarm("host-status-check", {
+    metricAlarm(this, "host-status-check", m, {
       ...common,
       alarmName: `${name}-iics-agent-status-check`,
       alarmDescription: "Secure Agent host failed an EC2 status check",
@@ -289,7 +290,7 @@ export class AgentHost extends Construct {
       threshold: 1,
       treatMissingData: "breaching",
     });
-    m.addAlarm("host-cpu", {
+    metricAlarm(this, "host-cpu", m, {
       ...common,
       alarmName: `${name}-iics-agent-cpu`,
       alarmDescription: "Secure Agent host CPU above 85% for 10 minutes",
@@ -298,7 +299,7 @@ export class AgentHost extends Construct {
       statistic: "Average",
       threshold: 85,
     });
-    m.addAlarm("host-memory", {
+    metricAlarm(this, "host-memory", m, {
       ...common,
       alarmName: `${name}-iics-agent-memory`,
       alarmDescription: "Secure Agent host memory above 90% (CloudWatch agent)",
@@ -308,7 +309,7 @@ export class AgentHost extends Construct {
       threshold: 90,
     });
     for (const path of ["/", AGENT_DATA_MOUNT]) {
-      m.addAlarm(`host-disk-${path === "/" ? "root" : "data"}`, {
+      metricAlarm(this, `host-disk-${path === "/" ? "root" : "data"}`, m, {
         ...common,
         alarmName: `${name}-iics-agent-disk-${path === "/" ? "root" : "data"}`,
         alarmDescription: `Secure Agent host disk ${path} above 85% (CloudWatch agent)`,

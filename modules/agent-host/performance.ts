@@ -20,7 +20,8 @@
  * IOPS and throughput alarms need the level held for 10 of 10 one-minute periods, so a burst
  * (a mapping's sort spill) does not page anyone, but a volume pinned at its ceiling does.
  */
-import type { Monitoring } from "../monitoring";
+import type { Construct } from "constructs";
+import { type AlarmTarget, metricAlarm } from "../monitoring";
 import { CW_METRICS } from "./cloudwatch-agent";
 import { CW_AGENT_NAMESPACE } from "./perms";
 
@@ -63,7 +64,13 @@ export const isBurstable = (instanceType: string) => /^t\d[a-z]*\./.test(instanc
 
 const EBS = "AWS/EBS";
 
-export function addHostPerformanceMonitoring(m: Monitoring, p: HostPerformanceProps): void {
+/** Alarms in `scope` (the host construct) notifying `m`'s topic, and graphs on `m`'s dashboard. */
+export function addHostPerformanceMonitoring(
+  scope: Construct,
+  m: AlarmTarget,
+  p: HostPerformanceProps,
+): void {
+  const alarm = (id: string, props: Parameters<typeof metricAlarm>[3]) => metricAlarm(scope, id, m, props);
   const pct = p.utilizationPercent ?? 90;
   const host = `${p.name}-iics-agent`;
   const notify = { treatMissingData: "notBreaching" };
@@ -75,7 +82,7 @@ export function addHostPerformanceMonitoring(m: Monitoring, p: HostPerformancePr
 
   for (const v of p.volumes) {
     const t = ebsThresholds(v, pct);
-    m.addAlarm(`ebs-${v.label}-iops`, {
+    alarm(`ebs-${v.label}-iops`, {
       alarmName: `${host}-ebs-${v.label}-iops`,
       alarmDescription: `${v.label} volume at ≥ ${pct}% of its ${v.iops} provisioned IOPS for 10 minutes: raise iops in config (agentHost.${v.label}Volume.iops)`,
       comparisonOperator: "GreaterThanOrEqualToThreshold",
@@ -89,7 +96,7 @@ export function addHostPerformanceMonitoring(m: Monitoring, p: HostPerformancePr
         { id: "e1", expression: "(m1+m2)/PERIOD(m1)", label: `${v.label} IOPS`, returnData: true },
       ],
     });
-    m.addAlarm(`ebs-${v.label}-throughput`, {
+    alarm(`ebs-${v.label}-throughput`, {
       alarmName: `${host}-ebs-${v.label}-throughput`,
       alarmDescription: `${v.label} volume at ≥ ${pct}% of its ${v.throughputMiBps} MiB/s provisioned throughput for 10 minutes: raise throughputMiBps in config (agentHost.${v.label}Volume.throughputMiBps)`,
       comparisonOperator: "GreaterThanOrEqualToThreshold",
@@ -103,7 +110,7 @@ export function addHostPerformanceMonitoring(m: Monitoring, p: HostPerformancePr
         { id: "e1", expression: "(m1+m2)/PERIOD(m1)/1048576", label: `${v.label} MiB/s`, returnData: true },
       ],
     });
-    m.addAlarm(`ebs-${v.label}-queue`, {
+    alarm(`ebs-${v.label}-queue`, {
       alarmName: `${host}-ebs-${v.label}-queue`,
       alarmDescription: `${v.label} volume queue length ≥ ${t.queueLength} (2 × IOPS × 1 ms) for 10 minutes: I/O is waiting on the volume`,
       comparisonOperator: "GreaterThanOrEqualToThreshold",
@@ -154,7 +161,7 @@ export function addHostPerformanceMonitoring(m: Monitoring, p: HostPerformancePr
 
   const inst = { InstanceId: p.instanceId };
   for (const metricName of ["EBSIOBalance%", "EBSByteBalance%"]) {
-    m.addAlarm(`instance-${metricName.replace(/%$/, "").toLowerCase()}`, {
+    alarm(`instance-${metricName.replace(/%$/, "").toLowerCase()}`, {
       alarmName: `${host}-${metricName.replace(/%$/, "").toLowerCase()}`,
       alarmDescription: `Instance ${metricName} below 20%: the instance's own EBS bandwidth (not the volume) is the limit; use a larger instance size`,
       comparisonOperator: "LessThanThreshold",
@@ -168,7 +175,7 @@ export function addHostPerformanceMonitoring(m: Monitoring, p: HostPerformancePr
       ...notify,
     });
   }
-  m.addAlarm("cpu-steal", {
+  alarm("cpu-steal", {
     alarmName: `${host}-cpu-steal`,
     alarmDescription:
       "CPU steal ≥ 10% for 15 minutes: the hypervisor withholds CPU (burstable baseline or host contention)",
@@ -182,7 +189,7 @@ export function addHostPerformanceMonitoring(m: Monitoring, p: HostPerformancePr
     threshold: 10,
     ...notify,
   });
-  m.addAlarm("swap", {
+  alarm("swap", {
     alarmName: `${host}-swap`,
     alarmDescription:
       "Swap ≥ 25% used for 10 minutes: the Secure Agent's JVMs and DTM processes need more memory",
@@ -196,7 +203,7 @@ export function addHostPerformanceMonitoring(m: Monitoring, p: HostPerformancePr
     threshold: 25,
     ...notify,
   });
-  m.addAlarm("secure-agent-down", {
+  alarm("secure-agent-down", {
     alarmName: `${host}-secure-agent-down`,
     alarmDescription: `No process matches "${p.agentCorePattern}" for 5 minutes: the IICS Secure Agent is not running (or the CloudWatch agent stopped reporting)`,
     comparisonOperator: "LessThanThreshold",
@@ -210,7 +217,7 @@ export function addHostPerformanceMonitoring(m: Monitoring, p: HostPerformancePr
     treatMissingData: "breaching",
   });
   if (isBurstable(p.instanceType)) {
-    m.addAlarm("cpu-surplus-credits", {
+    alarm("cpu-surplus-credits", {
       alarmName: `${host}-cpu-surplus-credits`,
       alarmDescription: `${p.instanceType} is spending surplus CPU credits (charged in unlimited mode) for 15 minutes: the host needs a larger or non-burstable type`,
       comparisonOperator: "GreaterThanThreshold",
