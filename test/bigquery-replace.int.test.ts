@@ -5,8 +5,10 @@
  * The Google provider is not available offline, so the synthesized GCP stack is reduced to what
  * Terraform evaluates itself: the `terraform_data` guards exactly as synthesized, and each
  * `google_bigquery_table` turned into a `terraform_data` stand-in with the same address and the
- * same `lifecycle.replace_triggered_by`. The base declaration is applied to local state, then each
- * crafted change is planned and rendered by `plan:summary`.
+ * same `lifecycle` (replace_triggered_by, prevent_destroy). The base declaration is applied to
+ * local state, then each crafted change is planned and rendered by `plan:summary`: in `stg`
+ * (protection "standard": a replace is planned and flagged) and in `prod` (protection "strict":
+ * `prevent_destroy` makes Terraform refuse the plan, naming the table).
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -38,15 +40,12 @@ const base: BqTableInput = {
 };
 
 const envs = loadEnvironments(structuredClone(environments));
-const envNamed = (name: string) => envs.find((e) => e.name === name)!;
+const envOf = (name: string) => envs.find((e) => e.name === name)!;
 
-/**
- * The GCP stack's Terraform, reduced to resources Terraform evaluates without a provider. stg by
- * default: strict prod also sets prevent_destroy on the tables (its own case below).
- */
+/** The GCP stack's Terraform, reduced to resources Terraform evaluates without a provider. */
 function providerFree(table: BqTableInput, envName = "stg"): string {
   const { tables } = loadBigQuery({ tables: [table] });
-  const env = envNamed(envName);
+  const env = envOf(envName);
   const json = JSON.parse(Testing.synth(new GcpStack(Testing.app(), `dp-gcp-${envName}`, { env, tables })));
   const data: Record<string, unknown> = { ...json.resource.terraform_data };
   for (const [name, t] of Object.entries<any>(json.resource.google_bigquery_table)) {
@@ -60,11 +59,11 @@ function providerFree(table: BqTableInput, envName = "stg"): string {
 
 describe("BigQuery schema changes in the plan", () => {
   let dir: string;
-  const plan = (table: BqTableInput, envName = "stg"): { plan: PlanJson; summary: string } => {
-    writeFileSync(join(dir, "main.tf.json"), providerFree(table, envName));
+  const plan = (table: BqTableInput): { plan: PlanJson; summary: string } => {
+    writeFileSync(join(dir, "main.tf.json"), providerFree(table));
     terraform(["plan", "-input=false", "-no-color", "-out=tfplan"], { cwd: dir });
     const json = JSON.parse(terraform(["show", "-json", "tfplan"], { cwd: dir }).stdout) as PlanJson;
-    return { plan: json, summary: renderSummary([{ label: `dp-gcp-${envName}`, plan: json }]) };
+    return { plan: json, summary: renderSummary([{ label: "dp-gcp-stg", plan: json }]) };
   };
   const tableChange = (p: PlanJson) =>
     p.resource_changes?.find((rc) => /^terraform_data\.tables_dwh-orders_table_/.test(rc.address));
@@ -120,6 +119,23 @@ describe("BigQuery schema changes in the plan", () => {
     expect(warning(summary)).toMatch(/tables_dwh-orders_partitioning-guard/);
   });
 
+  it("in a strict environment, a change that would replace the table is refused at plan, naming it", () => {
+    expect(envOf("prod").protection).toBe("strict");
+    writeFileSync(
+      join(dir, "main.tf.json"),
+      providerFree(
+        { ...base, columns: base.columns.map((c) => (c.name === "amount" ? { ...c, type: "FLOAT64" } : c)) },
+        "prod",
+      ),
+    );
+    expect(() => terraform(["plan", "-input=false", "-no-color"], { cwd: dir })).toThrow(
+      /Instance cannot be destroyed[\s\S]*tables_dwh-orders_table_\w+ has\s+lifecycle\.prevent_destroy/,
+    );
+    // An in-place change stays allowed in strict.
+    writeFileSync(join(dir, "main.tf.json"), providerFree({ ...base, description: "Orders (v2)" }, "prod"));
+    expect(() => terraform(["plan", "-input=false", "-no-color"], { cwd: dir })).not.toThrow();
+  });
+
   it("removing a column: the warning names the table and the column being dropped", () => {
     const { plan: p, summary } = plan({
       ...base,
@@ -129,16 +145,6 @@ describe("BigQuery schema changes in the plan", () => {
     expect(guard?.change.actions).toEqual(["delete"]);
     expect(warning(summary)).toMatch(
       /\*\*destroy\*\* `terraform_data\.tables_dwh-orders_column-currency_\w+`/,
-    );
-  });
-
-  it("in strict prod the same type change stops the plan: the table's prevent_destroy refuses the replacement", () => {
-    const typeChange = {
-      ...base,
-      columns: base.columns.map((c) => (c.name === "amount" ? { ...c, type: "FLOAT64" as const } : c)),
-    };
-    expect(() => plan(typeChange, "prod")).toThrow(
-      /Instance cannot be destroyed[\s\S]*terraform_data\.tables_dwh-orders_table_\w+ has\s+lifecycle\.prevent_destroy/,
     );
   });
 });
