@@ -126,6 +126,13 @@ function pageSink(ctx: FetchContext, pageNo: number, url: string, stats: FetchSt
       throw new LimitExceededError(
         `limits.maxPageRecords: page ${pageNo} (${redact(url)}) has more than ${limits.maxPageRecords} records`,
       );
+    // Consecutive kept records one byte apart are copied as one run (writer.addRun).
+    let runFrom = -1;
+    let runTo = -1;
+    const flush = () => {
+      if (runFrom >= 0) writer.addRun(buf, starts, ends, runFrom, runTo);
+      runFrom = -1;
+    };
     for (let i = 0; i < n; i++) {
       const start = starts[i];
       const end = ends[i];
@@ -137,12 +144,23 @@ function pageSink(ctx: FetchContext, pageNo: number, url: string, stats: FetchSt
           `records.path "${cfg.records.path}": ${where(first + i)} is ${record === null ? "null" : Array.isArray(record) ? "an array" : `a ${typeof record}`} (${buf.toString("utf8", start, Math.min(end, start + 80))}), not a JSON object; nothing was published`,
         );
       }
-      if (tracker && !tracker.acceptValues(reader.value(0), reader.value(1), where, first + i)) continue;
-      // Written as received (no re-serialising); line breaks (whitespace between tokens) become spaces.
-      if (reader.sawBreak) writer.add(oneLine(buf.subarray(start, end)));
-      else writer.add(buf, start, end);
+      if (tracker && !tracker.acceptValues(reader.value(0), reader.value(1), where, first + i)) {
+        flush();
+        continue;
+      }
       kept++;
+      // Written as received (no re-serialising); line breaks (whitespace between tokens) become spaces.
+      if (reader.sawBreak) {
+        flush();
+        writer.add(oneLine(buf.subarray(start, end)));
+      } else if (runFrom >= 0 && runTo === i && start === ends[i - 1] + 1) runTo = i + 1;
+      else {
+        flush();
+        runFrom = i;
+        runTo = i + 1;
+      }
     }
+    flush();
     if (lastRecordWanted) lastBytes = Buffer.from(buf.subarray(starts[n - 1], ends[n - 1]));
   };
   return {

@@ -67,6 +67,37 @@ describe("RotatingGzipWriter", () => {
     expect(lines.map((l) => JSON.parse(l).id)).toEqual([0, 1, 2, 3, 4]);
   });
 
+  it("addRun writes a run of records one byte apart exactly as add does record by record, across batches", async () => {
+    const records = Array.from({ length: 6000 }, (_, i) => rec(i));
+    const body = Buffer.from(` ${records.map((r) => r.toString()).join(",")}  `);
+    const starts: number[] = [];
+    const ends: number[] = [];
+    let at = 1;
+    for (const r of records) {
+      starts.push(at);
+      ends.push(at + r.length);
+      at += r.length + 1;
+    }
+    const out = async (write: (w: RotatingGzipWriter) => void) => {
+      const { store, objects } = memoryStore();
+      const w = new RotatingGzipWriter(store, (i) => `f${i}`, 1e9, 1);
+      w.beginPage();
+      write(w);
+      await w.commitPage(records.length);
+      const [file] = await w.close();
+      return gunzipSync(objects.get(file.key)!).toString();
+    };
+    const one = await out((w) => {
+      for (let k = 0; k < records.length; k++) w.add(body, starts[k], ends[k]);
+    });
+    const runs = await out((w) => {
+      for (let k = 0; k < records.length; k += 1500)
+        w.addRun(body, starts, ends, k, Math.min(records.length, k + 1500));
+    });
+    expect(runs).toBe(one);
+    expect(one.split("\n")).toHaveLength(records.length + 1);
+  });
+
   it("rejects (never hangs) when the upload fails mid-write, and abort removes what was started", async () => {
     const { store, objects } = memoryStore(true);
     const w = new RotatingGzipWriter(store, (i) => `f${i}.jsonl.gz`, 1e9, 0);

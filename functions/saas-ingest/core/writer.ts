@@ -84,6 +84,27 @@ export class RotatingGzipWriter {
     p.batchBytes += need;
   }
 
+  /**
+   * Adds records `from` to `to - 1` of `buf` (record k is `buf[starts[k], ends[k])`), each
+   * separated from the next by exactly one byte, as lines: one copy for the run, then each
+   * separator becomes the line break. Same output as `add` record by record.
+   */
+  addRun(buf: Buffer, starts: readonly number[], ends: readonly number[], from: number, to: number): void {
+    const p = this.page!;
+    const s = starts[from];
+    const e = ends[to - 1];
+    const need = e - s + 1;
+    if (p.batchBytes + need > p.batch.length) {
+      this.compress(p);
+      if (need > p.batch.length) this.scratch = p.batch = Buffer.allocUnsafe(Math.max(BATCH_BYTES, need));
+    }
+    buf.copy(p.batch, p.batchBytes, s, e);
+    const base = p.batchBytes - s;
+    for (let k = from; k < to - 1; k++) p.batch[base + ends[k]] = 0x0a;
+    p.batch[base + e] = 0x0a;
+    p.batchBytes += need;
+  }
+
   /** Compresses the current batch into one gzip member of the page. */
   private compress(p: OpenPage): void {
     if (p.batchBytes === 0) return;
