@@ -19,6 +19,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { init, OFFLINE_AWS_ENV, prepareOfflinePlanDir, terraform } from "./lib/terraform";
 
+// biome-ignore lint/suspicious/noExplicitAny: plan, state and provider-schema JSON are walked generically
 type Json = any;
 const PROVIDER = "registry.terraform.io/hashicorp/aws";
 const IDLIKE = /^(id|arn|.*_arn|.*_id|url|endpoint|version|unique_id)$/;
