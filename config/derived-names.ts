@@ -8,10 +8,11 @@
  * | `<prefix>-<env>-saas-ingest-<source>` | sources[].id          | 64 (EventBridge Scheduler) |
  * | `<prefix>-<env>-curate-<transform>`   | transforms[].id       | 64 (EventBridge Scheduler) |
  * | buckets `<prefix>-<env>-<account>-…`  | <env>.prefix          | 63 (S3, config/load.ts) |
+ * | state access logs `<bucket>-logs`     | <env>.state.bucket    | 63 (S3, config/load.ts) |
  *
  * Everything else derived from `<prefix>-<env>` (roles, functions, state machine, log groups,
  * queues, alarms, the WIF pool) fits by construction: the prefix is at most 12 characters and the
- * environment name at most 4; `policy/rules/aws/names.ts` checks the synthesized names as a backstop.
+ * environment name at most 4; `policy/rules/aws/quotas.ts` checks the synthesized names as a backstop.
  * Glue tables (source ids, transform tables: at most 63 characters) and BigQuery ids (checked by
  * their schemas) are far inside their limits.
  */

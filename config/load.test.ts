@@ -222,3 +222,15 @@ describe("local state follows protection, not the environment's name", () => {
     });
   });
 });
+
+describe("the state bucket's derived access-log bucket", () => {
+  it("keeps <bucket>-logs within S3's 63 characters", () => {
+    const raw = clone();
+    raw.dev!.state = { type: "s3", bucket: `tfstate-${"x".repeat(50)}` }; // 58: fits
+    expect(() => loadEnvironments(raw)).not.toThrow();
+    raw.dev!.state = { type: "s3", bucket: `tfstate-${"x".repeat(51)}` }; // 59
+    expect(problemsOf(raw)).toEqual([
+      `dev.state.bucket: its access-log bucket "tfstate-${"x".repeat(51)}-logs" is 64 characters (S3 allows 3-63); use at most 58 characters`,
+    ]);
+  });
+});

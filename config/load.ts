@@ -134,6 +134,10 @@ function crossFieldProblems(env: EnvironmentConfig): string[] {
   if (state.type === "s3") {
     const problem = bucketNameProblem(state.bucket);
     if (problem) problems.push(`${n}.state.bucket: ${problem}`);
+    // The bootstrap stack's state store logs access to `<bucket>-logs` (S3: 63 characters).
+    const logs = bucketNameProblem(`${state.bucket}-logs`);
+    if (!problem && logs)
+      problems.push(`${n}.state.bucket: its access-log bucket ${logs}; use at most 58 characters`);
     if (state.lock === "dynamodb" && !state.dynamodbTable) {
       problems.push(`${n}.state.dynamodbTable: required when state.lock is "dynamodb"`);
     }

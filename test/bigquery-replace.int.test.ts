@@ -5,8 +5,10 @@
  * The Google provider is not available offline, so the synthesized GCP stack is reduced to what
  * Terraform evaluates itself: the `terraform_data` guards exactly as synthesized, and each
  * `google_bigquery_table` turned into a `terraform_data` stand-in with the same address and the
- * same `lifecycle.replace_triggered_by`. The base declaration is applied to local state, then each
- * crafted change is planned and rendered by `plan:summary`.
+ * same `lifecycle` (replace_triggered_by, prevent_destroy). The base declaration is applied to
+ * local state, then each crafted change is planned and rendered by `plan:summary`: in `stg`
+ * (protection "standard": a replace is planned and flagged) and in `prod` (protection "strict":
+ * `prevent_destroy` makes Terraform refuse the plan, naming the table).
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -37,12 +39,14 @@ const base: BqTableInput = {
   clustering: ["id"],
 };
 
-const env = loadEnvironments(structuredClone(environments)).find((e) => e.name === "prod")!;
+const envs = loadEnvironments(structuredClone(environments));
+const envOf = (name: string) => envs.find((e) => e.name === name)!;
 
 /** The GCP stack's Terraform, reduced to resources Terraform evaluates without a provider. */
-function providerFree(table: BqTableInput): string {
+function providerFree(table: BqTableInput, envName = "stg"): string {
   const { tables } = loadBigQuery({ tables: [table] });
-  const json = JSON.parse(Testing.synth(new GcpStack(Testing.app(), "dp-gcp-prod", { env, tables })));
+  const env = envOf(envName);
+  const json = JSON.parse(Testing.synth(new GcpStack(Testing.app(), `dp-gcp-${envName}`, { env, tables })));
   const data: Record<string, unknown> = { ...json.resource.terraform_data };
   for (const [name, t] of Object.entries<any>(json.resource.google_bigquery_table)) {
     data[name] = {
@@ -59,7 +63,7 @@ describe("BigQuery schema changes in the plan", () => {
     writeFileSync(join(dir, "main.tf.json"), providerFree(table));
     terraform(["plan", "-input=false", "-no-color", "-out=tfplan"], { cwd: dir });
     const json = JSON.parse(terraform(["show", "-json", "tfplan"], { cwd: dir }).stdout) as PlanJson;
-    return { plan: json, summary: renderSummary([{ label: "dp-gcp-prod", plan: json }]) };
+    return { plan: json, summary: renderSummary([{ label: "dp-gcp-stg", plan: json }]) };
   };
   const tableChange = (p: PlanJson) =>
     p.resource_changes?.find((rc) => /^terraform_data\.tables_dwh-orders_table_/.test(rc.address));
@@ -113,6 +117,23 @@ describe("BigQuery schema changes in the plan", () => {
     expect(tableChange(p)?.change.actions).toEqual(["delete", "create"]);
     expect(warning(summary)).toMatch(/tables_dwh-orders_table_\w+.*by triggers/);
     expect(warning(summary)).toMatch(/tables_dwh-orders_partitioning-guard/);
+  });
+
+  it("in a strict environment, a change that would replace the table is refused at plan, naming it", () => {
+    expect(envOf("prod").protection).toBe("strict");
+    writeFileSync(
+      join(dir, "main.tf.json"),
+      providerFree(
+        { ...base, columns: base.columns.map((c) => (c.name === "amount" ? { ...c, type: "FLOAT64" } : c)) },
+        "prod",
+      ),
+    );
+    expect(() => terraform(["plan", "-input=false", "-no-color"], { cwd: dir })).toThrow(
+      /Instance cannot be destroyed[\s\S]*tables_dwh-orders_table_\w+ has\s+lifecycle\.prevent_destroy/,
+    );
+    // An in-place change stays allowed in strict.
+    writeFileSync(join(dir, "main.tf.json"), providerFree({ ...base, description: "Orders (v2)" }, "prod"));
+    expect(() => terraform(["plan", "-input=false", "-no-color"], { cwd: dir })).not.toThrow();
   });
 
   it("removing a column: the warning names the table and the column being dropped", () => {

@@ -13,6 +13,7 @@ import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-con
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { Construct } from "constructs";
+import { InvalidPropsError } from "../../lib/props";
 import { suppress } from "../../lib/suppress";
 import { FederatedRole } from "../iam/federated-role";
 import { type PolicyStatement, policyDocument } from "../iam/policy";
@@ -84,7 +85,7 @@ export class CiIdentity extends Construct {
   constructor(scope: Construct, id: string, props: CiIdentityProps) {
     super(scope, id);
     const problems = ciIdentityProblems(props);
-    if (problems.length > 0) throw new Error(`CiIdentity ${this.node.path}: ${problems.join("; ")}`);
+    if (problems.length > 0) throw new InvalidPropsError(`CiIdentity ${this.node.path}`, problems);
     const { accountId, name } = props;
     const provider = new IamOpenidConnectProvider(this, "github", {
       url: `https://${GITHUB_OIDC_HOST}`,

@@ -20,20 +20,27 @@ import { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";
 import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
-import type { Bundle } from "../../functions/build";
 import { COMMON_ENV, CURATE_ENV, CURATE_METRICS, RUN_METRICS } from "../../functions/shared/contracts";
+import { InvalidPropsError } from "../../lib/props";
 import type { Protection } from "../../lib/protection";
 import type { Athena } from "../athena";
 import { CuratedTable } from "../curated-table";
 import { ServiceRole } from "../iam/service-role";
-import type { KmsKey } from "../kms-key";
-import { type AlarmTarget, metricAlarm } from "../monitoring";
-import { LIMITS, PIPELINE_DEFAULTS, PIPELINE_RUNTIME, PipelineFunction } from "../pipeline-function";
+import { type AlarmTarget, metricAlarm, ONCE_IN_FIVE_MINUTES } from "../monitoring";
+import {
+  LIMITS,
+  PIPELINE_DEFAULTS,
+  PIPELINE_RUNTIME,
+  PipelineFunction,
+  type PipelineModuleProps,
+} from "../pipeline-function";
 import type { SecureBucket } from "../secure-bucket";
-import type { SettingsTable } from "../settings-table";
 import type { Timestream } from "../timestream";
+import { CURATE_DEFAULTS } from "./defaults";
 import { curateDefinition } from "./definition";
 import { GLUE_READ, GLUE_WRITE, SFN_LOG_DELIVERY, XRAY_WRITE } from "./perms";
+
+export { CURATE_DEFAULTS };
 
 export interface CurateTransform {
   readonly id: string;
@@ -44,19 +51,12 @@ export interface CurateTransform {
   readonly scheduleTimezone?: string;
 }
 
-export interface CurateProps {
-  /**
-   * `<prefix>-<env>-curate` (`curateName`): the function and the state machine; prefix of its
-   * roles (`-sfn`, `-trigger`, `-scheduler`), schedules (`-<transform id>`, at most 64 characters)
-   * and alarms.
-   */
-  readonly functionName: string;
-  readonly accountId: string;
-  readonly region: string;
-  /** The bundled handler (`bundleFunction(...)`): its deterministic zip is the package. */
-  readonly bundle: Bundle;
-  readonly key: KmsKey;
-  readonly settings: SettingsTable;
+/**
+ * `functionName` (`curateName`: `<prefix>-<env>-curate`) names the function and the state
+ * machine, and prefixes its roles (`-sfn`, `-trigger`, `-scheduler`), schedules
+ * (`-<transform id>`, at most 64 characters) and alarms.
+ */
+export interface CurateProps extends PipelineModuleProps {
   readonly rawBucket: SecureBucket;
   readonly curatedBucket: SecureBucket;
   readonly athena: Athena;
@@ -69,8 +69,6 @@ export interface CurateProps {
   readonly transforms: ReadonlyArray<CurateTransform>;
   /** EventBridge `source` and `detail-type` of ingestion's publish event. */
   readonly event: { source: string; detailType: string };
-  /** Where the alarms notify (the environment's `Monitoring`). */
-  readonly monitoring: AlarmTarget;
   /** Run metrics also to Timestream. @default - EMF only */
   readonly timestream?: Timestream;
   /** @default 5 */
@@ -83,23 +81,11 @@ export interface CurateProps {
   readonly memoryMb?: number;
   /** @default 5 */
   readonly reservedConcurrency?: number;
-  /** @default 365 */
-  readonly logRetentionDays?: number;
   /** Protection level of the environment: `strict` keeps the curated tables from destroy. @default "standard" */
   readonly protection?: Protection;
 }
 
 export const CURATE_RUNTIME = PIPELINE_RUNTIME;
-
-/** Defaults of the optional props, here and nowhere else. */
-export const CURATE_DEFAULTS = {
-  usdPerTbScanned: 5,
-  queryTimeoutSeconds: 3600,
-  executionTimeoutSeconds: 21_600,
-  memoryMb: 256,
-  reservedConcurrency: 5,
-  scheduleTimezone: "Asia/Tokyo",
-} as const;
 
 /** `<functionName>-<transform id>`: EventBridge Scheduler's name of a transform's schedule. */
 export const curateScheduleName = (functionName: string, transformId: string) =>
@@ -139,7 +125,7 @@ export class Curate extends Construct {
   constructor(scope: Construct, id: string, props: CurateProps) {
     super(scope, id);
     const problems = curateProblems(props);
-    if (problems.length > 0) throw new Error(`Curate ${this.node.path}: ${problems.join("; ")}`);
+    if (problems.length > 0) throw new InvalidPropsError(`Curate ${this.node.path}`, problems);
     const { key } = props;
     const d = CURATE_DEFAULTS;
     const fnName = props.functionName;
@@ -351,13 +337,7 @@ export class Curate extends Construct {
 
   /** The state machine's and each transform's alarms (the Lambda's are the pipeline's). */
   private addAlarms(target: AlarmTarget, name: string, transforms: ReadonlyArray<CurateTransform>) {
-    const base = {
-      period: 300,
-      evaluationPeriods: 1,
-      comparisonOperator: "GreaterThanOrEqualToThreshold",
-      threshold: 1,
-      statistic: "Sum",
-    };
+    const base = ONCE_IN_FIVE_MINUTES;
     const sm = { StateMachineArn: this.stateMachine.arn };
     metricAlarm(this, "executions-failed", target, {
       ...base,

@@ -16,6 +16,7 @@ import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
 import { ServiceAccountIamMember } from "@cdktf/provider-google/lib/service-account-iam-member";
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
+import { InvalidPropsError } from "../../lib/props";
 import { suppress } from "../../lib/suppress";
 import { CI_WORKFLOWS, jobWorkflowRef, MAIN_REF } from "../ci-identity/subjects";
 
@@ -116,7 +117,7 @@ export class GcpIdentity extends Construct {
   constructor(scope: Construct, id: string, props: GcpIdentityProps) {
     super(scope, id);
     const problems = gcpIdentityProblems(props);
-    if (problems.length > 0) throw new Error(`GcpIdentity ${this.node.path}: ${problems.join("; ")}`);
+    if (problems.length > 0) throw new InvalidPropsError(`GcpIdentity ${this.node.path}`, problems);
     const project = props.projectId;
     const sa = (sid: string, accountId: string, displayName: string) =>
       new ServiceAccount(this, sid, { project, accountId, displayName, dependsOn: props.dependsOn });

@@ -17,6 +17,7 @@ import { RepositoryEnvironment } from "@cdktf/provider-github/lib/repository-env
 import { RepositoryEnvironmentDeploymentPolicy } from "@cdktf/provider-github/lib/repository-environment-deployment-policy";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
+import { InvalidPropsError } from "../../lib/props";
 import { MAIN_REF, OIDC_SUBJECT_CLAIMS } from "../ci-identity/subjects";
 
 /** Check names main requires (job names in ci.yml and plan.yml). */
@@ -77,7 +78,7 @@ export class GithubRepository extends Construct {
   constructor(scope: Construct, id: string, props: GithubRepositoryProps) {
     super(scope, id);
     const problems = githubRepositoryProblems(props);
-    if (problems.length) throw new Error(`GithubRepository ${id}: ${problems.join("; ")}`);
+    if (problems.length > 0) throw new InvalidPropsError(`GithubRepository ${id}`, problems);
     const repository = props.repository.split("/")[1];
 
     new ActionsRepositoryOidcSubjectClaimCustomizationTemplate(this, "oidc-subject", {

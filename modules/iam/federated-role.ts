@@ -14,6 +14,7 @@
  */
 import { Token } from "cdktf";
 import type { Construct } from "constructs";
+import { InvalidPropsError } from "../../lib/props";
 import { policyDocument } from "./policy";
 import { GrantRole, roleNameProblems } from "./role";
 
@@ -73,7 +74,7 @@ export class FederatedRole extends GrantRole {
     }
     if (props.audience !== undefined && props.audience === "")
       problems.push('audience: must not be empty (got "")');
-    if (problems.length > 0) throw new Error(`FederatedRole ${id}: ${problems.join("; ")}`);
+    if (problems.length > 0) throw new InvalidPropsError(`FederatedRole ${id}`, problems);
     super(scope, id, {
       name: props.name,
       assumeRolePolicy: oidcTrust(props.accountId, props.issuer, props.subjects, props.audience),

@@ -11,6 +11,8 @@ export {
   packStatements,
 } from "./role";
 
+import { InvalidPropsError } from "../../lib/props";
+
 export interface ServiceRoleProps {
   /** Role name (at most 64 characters). */
   readonly name: string;
@@ -35,7 +37,7 @@ export class ServiceRole extends GrantRole {
         ? []
         : [`service: a service principal such as "lambda.amazonaws.com" (got "${props.service}")`]),
     ];
-    if (problems.length > 0) throw new Error(`ServiceRole ${id}: ${problems.join("; ")}`);
+    if (problems.length > 0) throw new InvalidPropsError(`ServiceRole ${id}`, problems);
     super(scope, id, {
       name: props.name,
       assumeRolePolicy: props.assumeRolePolicy ?? serviceTrust(props.service, props.accountId),

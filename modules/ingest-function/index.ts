@@ -7,51 +7,33 @@
  */
 import { Token } from "cdktf";
 import { Construct } from "constructs";
-import type { Bundle } from "../../functions/build";
 import type { SourceSettings } from "../../functions/saas-ingest/core/settings";
 import { type IngestTuning, ingestTuningEnv } from "../../functions/saas-ingest/tuning";
 import { COMMON_ENV, INGEST_ENV, INGEST_METRICS, RUN_METRICS } from "../../functions/shared/contracts";
+import { InvalidPropsError } from "../../lib/props";
 import type { ServiceRole } from "../iam/service-role";
-import type { KmsKey } from "../kms-key";
-import { type AlarmTarget, metricAlarm } from "../monitoring";
-import { LIMITS, PIPELINE_RUNTIME, PipelineFunction } from "../pipeline-function";
+import { metricAlarm, NONE_IN_26_HOURS } from "../monitoring";
+import { LIMITS, PIPELINE_RUNTIME, PipelineFunction, type PipelineModuleProps } from "../pipeline-function";
 import type { SecureBucket } from "../secure-bucket";
-import type { SettingsTable } from "../settings-table";
 import type { Timestream } from "../timestream";
+import { INGEST_DEFAULTS } from "./defaults";
+
+export { INGEST_DEFAULTS };
 
 export interface IngestSource {
   readonly id: string;
   readonly settings: SourceSettings;
 }
 
-/** Defaults of the optional props, here and nowhere else. */
-export const INGEST_DEFAULTS = {
-  memoryMb: 512,
-  timeoutSeconds: 900,
-  reservedConcurrency: 5,
-  heapMb: 128,
-} as const;
-
-export interface IngestFunctionProps {
-  /** Lambda name; schedules are `<functionName>-<source id>` (at most 64 characters). */
-  readonly functionName: string;
+/** Schedules are `<functionName>-<source id>` (at most 64 characters). */
+export interface IngestFunctionProps extends PipelineModuleProps {
   /** Role name (the GCP WIF `aws` provider trusts exactly this role). */
   readonly roleName: string;
-  readonly accountId: string;
-  /** Region of the sources' Secrets Manager secrets and of the event bus. */
-  readonly region: string;
-  /** The bundled handler (`bundleFunction("saas-ingest")`): its deterministic zip is the package. */
-  readonly bundle: Bundle;
-  readonly key: KmsKey;
-  /** Holds the sources' settings items and run records. */
-  readonly settings: SettingsTable;
   /** Each source writes under its `target.prefix`, staging under `_staging`. */
   readonly rawBucket: SecureBucket;
   readonly sources: ReadonlyArray<IngestSource>;
   /** Run metrics also to Timestream. @default - EMF only */
   readonly timestream?: Timestream;
-  /** Where the alarms notify (the environment's `Monitoring`). */
-  readonly monitoring: AlarmTarget;
   /** @default 512 */
   readonly memoryMb?: number;
   /** @default 900 */
@@ -60,8 +42,6 @@ export interface IngestFunctionProps {
   readonly reservedConcurrency?: number;
   /** V8 old-space cap in MB. @default 128 */
   readonly heapMb?: number;
-  /** @default 365 */
-  readonly logRetentionDays?: number;
   /** EventBridge bus the function announces each publish on (functions/shared/events.ts). @default - none */
   readonly eventBusName?: string;
   /** Retries, timeouts, output files (set as environment variables). @default - INGEST_TUNING's defaults */
@@ -100,7 +80,7 @@ export class IngestFunction extends Construct {
   constructor(scope: Construct, id: string, props: IngestFunctionProps) {
     super(scope, id);
     const problems = ingestFunctionProblems(props);
-    if (problems.length > 0) throw new Error(`IngestFunction ${this.node.path}: ${problems.join("; ")}`);
+    if (problems.length > 0) throw new InvalidPropsError(`IngestFunction ${this.node.path}`, problems);
     const d = INGEST_DEFAULTS;
     const name = props.functionName;
     // `Default`: the resources keep the addresses they had before PipelineFunction existed.
@@ -177,12 +157,7 @@ export class IngestFunction extends Construct {
         metricName: RUN_METRICS.succeeded,
         dimensions: { service: INGEST_METRICS.service, [INGEST_METRICS.sourceDimension]: s.id },
         statistic: "Sum",
-        period: 3600,
-        evaluationPeriods: 26,
-        datapointsToAlarm: 26,
-        comparisonOperator: "LessThanThreshold",
-        threshold: 1,
-        treatMissingData: "breaching",
+        ...NONE_IN_26_HOURS,
       });
     }
     props.monitoring.addWidget("Ingestion invocations / errors / throttles", [

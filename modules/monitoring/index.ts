@@ -39,6 +39,25 @@ export interface WidgetOptions {
   readonly yAxisLabel?: string;
 }
 
+/** The usual "it happened at least once in five minutes" alarm (sum over 300 s >= 1). */
+export const ONCE_IN_FIVE_MINUTES = {
+  period: 300,
+  evaluationPeriods: 1,
+  comparisonOperator: "GreaterThanOrEqualToThreshold",
+  threshold: 1,
+  statistic: "Sum",
+} as const;
+
+/** "Not seen for 26 hours" (a daily job missed its run): every hourly datapoint below 1, missing data breaching. */
+export const NONE_IN_26_HOURS = {
+  period: 3600,
+  evaluationPeriods: 26,
+  datapointsToAlarm: 26,
+  comparisonOperator: "LessThanThreshold",
+  threshold: 1,
+  treatMissingData: "breaching",
+} as const;
+
 /** Where a module's alarms notify and its graphs go (a `Monitoring`, or a stand-in in tests). */
 export interface AlarmTarget {
   /** ARN of the SNS topic alarms notify on ALARM and OK. */
@@ -111,14 +130,6 @@ export class Monitoring extends Construct implements AlarmTarget {
 
   get topicArn(): string {
     return this.topic.arn;
-  }
-
-  /**
-   * An alarm created in Monitoring's own scope.
-   * @deprecated Create alarms in the module that owns what they watch: `metricAlarm(this, id, monitoring, props)`.
-   */
-  addAlarm(id: string, props: AlarmProps): CloudwatchMetricAlarm {
-    return metricAlarm(this, id, this, props);
   }
 
   /**

@@ -15,6 +15,7 @@ import {
   RUN_METRICS,
 } from "../../functions/shared/contracts";
 import { EmfMetricsSink } from "../../functions/shared/metrics";
+import { captureEmf } from "../../test/helpers/emf";
 import { sharedSynth } from "../../test/helpers/synth";
 
 const json = JSON.parse(
@@ -71,14 +72,7 @@ describe("naming contracts between functions and modules", () => {
   });
 
   it("the shared sink emits the run metrics under the contract's names", async () => {
-    const lines: string[] = [];
-    const spy = jest.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
-      lines.push(String(chunk));
-      return true;
-    });
-    const previous = process.env.POWERTOOLS_METRICS_DISABLED;
-    process.env.POWERTOOLS_METRICS_DISABLED = "false";
-    try {
+    const docs = await captureEmf(async () => {
       const sink = new EmfMetricsSink({
         namespace: INGEST_METRICS.namespace,
         serviceName: INGEST_METRICS.service,
@@ -86,13 +80,10 @@ describe("naming contracts between functions and modules", () => {
       });
       await sink.publish({ runId: "r", status: "succeeded", dimensions: { sourceId: "a" }, measures: {} });
       await sink.publish({ runId: "r", status: "failed", dimensions: { sourceId: "a" }, measures: {} });
-    } finally {
-      spy.mockRestore();
-      process.env.POWERTOOLS_METRICS_DISABLED = previous;
-    }
-    const names = lines
-      .filter((l) => l.includes("_aws"))
-      .flatMap((l) => JSON.parse(l)._aws.CloudWatchMetrics[0].Metrics.map((m: { Name: string }) => m.Name));
+    });
+    const names = docs.flatMap((d) =>
+      d._aws.CloudWatchMetrics[0].Metrics.map((m: { Name: string }) => m.Name),
+    );
     expect(names).toEqual([RUN_METRICS.succeeded, RUN_METRICS.failed]);
   });
 });

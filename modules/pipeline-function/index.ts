@@ -26,11 +26,16 @@ import { AssetType, TerraformAsset, Token } from "cdktf";
 import { Construct } from "constructs";
 import type { Bundle } from "../../functions/build";
 import { COMMON_ENV } from "../../functions/shared/contracts";
+import { InvalidPropsError } from "../../lib/props";
 import { ServiceRole } from "../iam/service-role";
 import type { KmsKey } from "../kms-key";
-import { type AlarmTarget, metricAlarm } from "../monitoring";
+import { type AlarmTarget, metricAlarm, ONCE_IN_FIVE_MINUTES } from "../monitoring";
+import type { SettingsTable } from "../settings-table";
 import type { Timestream } from "../timestream";
+import { PIPELINE_DEFAULTS } from "./defaults";
 import { LOGS_WRITE, QUEUE_SEND, XRAY_WRITE } from "./perms";
+
+export { PIPELINE_DEFAULTS };
 
 /** The newest Node.js runtime hashicorp/aws 5.100.0 accepts. */
 export const PIPELINE_RUNTIME = "nodejs22.x";
@@ -44,24 +49,32 @@ export const LIMITS = {
   logRetentionDays: [1, 3653],
 } as const;
 
-/** Defaults of the optional props, here and nowhere else. */
-export const PIPELINE_DEFAULTS = {
-  memoryMb: 512,
-  timeoutSeconds: 300,
-  reservedConcurrency: 1,
-  logRetentionDays: 365,
-  asyncRetries: 2,
-  asyncMaxEventAgeSeconds: 6 * 3600,
-  scheduleRetries: 2,
-  scheduleMaxEventAgeSeconds: 3600,
-} as const;
-
 /** One alarm the construct creates: its description, and its name if not the default. */
 export interface PipelineAlarm {
   /** What the alarm means to the person paged. */
   readonly description: string;
   /** Alarm name. @default `<functionName>-<kind>` (`-errors`, `-throttles`, `-failures-queued`) */
   readonly name?: string;
+}
+
+/** What each pipeline module (ingest, curate, reconcile) is given besides its own inputs. */
+export interface PipelineModuleProps {
+  /** Lambda name (at most 64 characters); prefix of its queue, scheduler role, schedules and alarms. */
+  readonly functionName: string;
+  /** Account of the roles' trusts and of the ARNs the module builds. */
+  readonly accountId: string;
+  /** Region of the ARNs the module builds (secrets, Glue, event bus, state machine). */
+  readonly region: string;
+  /** The bundled handler (`bundleFunction(...)`): its deterministic zip is the package. */
+  readonly bundle: Bundle;
+  /** The platform key: logs, env vars, failure queue, schedules. */
+  readonly key: KmsKey;
+  /** The settings table: the function's settings items, run records and results. */
+  readonly settings: SettingsTable;
+  /** Where the alarms notify (the environment's `Monitoring`). */
+  readonly monitoring: AlarmTarget;
+  /** CloudWatch Logs retention. @default 365 */
+  readonly logRetentionDays?: number;
 }
 
 export interface PipelineFunctionProps {
@@ -194,7 +207,7 @@ export class PipelineFunction extends Construct {
   constructor(scope: Construct, id: string, props: PipelineFunctionProps) {
     super(scope, id);
     const problems = pipelineFunctionProblems(props);
-    if (problems.length > 0) throw new Error(`PipelineFunction ${scope.node.path}: ${problems.join("; ")}`);
+    if (problems.length > 0) throw new InvalidPropsError(`PipelineFunction ${scope.node.path}`, problems);
     this.props = props;
     const { key, functionName } = props;
     const d = PIPELINE_DEFAULTS;
@@ -328,13 +341,7 @@ export class PipelineFunction extends Construct {
 
   private addAlarms() {
     const { functionName, alarmTarget: target } = this.props;
-    const base = {
-      period: 300,
-      evaluationPeriods: 1,
-      comparisonOperator: "GreaterThanOrEqualToThreshold",
-      threshold: 1,
-      statistic: "Sum",
-    };
+    const base = ONCE_IN_FIVE_MINUTES;
     const lambda = (kind: string, metricName: string, a: PipelineAlarm) => {
       this.alarms[kind] = metricAlarm(this, `alarm-${kind}`, target, {
         ...base,

@@ -13,35 +13,32 @@
  */
 import { Construct } from "constructs";
 import { externalAccountConfig } from "../../functions/bq-reconcile/core/credential-config";
-import type { Bundle } from "../../functions/build";
 import { COMMON_ENV, RECONCILE_ENV, RECONCILE_METRICS } from "../../functions/shared/contracts";
+import { InvalidPropsError } from "../../lib/props";
 import type { Athena } from "../athena";
 import type { ServiceRole } from "../iam/service-role";
-import type { KmsKey } from "../kms-key";
-import { type AlarmProps, type AlarmTarget, metricAlarm } from "../monitoring";
-import { LIMITS, PipelineFunction } from "../pipeline-function";
+import {
+  type AlarmProps,
+  type AlarmTarget,
+  metricAlarm,
+  NONE_IN_26_HOURS,
+  ONCE_IN_FIVE_MINUTES,
+} from "../monitoring";
+import { LIMITS, PipelineFunction, type PipelineModuleProps } from "../pipeline-function";
 import type { SecureBucket } from "../secure-bucket";
-import type { SettingsTable } from "../settings-table";
+import { RECONCILE_DEFAULTS } from "./defaults";
 import { GLUE_READ } from "./perms";
+
+export { RECONCILE_DEFAULTS };
 
 /** Namespace and service of the function's metrics (EMF). */
 export const RECONCILE_NAMESPACE = RECONCILE_METRICS.namespace;
 export const RECONCILE_SERVICE = RECONCILE_METRICS.service;
 
-/** Defaults of the optional props, here and nowhere else. */
-export const RECONCILE_DEFAULTS = { memoryMb: 512, timeoutSeconds: 300, reservedConcurrency: 1 } as const;
-
-export interface ReconcileFunctionProps {
-  readonly functionName: string;
+/** The schedule is named `<functionName>` (at most 64 characters). */
+export interface ReconcileFunctionProps extends PipelineModuleProps {
   /** Role name: the GCP WIF `aws` provider admits exactly this role. */
   readonly roleName: string;
-  readonly accountId: string;
-  readonly region: string;
-  /** The bundled handler (`bundleFunction(...)`): its deterministic zip is the package. */
-  readonly bundle: Bundle;
-  readonly key: KmsKey;
-  /** Holds the checks' settings items (`reconcile#<id>` / `config`) and the results. */
-  readonly settings: SettingsTable;
   readonly athena: Athena;
   /** Glue databases the checks count in (names). */
   readonly glueDatabases: ReadonlyArray<string>;
@@ -62,10 +59,6 @@ export interface ReconcileFunctionProps {
   readonly maximumBytesBilled: number;
   /** When to run (after the IICS load window) and which day a scheduled run checks. */
   readonly schedule: { expression: string; timezone: string; runDateOffsetDays: number };
-  /** Where the alarms notify (the environment's `Monitoring`). */
-  readonly monitoring: AlarmTarget;
-  /** @default 365 */
-  readonly logRetentionDays?: number;
   /** @default 300 */
   readonly timeoutSeconds?: number;
 }
@@ -90,7 +83,7 @@ export class ReconcileFunction extends Construct {
       problems.push(
         `maximumBytesBilled: an integer of at least 10 MiB, BigQuery's minimum (got ${props.maximumBytesBilled})`,
       );
-    if (problems.length > 0) throw new Error(`ReconcileFunction ${this.node.path}: ${problems.join("; ")}`);
+    if (problems.length > 0) throw new InvalidPropsError(`ReconcileFunction ${this.node.path}`, problems);
     const name = props.functionName;
     this.credentialConfig = JSON.stringify(
       externalAccountConfig({
@@ -160,13 +153,7 @@ export class ReconcileFunction extends Construct {
   /** Per check: failed, stale and no result in 26 hours (in this construct's scope). */
   private addAlarms(target: AlarmTarget, name: string, checkIds: ReadonlyArray<string>) {
     const M = RECONCILE_METRICS;
-    const base = {
-      period: 300,
-      evaluationPeriods: 1,
-      comparisonOperator: "GreaterThanOrEqualToThreshold",
-      threshold: 1,
-      namespace: M.namespace,
-    };
+    const base = { ...ONCE_IN_FIVE_MINUTES, namespace: M.namespace };
     const alarm = (id: string, p: AlarmProps) => metricAlarm(this, id, target, p);
     for (const id of checkIds) {
       const dimensions = { service: M.service, [M.checkDimension]: id };
@@ -193,12 +180,7 @@ export class ReconcileFunction extends Construct {
         metricName: M.checkFailed,
         dimensions,
         statistic: "SampleCount",
-        period: 3600,
-        evaluationPeriods: 26,
-        datapointsToAlarm: 26,
-        comparisonOperator: "LessThanThreshold",
-        threshold: 1,
-        treatMissingData: "breaching",
+        ...NONE_IN_26_HOURS,
       });
     }
     target.addWidget(

@@ -10,6 +10,7 @@ import type { PageSink } from "./http";
 import { redact } from "./http";
 import type { IncrementalTracker } from "./incremental";
 import { getPath } from "./json-path";
+import { JsonRecordReader } from "./json-record";
 import type { OriginPolicy } from "./origin";
 import { firstPageParams, nextPage, withParams } from "./pagination";
 import {
@@ -115,55 +116,41 @@ function pageSink(ctx: FetchContext, pageNo: number, url: string, stats: FetchSt
   let splitter: RecordSplitter;
   let bytes = 0;
   let kept = 0;
-  let lastRecord: unknown;
   const where = (i: number) => `page ${pageNo} (${redact(url)}), record ${i}`;
-  const parseOne = (buf: Buffer, start: number, end: number, index: number): unknown => {
-    try {
-      return JSON.parse(buf.toString("utf8", start, end));
-    } catch {
-      throw new IncompleteBodyError(`record ${index} of page ${pageNo} is not valid JSON`);
-    }
-  };
+  // Each record's bytes are checked as JSON and only its cursor and key are read (no object built).
+  const reader = new JsonRecordReader(tracker ? tracker.fields : []);
+  const lastRecordWanted = cfg.pagination.type === "last-record";
+  let lastBytes: Buffer | undefined;
   const onRecords: RecordBatchHandler = (buf, starts, ends, n, first) => {
     if (first + n > limits.maxPageRecords)
       throw new LimitExceededError(
         `limits.maxPageRecords: page ${pageNo} (${redact(url)}) has more than ${limits.maxPageRecords} records`,
       );
-    // One JSON.parse for the batch (records are separated by commas and whitespace only); record
-    // by record when that fails, to name the bad one.
-    const text = buf.toString("utf8", starts[0], ends[n - 1]);
-    let records: unknown[] | undefined;
-    try {
-      const parsed: unknown = JSON.parse(n === 1 ? text : `[${text}]`);
-      records = n === 1 ? [parsed] : (parsed as unknown[]);
-      if (records.length !== n) records = undefined;
-    } catch {
-      records = undefined;
-    }
-    // Line breaks can only be whitespace (JSON strings cannot hold them raw); usually there are none.
-    const breaks = text.indexOf("\n") >= 0 || text.indexOf("\r") >= 0 ? new LineBreaks(buf) : undefined;
     for (let i = 0; i < n; i++) {
       const start = starts[i];
       const end = ends[i];
-      const record = records ? records[i] : parseOne(buf, start, end, first + i);
-      if (record === null || typeof record !== "object" || Array.isArray(record))
+      if (!reader.read(buf, start, end))
+        throw new IncompleteBodyError(`record ${first + i} of page ${pageNo} is not valid JSON`);
+      if (!reader.isObject) {
+        const record: unknown = JSON.parse(buf.toString("utf8", start, end));
         throw new SourceShapeError(
           `records.path "${cfg.records.path}": ${where(first + i)} is ${record === null ? "null" : Array.isArray(record) ? "an array" : `a ${typeof record}`} (${buf.toString("utf8", start, Math.min(end, start + 80))}), not a JSON object; nothing was published`,
         );
-      lastRecord = record;
-      if (tracker && !tracker.accept(record as Record<string, unknown>, where, first + i)) continue;
-      // Written as received (no re-serialising).
-      if (breaks?.within(start, end)) writer.add(oneLine(buf.subarray(start, end)));
+      }
+      if (tracker && !tracker.acceptValues(reader.value(0), reader.value(1), where, first + i)) continue;
+      // Written as received (no re-serialising); line breaks (whitespace between tokens) become spaces.
+      if (reader.sawBreak) writer.add(oneLine(buf.subarray(start, end)));
       else writer.add(buf, start, end);
       kept++;
     }
+    if (lastRecordWanted) lastBytes = Buffer.from(buf.subarray(starts[n - 1], ends[n - 1]));
   };
   return {
     begin() {
       splitter = new RecordSplitter(cfg.records.path, onRecords);
       bytes = 0;
       kept = 0;
-      lastRecord = undefined;
+      lastBytes = undefined;
       writer.beginPage();
       tracker?.rollbackPage();
     },
@@ -202,6 +189,7 @@ function pageSink(ctx: FetchContext, pageNo: number, url: string, stats: FetchSt
           `records.path: "${cfg.records.path}" is not an array in the response of ${redact(url)} (got ${items === null ? "null" : typeof items})${apiErrorHint(body)}`,
         );
       }
+      const lastRecord: unknown = lastBytes ? JSON.parse(lastBytes.toString("utf8")) : undefined;
       return { body, count: splitter.count, kept, lastRecord };
     },
     abort() {
@@ -209,20 +197,6 @@ function pageSink(ctx: FetchContext, pageNo: number, url: string, stats: FetchSt
       tracker?.rollbackPage();
     },
   };
-}
-
-/** Finds line breaks in ranges of one buffer visited in increasing order (linear overall). */
-class LineBreaks {
-  private lf = -2;
-  private cr = -2;
-  constructor(private readonly buf: Buffer) {}
-
-  /** Whether buf[start, end) holds a LF or CR; `start` must not decrease between calls. */
-  within(start: number, end: number): boolean {
-    if (this.lf !== -1 && this.lf < start) this.lf = this.buf.indexOf(LF, start);
-    if (this.cr !== -1 && this.cr < start) this.cr = this.buf.indexOf(CR, start);
-    return (this.lf !== -1 && this.lf < end) || (this.cr !== -1 && this.cr < end);
-  }
 }
 
 /** Replaces CR/LF (whitespace between tokens: JSON strings cannot hold them raw) with spaces. */

@@ -71,8 +71,8 @@ export function utcSeconds(s: string): number | undefined {
   const mm = m1 * 10 + m2;
   const ss = s1 * 10 + s2;
   if (hh > 23 || mm > 59 || ss > 59) return undefined;
-  const day = s.slice(0, 10);
-  if (day !== lastDay) {
+  if (!s.startsWith(lastDay) || lastDay === "") {
+    const day = s.slice(0, 10);
     // The date part through the general path (it checks the calendar); one call per new date.
     const t = ISO_TIMESTAMP.test(day) ? Date.parse(`${day}T00:00:00Z`) : Number.NaN;
     lastDay = day;
@@ -139,14 +139,23 @@ export class IncrementalTracker {
     this.keysAtMax = new Set(committed.keys);
   }
 
+  /** The top-level fields `acceptValues` reads: the cursor, then the primary key. */
+  get fields(): [string, string] {
+    return [this.o.cursorField, this.o.primaryKey];
+  }
+
   /**
    * True when the record should be written. Throws SourceShapeError on a bad cursor (unless
    * onBadCursor is "skip") naming the record's key and value.
    */
   accept(record: Record<string, unknown>, where: (index: number) => string, index = 0): boolean {
-    const raw = record[this.o.cursorField];
+    return this.acceptValues(record[this.o.cursorField], record[this.o.primaryKey], where, index);
+  }
+
+  /** `accept` given the record's cursor and primary key values (undefined: absent). */
+  acceptValues(raw: unknown, keyValue: unknown, where: (index: number) => string, index = 0): boolean {
     const parsed = parseCursor(this.o.cursorType, raw);
-    const key = keyOf(record, this.o.primaryKey);
+    const key = keyOf(keyValue);
     if (parsed === undefined) {
       if (this.o.onBadCursor === "skip") {
         this.page.bad++;
@@ -170,8 +179,15 @@ export class IncrementalTracker {
     const pm = this.page.max;
     const c = pm === undefined ? 1 : compareParsed(parsed, pm.parsed);
     if (c > 0) {
-      this.page.max = { raw: typeof raw === "string" ? raw : String(raw), parsed };
-      this.page.keys = [key];
+      // In place (a new maximum per record when cursors ascend): the page's objects are handed
+      // over at commitPage, which starts a fresh page.
+      const rawText = typeof raw === "string" ? raw : String(raw);
+      if (pm) {
+        pm.raw = rawText;
+        pm.parsed = parsed;
+      } else this.page.max = { raw: rawText, parsed };
+      this.page.keys.length = 0;
+      this.page.keys.push(key);
     } else if (c === 0) this.page.keys.push(key);
     return true;
   }
@@ -202,7 +218,6 @@ export class IncrementalTracker {
   }
 }
 
-function keyOf(record: Record<string, unknown>, primaryKey: string): string | undefined {
-  const v = record[primaryKey];
+function keyOf(v: unknown): string | undefined {
   return v === undefined || v === null ? undefined : typeof v === "string" ? v : JSON.stringify(v);
 }

@@ -132,27 +132,57 @@ export class RecordSplitter {
    * next chunk). One tight loop over locals: most of a body's bytes pass here.
    */
   private scanContainer(chunk: Buffer, i: number, n: number): number {
+    if (this.inString) {
+      // a string (or an escape) cut by the previous chunk
+      if (this.escape) {
+        if (i >= n) return -1;
+        this.escape = false;
+        i++;
+      }
+      for (;;) {
+        if (i >= n) return -1;
+        const c = chunk[i++];
+        if (c === QUOTE) break;
+        if (c === BACKSLASH) {
+          if (i >= n) {
+            this.escape = true;
+            return -1;
+          }
+          i++;
+        }
+      }
+      this.inString = false;
+    }
     let depth = this.depth;
-    let inString = this.inString;
-    let escaped = this.escape;
     while (i < n) {
       const c = chunk[i++];
-      if (inString) {
-        if (escaped) escaped = false;
-        else if (c === BACKSLASH) escaped = true;
-        else if (c === QUOTE) inString = false;
-      } else if (c === QUOTE) inString = true;
-      else if (c === LBRACE || c === LBRACKET) depth++;
+      if (c === QUOTE) {
+        // the string's bytes in an inner loop: only a quote or a backslash matters there
+        for (;;) {
+          if (i >= n) {
+            this.depth = depth;
+            this.inString = true;
+            return -1;
+          }
+          const x = chunk[i++];
+          if (x === QUOTE) break;
+          if (x === BACKSLASH) {
+            if (i >= n) {
+              this.depth = depth;
+              this.inString = true;
+              this.escape = true;
+              return -1;
+            }
+            i++;
+          }
+        }
+      } else if (c === LBRACE || c === LBRACKET) depth++;
       else if ((c === RBRACE || c === RBRACKET) && --depth === 0) {
         this.depth = 0;
-        this.inString = false;
-        this.escape = false;
         return i;
       }
     }
     this.depth = depth;
-    this.inString = inString;
-    this.escape = escaped;
     return -1;
   }
 

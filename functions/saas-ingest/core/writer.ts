@@ -62,9 +62,12 @@ export class RotatingGzipWriter {
     private readonly gzipLevel = 6,
   ) {}
 
+  /** The batch buffer, reused from batch to batch and page to page (gzip copies out of it). */
+  private scratch = EMPTY;
+
   /** Starts a page (discarding an unfinished one). */
   beginPage(): void {
-    this.page = { out: [], batch: EMPTY, batchBytes: 0, uncompressed: 0 };
+    this.page = { out: [], batch: this.scratch, batchBytes: 0, uncompressed: 0 };
   }
 
   /** Adds one record's JSON, `json[start, end)` (no line break inside), copied into the page's current batch. */
@@ -74,7 +77,7 @@ export class RotatingGzipWriter {
     const need = len + 1;
     if (p.batchBytes + need > p.batch.length) {
       this.compress(p);
-      p.batch = Buffer.allocUnsafe(Math.max(BATCH_BYTES, need));
+      if (need > p.batch.length) this.scratch = p.batch = Buffer.allocUnsafe(Math.max(BATCH_BYTES, need));
     }
     json.copy(p.batch, p.batchBytes, start, end);
     p.batch[p.batchBytes + len] = 0x0a;
