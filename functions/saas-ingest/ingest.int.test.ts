@@ -340,6 +340,28 @@ describe("incremental", () => {
     expectExactlyOnce(await readVisibleRecords(aws.s3Endpoint, BUCKET, prefix), 1050);
     expect((await getSourceState(aws.dynamodbEndpoint, TABLE, id))?.pending).toBeUndefined();
   });
+
+  it("staged copies that cannot be removed after the copy do not fail the run (the lifecycle expires them)", async () => {
+    const { id, prefix } = await source({ ...STYLES.cursor, incremental: INCREMENTAL, primaryKey: "id" });
+    const real = new S3ObjectStore(BUCKET, s3Client(aws.s3Endpoint));
+    const failing = Object.assign(Object.create(real), {
+      delete: (keys: string[]) =>
+        keys.some((k) => k.startsWith("_staging/"))
+          ? Promise.reject(new Error("S3 is down"))
+          : real.delete(keys),
+    });
+    const warnings: string[] = [];
+    const deps = coreDeps(failing, Date.now() + 60_000, {
+      log: { info() {}, error() {}, warn: (m: string) => warnings.push(m) },
+    });
+    const summary = await runIngestion({ sourceId: id, runDate: RUN_DATE }, deps);
+    expect(summary.records).toBe(1050);
+    expectExactlyOnce(await readVisibleRecords(aws.s3Endpoint, BUCKET, prefix), 1050);
+    expect(await getSourceState(aws.dynamodbEndpoint, TABLE, id)).toMatchObject({ lastRunId: summary.runId });
+    expect((await getSourceState(aws.dynamodbEndpoint, TABLE, id))?.pending).toBeUndefined();
+    expect(warnings).toEqual([expect.stringMatching(/staged copies not removed/)]);
+    expect(await listKeys(aws.s3Endpoint, BUCKET, `_staging/${prefix}/${summary.runId}/`)).not.toEqual([]);
+  });
 });
 
 describe("snapshot sources", () => {

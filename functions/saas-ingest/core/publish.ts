@@ -90,21 +90,35 @@ export async function planPublish(objects: ObjectStore, p: PlanInput): Promise<P
   };
 }
 
-/** Copies staged files to their final keys; idempotent, so a later run can finish it. */
-export async function copyFiles(objects: ObjectStore, p: PendingPublish): Promise<void> {
+/**
+ * Copies staged files to their final keys; idempotent, so a later run can finish it. `fresh`: the
+ * run that staged them, which knows every staged file is there (no existence checks).
+ */
+export async function copyFiles(objects: ObjectStore, p: PendingPublish, fresh = false): Promise<void> {
   for (const m of p.moves) {
     // Idempotent: a move finished before a crash has no staged file left, and its target exists.
-    if (await objects.exists(m.from)) await objects.copy(m.from, m.to);
+    if (fresh || (await objects.exists(m.from))) await objects.copy(m.from, m.to);
     else if (!(await objects.exists(m.to)))
       throw new IngestError(`publish: neither ${m.from} nor ${m.to} exists; cannot finish run ${p.runId}`);
   }
 }
 
-/** Writes the manifest, removes the files a snapshot replaces, and the staged copies; idempotent. */
-export async function finishPublish(objects: ObjectStore, p: PendingPublish): Promise<void> {
-  if (await objects.exists(p.stagedManifestKey)) await objects.copy(p.stagedManifestKey, p.manifestKey);
+/**
+ * Writes the manifest and removes the files a snapshot replaces (before the commit); idempotent.
+ * `fresh` as for copyFiles.
+ */
+export async function finishPublish(objects: ObjectStore, p: PendingPublish, fresh = false): Promise<void> {
+  if (fresh || (await objects.exists(p.stagedManifestKey)))
+    await objects.copy(p.stagedManifestKey, p.manifestKey);
   if (p.replaces.length)
     await objects.delete(p.replaces.filter((k) => !p.moves.some((m) => m.to === k) && k !== p.manifestKey));
+}
+
+/**
+ * Removes the staged copies; idempotent, and safe at any time after finishPublish (a recovery
+ * finds the targets in place), so it may run beside the commit. Left-overs expire by lifecycle.
+ */
+export async function dropStaged(objects: ObjectStore, p: PendingPublish): Promise<void> {
   await objects.delete([...p.moves.map((m) => m.from), p.stagedManifestKey]);
 }
 

@@ -29,6 +29,7 @@ import type { MetricsSink, ObjectStore, PublishAnnouncer, SecretResolver, Settin
 import {
   commit,
   copyFiles,
+  dropStaged,
   dropSupersededBoundary,
   finishPublish,
   loadBoundaryKeys,
@@ -150,6 +151,7 @@ export async function runIngestion(event: IngestEvent, deps: RunDeps): Promise<R
       log.warn("finishing the publish of an interrupted run", { sourceId, interruptedRunId: recoveredRunId });
       await copyFiles(deps.objects, pending);
       await finishPublish(deps.objects, pending);
+      await dropStaged(deps.objects, pending);
       await commit(ref, pending, deps.now());
       await dropSupersededBoundary(deps.objects, pending);
     }
@@ -220,7 +222,7 @@ export async function runIngestion(event: IngestEvent, deps: RunDeps): Promise<R
     });
     await ref.write((s) => ({ ...s, pending }));
     try {
-      await copyFiles(deps.objects, pending);
+      await copyFiles(deps.objects, pending, true);
     } catch (e) {
       // Not every file is visible yet: take back what was copied (nothing visible, nothing committed).
       await rollBack(deps.objects, ref, pending);
@@ -229,9 +231,14 @@ export async function runIngestion(event: IngestEvent, deps: RunDeps): Promise<R
     // Every file is visible from here on: a failure leaves `pending` for the next run to finish
     // (roll forward), never a rollback that could take away a snapshot's previous files.
     copied = true;
-    await finishPublish(deps.objects, pending);
+    await finishPublish(deps.objects, pending, true);
     lease.stop();
+    // The staged copies go beside the commit, best effort (`_staging/` expires by lifecycle).
+    const dropped = dropStaged(deps.objects, pending).catch((e) =>
+      log.warn("staged copies not removed; the bucket lifecycle expires them", { error: String(e) }),
+    );
     await commit(ref, pending, deps.now());
+    await dropped;
     await lease.release();
     await dropSupersededBoundary(deps.objects, pending);
     const summary: RunSummary = {
