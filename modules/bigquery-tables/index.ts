@@ -12,14 +12,15 @@
  *   an added column only creates a guard (BigQuery adds columns in place);
  * - one guard per table with the partitioning (type and column): a change replaces the table.
  * In protected environments `deletion_protection` then stops the apply until someone lowers it on
- * purpose: nothing is dropped by a routine apply. Under `protection: "strict"` the non-staging
- * tables also carry `prevent_destroy`, so such a plan fails before anyone can apply it.
+ * purpose: nothing is dropped by a routine apply. Tables get no `prevent_destroy`, not even under
+ * `protection: "strict"`: it would fail the plan itself, and the plan (with its replacement
+ * warning naming table and column) is what reviewers need to see. Their datasets carry it.
  *
- * | protection | deletion_protection (non-staging) | prevent_destroy (non-staging) |
- * |------------|-----------------------------------|-------------------------------|
- * | none       | false                             | no                            |
- * | standard   | true                              | no                            |
- * | strict     | true                              | yes                           |
+ * | protection | deletion_protection (non-staging tables) |
+ * |------------|------------------------------------------|
+ * | none       | false                                    |
+ * | standard   | true                                     |
+ * | strict     | true                                     |
  */
 import { BigqueryTable } from "@cdktf/provider-google/lib/bigquery-table";
 import { DataResource, type ITerraformDependable } from "cdktf";
@@ -69,7 +70,7 @@ export interface BigQueryTablesProps {
   readonly tables: ReadonlyArray<TableSpec>;
   /**
    * Protection level of the environment: `deletion_protection` on non-staging tables unless
-   * `none`, `prevent_destroy` on them under `strict`. @default "standard"
+   * `none`. @default "standard"
    */
   readonly protection?: Protection;
   /** Datasets must exist first. @default [] */
@@ -147,10 +148,7 @@ export class BigQueryTables extends Construct {
         deletionProtection: protect,
         dependsOn: props.dependsOn,
         // Bare addresses: cdktf renders a construct here as "${…}", which Terraform refuses.
-        lifecycle: {
-          replaceTriggeredBy: [partitionGuard, ...columnGuards].map(address),
-          ...(protection.preventDestroy && spec.dataset !== "staging" ? { preventDestroy: true } : {}),
-        },
+        lifecycle: { replaceTriggeredBy: [partitionGuard, ...columnGuards].map(address) },
       });
     }
   }

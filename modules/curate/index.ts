@@ -36,8 +36,11 @@ import {
 } from "../pipeline-function";
 import type { SecureBucket } from "../secure-bucket";
 import type { Timestream } from "../timestream";
+import { CURATE_DEFAULTS } from "./defaults";
 import { curateDefinition } from "./definition";
 import { GLUE_READ, GLUE_WRITE, SFN_LOG_DELIVERY, XRAY_WRITE } from "./perms";
+
+export { CURATE_DEFAULTS };
 
 export interface CurateTransform {
   readonly id: string;
@@ -83,16 +86,6 @@ export interface CurateProps extends PipelineModuleProps {
 }
 
 export const CURATE_RUNTIME = PIPELINE_RUNTIME;
-
-/** Defaults of the optional props, here and nowhere else. */
-export const CURATE_DEFAULTS = {
-  usdPerTbScanned: 5,
-  queryTimeoutSeconds: 3600,
-  executionTimeoutSeconds: 21_600,
-  memoryMb: 256,
-  reservedConcurrency: 5,
-  scheduleTimezone: "Asia/Tokyo",
-} as const;
 
 /** `<functionName>-<transform id>`: EventBridge Scheduler's name of a transform's schedule. */
 export const curateScheduleName = (functionName: string, transformId: string) =>

@@ -16,19 +16,14 @@ import { metricAlarm, NONE_IN_26_HOURS } from "../monitoring";
 import { LIMITS, PIPELINE_RUNTIME, PipelineFunction, type PipelineModuleProps } from "../pipeline-function";
 import type { SecureBucket } from "../secure-bucket";
 import type { Timestream } from "../timestream";
+import { INGEST_DEFAULTS } from "./defaults";
+
+export { INGEST_DEFAULTS };
 
 export interface IngestSource {
   readonly id: string;
   readonly settings: SourceSettings;
 }
-
-/** Defaults of the optional props, here and nowhere else. */
-export const INGEST_DEFAULTS = {
-  memoryMb: 512,
-  timeoutSeconds: 900,
-  reservedConcurrency: 5,
-  heapMb: 128,
-} as const;
 
 /** Schedules are `<functionName>-<source id>` (at most 64 characters). */
 export interface IngestFunctionProps extends PipelineModuleProps {

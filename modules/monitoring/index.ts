@@ -133,14 +133,6 @@ export class Monitoring extends Construct implements AlarmTarget {
   }
 
   /**
-   * An alarm created in Monitoring's own scope.
-   * @deprecated Create alarms in the module that owns what they watch: `metricAlarm(this, id, monitoring, props)`.
-   */
-  addAlarm(id: string, props: AlarmProps): CloudwatchMetricAlarm {
-    return metricAlarm(this, id, this, props);
-  }
-
-  /**
    * A metric graph on the dashboard (`metrics` in CloudWatch's dashboard JSON form: metric arrays,
    * or `{ expression, id, label }` objects for metric math).
    */

@@ -32,7 +32,10 @@ import type { KmsKey } from "../kms-key";
 import { type AlarmTarget, metricAlarm, ONCE_IN_FIVE_MINUTES } from "../monitoring";
 import type { SettingsTable } from "../settings-table";
 import type { Timestream } from "../timestream";
+import { PIPELINE_DEFAULTS } from "./defaults";
 import { LOGS_WRITE, QUEUE_SEND, XRAY_WRITE } from "./perms";
+
+export { PIPELINE_DEFAULTS };
 
 /** The newest Node.js runtime hashicorp/aws 5.100.0 accepts. */
 export const PIPELINE_RUNTIME = "nodejs22.x";
@@ -44,18 +47,6 @@ export const LIMITS = {
   memoryMb: [128, 10_240],
   timeoutSeconds: [1, 900],
   logRetentionDays: [1, 3653],
-} as const;
-
-/** Defaults of the optional props, here and nowhere else. */
-export const PIPELINE_DEFAULTS = {
-  memoryMb: 512,
-  timeoutSeconds: 300,
-  reservedConcurrency: 1,
-  logRetentionDays: 365,
-  asyncRetries: 2,
-  asyncMaxEventAgeSeconds: 6 * 3600,
-  scheduleRetries: 2,
-  scheduleMaxEventAgeSeconds: 3600,
 } as const;
 
 /** One alarm the construct creates: its description, and its name if not the default. */

@@ -26,14 +26,14 @@ import {
 } from "../monitoring";
 import { LIMITS, PipelineFunction, type PipelineModuleProps } from "../pipeline-function";
 import type { SecureBucket } from "../secure-bucket";
+import { RECONCILE_DEFAULTS } from "./defaults";
 import { GLUE_READ } from "./perms";
+
+export { RECONCILE_DEFAULTS };
 
 /** Namespace and service of the function's metrics (EMF). */
 export const RECONCILE_NAMESPACE = RECONCILE_METRICS.namespace;
 export const RECONCILE_SERVICE = RECONCILE_METRICS.service;
-
-/** Defaults of the optional props, here and nowhere else. */
-export const RECONCILE_DEFAULTS = { memoryMb: 512, timeoutSeconds: 300, reservedConcurrency: 1 } as const;
 
 /** The schedule is named `<functionName>` (at most 64 characters). */
 export interface ReconcileFunctionProps extends PipelineModuleProps {
