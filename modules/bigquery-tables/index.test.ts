@@ -83,8 +83,7 @@ describe("BigQueryTables", () => {
     const none = tables({ protection: "none" });
     expect(none.one("google_bigquery_table", "dwh-orders_table").deletion_protection).toBe(false);
     const strict = tables({ protection: "strict" });
-    // No prevent_destroy even under strict: the plan must still show (and name) a replacement.
-    expect(strict.one("google_bigquery_table", "dwh-orders_table").lifecycle.prevent_destroy).toBeUndefined();
+    expect(strict.one("google_bigquery_table", "dwh-orders_table").lifecycle.prevent_destroy).toBe(true);
     expect(strict.one("google_bigquery_table", "dwh-orders_table").deletion_protection).toBe(true);
     const landing = strict.one("google_bigquery_table", "staging-orders_landing");
     expect(landing.deletion_protection).toBe(false);

@@ -12,15 +12,14 @@
  *   an added column only creates a guard (BigQuery adds columns in place);
  * - one guard per table with the partitioning (type and column): a change replaces the table.
  * In protected environments `deletion_protection` then stops the apply until someone lowers it on
- * purpose: nothing is dropped by a routine apply. Tables get no `prevent_destroy`, not even under
- * `protection: "strict"`: it would fail the plan itself, and the plan (with its replacement
- * warning naming table and column) is what reviewers need to see. Their datasets carry it.
+ * purpose: nothing is dropped by a routine apply. Under `protection: "strict"` the non-staging
+ * tables also carry `prevent_destroy`, so Terraform refuses such a plan itself, naming the table.
  *
- * | protection | deletion_protection (non-staging tables) |
- * |------------|------------------------------------------|
- * | none       | false                                    |
- * | standard   | true                                     |
- * | strict     | true                                     |
+ * | protection | deletion_protection (non-staging) | prevent_destroy (non-staging) |
+ * |------------|-----------------------------------|-------------------------------|
+ * | none       | false                             | no                            |
+ * | standard   | true (stops the apply)            | no (the plan shows the replace) |
+ * | strict     | true                              | yes (the plan fails)          |
  */
 import { BigqueryTable } from "@cdktf/provider-google/lib/bigquery-table";
 import { DataResource, type ITerraformDependable } from "cdktf";
@@ -70,7 +69,7 @@ export interface BigQueryTablesProps {
   readonly tables: ReadonlyArray<TableSpec>;
   /**
    * Protection level of the environment: `deletion_protection` on non-staging tables unless
-   * `none`. @default "standard"
+   * `none`, `prevent_destroy` on them under `strict`. @default "standard"
    */
   readonly protection?: Protection;
   /** Datasets must exist first. @default [] */
@@ -148,7 +147,10 @@ export class BigQueryTables extends Construct {
         deletionProtection: protect,
         dependsOn: props.dependsOn,
         // Bare addresses: cdktf renders a construct here as "${…}", which Terraform refuses.
-        lifecycle: { replaceTriggeredBy: [partitionGuard, ...columnGuards].map(address) },
+        lifecycle: {
+          replaceTriggeredBy: [partitionGuard, ...columnGuards].map(address),
+          ...(protection.preventDestroy && spec.dataset !== "staging" ? { preventDestroy: true } : {}),
+        },
       });
     }
   }
