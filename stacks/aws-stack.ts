@@ -9,6 +9,7 @@ import type { EnvironmentConfig, SourceConfig } from "../config/schema";
 import { bundleFunction } from "../functions/build";
 import type { TransformSpec } from "../functions/curate/core/spec";
 import { EVENT_SOURCE, RAW_PUBLISHED } from "../functions/shared/events";
+import { settingsPk } from "../functions/shared/settings-keys";
 import { addMovedBlocks } from "../lib/moved";
 import { PROTECTION, PROTECTION_METADATA_KEY } from "../lib/protection";
 import { AgentHost } from "../modules/agent-host";
@@ -166,10 +167,10 @@ export class AwsStack extends TerraformStack {
       key: this.key,
       protection: env.protection,
       configItems: Object.fromEntries([
-        ...sources.map((s) => [`source#${s.id}`, s.settings] as const),
+        ...sources.map((s) => [settingsPk.source(s.id), s.settings] as const),
         // The runner reads each transform, its SQL included, from here (reviewed in the PR).
-        ...transforms.map((t) => [`transform#${t.id}`, { ...t }] as const),
-        ...checks.map((c) => [`reconcile#${c.id}`, { ...c }] as const),
+        ...transforms.map((t) => [settingsPk.transform(t.id), { ...t }] as const),
+        ...checks.map((c) => [settingsPk.reconcile(c.id), { ...c }] as const),
       ]),
     });
 

@@ -6,7 +6,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { generateKeyPairSync, randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { repositoryFiles, scan } from "../scripts/scan-secrets.js";
@@ -22,135 +22,171 @@ const awsSecret = (last = "K") => `${randomBytes(30).toString("base64").slice(0,
 const awsKeyId = () =>
   `AKIA${Array.from(randomBytes(16), (b) => "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"[b % 32]).join("")}`;
 
-// Each case spawns secretlint (about 1 s alone, more on a loaded machine).
+// A scan spawns secretlint (about 1 s alone, more on a loaded machine): every case below plants
+// its file(s) in one repository, scanned once; each case then reads the findings of its files.
 jest.setTimeout(60_000);
 
-describe("secret scanning", () => {
-  let dir: string;
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), "dp-secrets-"));
-    execFileSync("git", ["init", "-q"], { cwd: dir });
-    writeFileSync(join(dir, ".gitignore"), ".env\n");
-  });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+type Scan = ReturnType<typeof scan>;
+
+function newRepo(): string {
+  const dir = mkdtempSync(join(tmpdir(), "dp-secrets-"));
+  execFileSync("git", ["init", "-q"], { cwd: dir });
+  writeFileSync(join(dir, ".gitignore"), ".env\n");
+  return dir;
+}
+const scanRepo = (dir: string) => scan(dir, repositoryFiles(dir), { format: "compact" });
+/** Output lines naming `file` (compact format: one line per finding, starting with the path). */
+const findingsOf = (r: Scan, dir: string, file: string) =>
+  r.output.split("\n").filter((l) => l.startsWith(`${join(dir, file)}:`));
+
+const placeholderReadme = () => {
+  const begin = ["-----BEGIN", "PRIVATE", "KEY-----"].join(" ");
+  const end = ["-----END", "PRIVATE", "KEY-----"].join(" ");
+  return `Paste your key:\n${begin}\n...\n${end}\naws_secret_access_key = <from Secrets Manager>\n`;
+};
+const cleanConfig = 'export const secretId = "dp/saas/demo-api-token";\nconst region = "ap-northeast-1";\n';
+
+/** What each case planted (the values the output must not show) and the one scan of them all. */
+const planted = {
+  secret: awsSecret(),
+  slash: awsSecret("/"),
+  plus: awsSecret("+"),
+  pems: {} as Record<string, string>,
+};
+const KEYS: [string, string, () => string][] = [
+  [
+    "Ed25519 (too short for the preset)",
+    "deploy_ed25519.pem",
+    () =>
+      generateKeyPairSync("ed25519", {
+        privateKeyEncoding: { type: "pkcs8", format: "pem" },
+        publicKeyEncoding: { type: "spki", format: "pem" },
+      }).privateKey,
+  ],
+  [
+    "EC P-256 SEC1 (too short for the preset)",
+    "ec256.key",
+    () =>
+      generateKeyPairSync("ec", {
+        namedCurve: "P-256",
+        privateKeyEncoding: { type: "sec1", format: "pem" },
+        publicKeyEncoding: { type: "spki", format: "pem" },
+      }).privateKey,
+  ],
+  ["PKCS#1 RSA", "id_rsa", () => rsaPem("pkcs1")],
+  ["PKCS#8", "service.pem", () => rsaPem("pkcs8")],
+  [
+    "EC P-384",
+    "ec.key",
+    () =>
+      generateKeyPairSync("ec", {
+        namedCurve: "P-384",
+        privateKeyEncoding: { type: "sec1", format: "pem" },
+        publicKeyEncoding: { type: "spki", format: "pem" },
+      }).privateKey,
+  ],
+];
+let dir: string;
+let all: Scan;
+let clean: { dir: string; scan: Scan };
+let slackToken: string;
+
+beforeAll(() => {
+  // A repository with nothing secret, scanned on its own: status 0.
+  const cleanDir = newRepo();
+  writeFileSync(join(cleanDir, "README.md"), placeholderReadme());
+  writeFileSync(join(cleanDir, "config.ts"), cleanConfig);
+  clean = { dir: cleanDir, scan: scanRepo(cleanDir) };
+
+  dir = newRepo();
   const plant = (name: string, content: string) => writeFileSync(join(dir, name), content);
-  const scanRepo = () => scan(dir, repositoryFiles(dir), { format: "compact" });
+  plant("README.md", placeholderReadme());
+  plant("config.ts", cleanConfig);
+  plant(
+    "deploy.sh",
+    `export AWS_ACCESS_KEY_ID=${awsKeyId()}\nexport AWS_SECRET_ACCESS_KEY=${planted.secret}\nnpx cdktf deploy\n`,
+  );
+  plant("settings-slash.json", JSON.stringify({ aws_secret_access_key: planted.slash }));
+  plant("settings-plus.json", JSON.stringify({ aws_secret_access_key: planted.plus }));
+  for (const [, file, key] of KEYS) {
+    planted.pems[file] = key();
+    plant(file, planted.pems[file]);
+  }
+  plant(
+    "key.json",
+    JSON.stringify({
+      type: "service_account",
+      project_id: "dp-dev-analytics",
+      private_key_id: randomBytes(20).toString("hex"),
+      private_key: rsaPem("pkcs8"),
+      client_email: "iics-loader@dp-dev-analytics.iam.gserviceaccount.com",
+    }),
+  );
+  // A reviewed exception: fixtures/ holds synthetic keys, listed in .secretlintignore.
+  mkdirSync(join(dir, "fixtures"));
+  plant("fixtures/rsa.pem", rsaPem("pkcs8"));
+  plant("fixtures/settings.json", JSON.stringify({ aws_secret_access_key: awsSecret("/") }));
+  plant(
+    ".secretlintignore",
+    "# synthetic keys for parser tests, generated, never used anywhere\nfixtures/**\n",
+  );
+  const digits = () => String(100000000000 + (randomBytes(4).readUInt32BE() % 899999999999));
+  slackToken = ["xoxb", digits(), digits(), randomBytes(12).toString("hex")].join("-");
+  plant("slack.ts", `const t = "${slackToken}";\n`);
+  plant("tracked.ts", "export {};\n");
+  execFileSync("git", ["add", "tracked.ts"], { cwd: dir });
+  plant(".env", `AWS_SECRET_ACCESS_KEY=${awsSecret()}\n`);
+  all = scanRepo(dir);
+});
+afterAll(() => {
+  for (const d of [dir, clean?.dir]) if (d) rmSync(d, { recursive: true, force: true });
+});
 
-  it("passes placeholders that only look like keys (documentation, redacted examples)", () => {
-    const begin = ["-----BEGIN", "PRIVATE", "KEY-----"].join(" ");
-    const end = ["-----END", "PRIVATE", "KEY-----"].join(" ");
-    plant(
-      "README.md",
-      `Paste your key:\n${begin}\n...\n${end}\naws_secret_access_key = <from Secrets Manager>\n`,
-    );
-    expect(scanRepo().status).toBe(0);
+describe("secret scanning", () => {
+  it("passes a repository without secrets, placeholders that only look like keys included", () => {
+    expect(clean.scan).toEqual({ status: 0, output: expect.any(String), files: 3 });
+    // The same files next to planted secrets: still no finding of their own.
+    expect(findingsOf(all, dir, "README.md")).toEqual([]);
+    expect(findingsOf(all, dir, "config.ts")).toEqual([]);
   });
 
-  it("passes a repository without secrets (so the failures below are the planted values)", () => {
-    plant(
-      "config.ts",
-      'export const secretId = "dp/saas/demo-api-token";\nconst region = "ap-northeast-1";\n',
-    );
-    const r = scanRepo();
-    expect(r).toEqual({ status: 0, output: expect.any(String), files: 2 });
+  it("fails the scan and masks every value it found", () => {
+    expect(all.status).toBe(1);
+    for (const value of [planted.secret, planted.slash, planted.plus, slackToken]) {
+      expect(all.output).not.toContain(value);
+    }
+    for (const pem of Object.values(planted.pems)) {
+      expect(all.output).not.toContain(pem.split("\n")[1].slice(0, 40));
+    }
   });
 
-  it("catches an AWS secret access key in a new, not yet committed file, and masks it", () => {
-    const secret = awsSecret();
-    plant(
-      "deploy.sh",
-      `export AWS_ACCESS_KEY_ID=${awsKeyId()}\nexport AWS_SECRET_ACCESS_KEY=${secret}\nnpx cdktf deploy\n`,
-    );
-    const r = scanRepo();
-    expect(r.status).toBe(1);
-    expect(r.output).toMatch(/deploy\.sh.*AWSSecretAccessKey/);
-    expect(r.output).not.toContain(secret);
+  it("catches an AWS secret access key in a new, not yet committed file", () => {
+    expect(findingsOf(all, dir, "deploy.sh").join("\n")).toMatch(/AWSSecretAccessKey/);
   });
 
-  it.each(["/", "+"])(
+  it.each([
+    ["/", "settings-slash.json"],
+    ["+", "settings-plus.json"],
+  ])(
     "catches an AWS secret key ending in %s (the preset misses those; our own check does not)",
-    (last) => {
-      const secret = awsSecret(last);
-      plant("settings.json", JSON.stringify({ aws_secret_access_key: secret }));
-      const r = scanRepo();
-      expect(r.status).toBe(1);
-      expect(r.output).toMatch(/settings\.json:1 .*\[DP-AWSSecretAccessKey\]/);
-      expect(r.output).not.toContain(secret);
+    (_l, file) => {
+      expect(findingsOf(all, dir, file).join("\n")).toMatch(
+        new RegExp(`${file.replace(".", "\\.")}:1 .*\\[DP-AWSSecretAccessKey\\]`),
+      );
     },
   );
 
-  it.each([
-    [
-      "Ed25519 (too short for the preset)",
-      "deploy_ed25519.pem",
-      () =>
-        generateKeyPairSync("ed25519", {
-          privateKeyEncoding: { type: "pkcs8", format: "pem" },
-          publicKeyEncoding: { type: "spki", format: "pem" },
-        }).privateKey,
-    ],
-    [
-      "EC P-256 SEC1 (too short for the preset)",
-      "ec256.key",
-      () =>
-        generateKeyPairSync("ec", {
-          namedCurve: "P-256",
-          privateKeyEncoding: { type: "sec1", format: "pem" },
-          publicKeyEncoding: { type: "spki", format: "pem" },
-        }).privateKey,
-    ],
-    ["PKCS#1 RSA", "id_rsa", () => rsaPem("pkcs1")],
-    ["PKCS#8", "service.pem", () => rsaPem("pkcs8")],
-    [
-      "EC P-384",
-      "ec.key",
-      () =>
-        generateKeyPairSync("ec", {
-          namedCurve: "P-384",
-          privateKeyEncoding: { type: "sec1", format: "pem" },
-          publicKeyEncoding: { type: "spki", format: "pem" },
-        }).privateKey,
-    ],
-  ])("catches a private key (%s)", (_kind, file, key) => {
-    const pem = key();
-    plant(file, pem);
-    const r = scanRepo();
-    expect(r.status).toBe(1);
-    expect(r.output).toMatch(new RegExp(`${file.replace(".", "\\.")}.*PrivateKey`));
-    expect(r.output).not.toContain(pem.split("\n")[1].slice(0, 40));
-    expect(r.output).not.toContain(pem.split("\n")[1]);
+  it.each(KEYS.map(([kind, file]) => [kind, file]))("catches a private key (%s)", (_kind, file) => {
+    expect(findingsOf(all, dir, file).join("\n")).toMatch(/PrivateKey/);
   });
 
   it("catches a GCP service-account key file (the kind IICS may be given by hand)", () => {
-    const header = ["-----BEGIN", "PRIVATE", "KEY-----"].join(" ");
-    const pem = rsaPem("pkcs8");
-    expect(pem.startsWith(header)).toBe(true);
-    plant(
-      "key.json",
-      JSON.stringify({
-        type: "service_account",
-        project_id: "dp-dev-analytics",
-        private_key_id: randomBytes(20).toString("hex"),
-        private_key: pem,
-        client_email: "iics-loader@dp-dev-analytics.iam.gserviceaccount.com",
-      }),
-    );
-    const r = scanRepo();
-    expect(r.status).toBe(1);
-    expect(r.output).toMatch(/key\.json/);
+    expect(findingsOf(all, dir, "key.json")).not.toEqual([]);
   });
 
   it("honours .secretlintignore (a reviewed exception) for the preset and for our own checks", () => {
-    execFileSync("mkdir", ["-p", join(dir, "fixtures")]);
-    plant("fixtures/rsa.pem", rsaPem("pkcs8"));
-    plant("fixtures/settings.json", JSON.stringify({ aws_secret_access_key: awsSecret("/") }));
-    plant(
-      ".secretlintignore",
-      "# synthetic keys for parser tests, generated, never used anywhere\nfixtures/**\n",
-    );
-    expect(scanRepo().status).toBe(0);
-    plant("leak.json", JSON.stringify({ aws_secret_access_key: awsSecret("+") }));
-    expect(scanRepo()).toMatchObject({ status: 1, output: expect.stringMatching(/leak\.json/) });
+    expect(all.output).toContain(join(dir, "settings-slash.json"));
+    expect(all.output).not.toContain(join(dir, "fixtures"));
   });
 
   it("allows only the exact fake Slack token the ingestion tests use, not Slack tokens in general", () => {
@@ -162,19 +198,14 @@ describe("secret scanning", () => {
         options: { allows: [["xoxb", "not-the-right-token"].join("-")] },
       },
     ]);
-    const digits = () => String(100000000000 + (randomBytes(4).readUInt32BE() % 899999999999));
-    const token = ["xoxb", digits(), digits(), randomBytes(12).toString("hex")].join("-");
-    plant("slack.ts", `const t = "${token}";\n`);
-    const r = scanRepo();
-    expect(r.status).toBe(1);
-    expect(r.output).toMatch(/slack\.ts.*SLACK_TOKEN/);
+    expect(findingsOf(all, dir, "slack.ts").join("\n")).toMatch(/SLACK_TOKEN/);
   });
 
   it("scans tracked and new files but not what .gitignore keeps out of the repository", () => {
-    plant("tracked.ts", "export {};\n");
-    execFileSync("git", ["add", "tracked.ts"], { cwd: dir });
-    plant("new.ts", "export {};\n");
-    plant(".env", `AWS_SECRET_ACCESS_KEY=${awsSecret()}\n`);
-    expect(repositoryFiles(dir).sort()).toEqual([".gitignore", "new.ts", "tracked.ts"]);
+    expect(repositoryFiles(dir)).toContain("tracked.ts");
+    expect(repositoryFiles(dir)).toContain("slack.ts");
+    expect(repositoryFiles(dir)).not.toContain(".env");
+    expect(findingsOf(all, dir, ".env")).toEqual([]);
+    expect(repositoryFiles(clean.dir).sort()).toEqual([".gitignore", "README.md", "config.ts"]);
   });
 });

@@ -13,7 +13,7 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { SsmDocument } from "@cdktf/provider-aws/lib/ssm-document";
 import { VolumeAttachment } from "@cdktf/provider-aws/lib/volume-attachment";
 import { Construct } from "constructs";
-import { PropsValidator } from "../../lib/props";
+import { isUnresolved, PropsValidator } from "../../lib/props";
 import { dataLifecycle, type Protection } from "../../lib/protection";
 import { logRetentionProblem } from "../../lib/rules/retention";
 import { serviceTrust } from "../iam/policy";
@@ -342,6 +342,7 @@ function validateVolume(v: PropsValidator, prop: string, vol: Gp3Volume): void {
   v.range(`${prop}.iops`, vol.iops, { min: 3000, max: 16000 });
   v.range(`${prop}.throughputMiBps`, vol.throughputMiBps, { min: 125, max: 1000 });
   const { iops, throughputMiBps } = gp3(vol);
+  if (isUnresolved([vol.sizeGiB, iops, throughputMiBps])) return;
   if (iops > 500 * vol.sizeGiB && vol.iops !== undefined)
     v.fail(`${prop}.iops`, `must be at most 500 per GiB (${500 * vol.sizeGiB} for ${vol.sizeGiB} GiB)`, iops);
   if (throughputMiBps > iops / 4 && vol.throughputMiBps !== undefined)

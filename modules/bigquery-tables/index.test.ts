@@ -84,6 +84,7 @@ describe("BigQueryTables", () => {
     expect(none.one("google_bigquery_table", "dwh-orders_table").deletion_protection).toBe(false);
     const strict = tables({ protection: "strict" });
     expect(strict.one("google_bigquery_table", "dwh-orders_table").lifecycle.prevent_destroy).toBe(true);
+    expect(strict.one("google_bigquery_table", "dwh-orders_table").deletion_protection).toBe(true);
     const landing = strict.one("google_bigquery_table", "staging-orders_landing");
     expect(landing.deletion_protection).toBe(false);
     expect(landing.lifecycle.prevent_destroy).toBeUndefined();

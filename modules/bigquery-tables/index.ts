@@ -13,13 +13,13 @@
  * - one guard per table with the partitioning (type and column): a change replaces the table.
  * In protected environments `deletion_protection` then stops the apply until someone lowers it on
  * purpose: nothing is dropped by a routine apply. Under `protection: "strict"` the non-staging
- * tables also carry `prevent_destroy`, so such a plan fails before anyone can apply it.
+ * tables also carry `prevent_destroy`, so Terraform refuses such a plan itself, naming the table.
  *
  * | protection | deletion_protection (non-staging) | prevent_destroy (non-staging) |
  * |------------|-----------------------------------|-------------------------------|
  * | none       | false                             | no                            |
- * | standard   | true                              | no                            |
- * | strict     | true                              | yes                           |
+ * | standard   | true (stops the apply)            | no (the plan shows the replace) |
+ * | strict     | true                              | yes (the plan fails)          |
  */
 import { BigqueryTable } from "@cdktf/provider-google/lib/bigquery-table";
 import { DataResource, type ITerraformDependable } from "cdktf";

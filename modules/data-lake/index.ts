@@ -14,7 +14,7 @@
  * Grants go through the buckets (`lake.raw.grantRead(role, prefix)`): each also grants the key.
  */
 import { Construct } from "constructs";
-import { PropsValidator } from "../../lib/props";
+import { isUnresolved, PropsValidator } from "../../lib/props";
 import type { Protection } from "../../lib/protection";
 import type { KmsKey } from "../kms-key";
 import { SecureBucket, type SecureBucketProps } from "../secure-bucket";
@@ -62,7 +62,7 @@ export class DataLake extends Construct {
     const v = new PropsValidator("DataLake", id);
     v.range("rawTransitionDays", props.rawTransitionDays, { min: 30 });
     v.range("rawArchiveDays", props.rawArchiveDays, { min: 1 });
-    if (rawArchiveDays <= rawTransitionDays)
+    if (!isUnresolved(rawTransitionDays) && rawArchiveDays <= rawTransitionDays)
       v.fail(
         "rawArchiveDays",
         `must be greater than rawTransitionDays (${rawTransitionDays})`,

@@ -13,6 +13,7 @@
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import { DynamodbTableItem } from "@cdktf/provider-aws/lib/dynamodb-table-item";
 import { Construct } from "constructs";
+import { CONFIG_SK } from "../../functions/shared/settings-keys";
 import { PropsValidator } from "../../lib/props";
 import { dataLifecycle, type Protection, protectionOf } from "../../lib/protection";
 import type { IGrantable } from "../iam/service-role";
@@ -22,8 +23,8 @@ import { TABLE_READ, TABLE_WRITE } from "./perms";
 
 /** DynamoDB's item size limit (attribute names and values, UTF-8). */
 export const MAX_ITEM_BYTES = 400 * 1024;
-/** Sort key of the items Terraform writes. */
-export const CONFIG_SORT_KEY = "config";
+/** Sort key of the items Terraform writes (the contract with the functions). */
+export const CONFIG_SORT_KEY = CONFIG_SK;
 
 export interface SettingsTableProps {
   /** Table name (3-255 letters, digits, `_`, `-`, `.`). */

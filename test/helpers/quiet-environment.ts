@@ -5,6 +5,8 @@
  * green run shows only the runner's summary and a red one shows the logs that explain it.
  * `TEST_LOGS=1` prints everything as it happens instead.
  */
+import { appendFileSync } from "node:fs";
+import type { EnvironmentContext, JestEnvironmentConfig } from "@jest/environment";
 import type { Circus } from "@jest/types";
 import { TestEnvironment } from "jest-environment-node";
 
@@ -17,6 +19,14 @@ export default class QuietEnvironment extends TestEnvironment {
   private testBuffer: string[] | undefined;
   private readonly fileBuffer: string[] = [];
   private failed = false;
+
+  private readonly resourcesAtSetup = process.getActiveResourcesInfo();
+  private readonly testPath: string;
+
+  constructor(config: JestEnvironmentConfig, context: EnvironmentContext) {
+    super(config, context);
+    this.testPath = context.testPath;
+  }
 
   override async setup(): Promise<void> {
     await super.setup();
@@ -37,6 +47,7 @@ export default class QuietEnvironment extends TestEnvironment {
   }
 
   override async teardown(): Promise<void> {
+    await this.reportLeftovers();
     if (this.originals) {
       process.stdout.write = this.originals.out;
       process.stderr.write = this.originals.err;
@@ -44,6 +55,24 @@ export default class QuietEnvironment extends TestEnvironment {
       this.originals = undefined;
     }
     await super.teardown();
+  }
+
+  /**
+   * Diagnostic (`DP_TEST_HANDLES=<file>`): what the test file left running after its last hook
+   * (servers, sockets, child processes), appended to <file>. Such a leak keeps a Jest worker
+   * alive ("A worker process has failed to exit gracefully").
+   */
+  private async reportLeftovers() {
+    const file = process.env.DP_TEST_HANDLES;
+    if (!file) return;
+    await new Promise((r) => setTimeout(r, 100));
+    const left = [...process.getActiveResourcesInfo()];
+    for (const r of this.resourcesAtSetup) {
+      const i = left.indexOf(r);
+      if (i >= 0) left.splice(i, 1);
+    }
+    const extra = left.filter((r) => r !== "Timeout");
+    if (extra.length) appendFileSync(file, `${this.testPath}: ${extra.join(", ")}\n`);
   }
 
   handleTestEvent(event: Circus.Event): void {

@@ -1,12 +1,13 @@
 /** Results in the settings table and reports in S3, through the shared adapters. */
 import type { DynamoDbItems } from "../../shared/dynamodb";
 import type { ObjectStore } from "../../shared/s3-objects";
+import { CONFIG_SK, settingsPk } from "../../shared/settings-keys";
 import type { ReconcileResult } from "../core/checks";
 import { type ResolvedCheck, resolvedCheckSchema } from "../core/checks";
 import { ReconcileInputError } from "../core/errors";
 import type { ReportStore, ResultStore } from "../core/ports";
 
-export const checkKey = (id: string) => ({ pk: `reconcile#${id}`, sk: "config" });
+export const checkKey = (id: string) => ({ pk: settingsPk.reconcile(id), sk: CONFIG_SK });
 export const resultKey = (id: string, runDate: string) => ({ pk: `reconcile#${id}`, sk: `run#${runDate}` });
 
 export class DynamoResultStore implements ResultStore {

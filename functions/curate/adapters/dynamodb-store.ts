@@ -5,12 +5,13 @@
  * - `source#<id>` / `published#<runDate>`: a source's publish, recorded as its event arrives.
  */
 import type { DynamoDbItems } from "../../shared/dynamodb";
+import { CONFIG_SK, settingsPk } from "../../shared/settings-keys";
 import type { CurateStore, RunRecord } from "../core/ports";
 import type { TransformSpec } from "../core/spec";
 
 type Stored = RunRecord & { version: number };
 
-export const transformKey = (id: string) => ({ pk: `transform#${id}`, sk: "config" });
+export const transformKey = (id: string) => ({ pk: settingsPk.transform(id), sk: CONFIG_SK });
 export const runKey = (id: string, runDate: string) => ({ pk: `transform#${id}`, sk: `run#${runDate}` });
 export const publishKey = (sourceId: string, runDate: string) => ({
   pk: `source#${sourceId}`,

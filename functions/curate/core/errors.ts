@@ -1,11 +1,10 @@
 /** Typed errors of the curate runner. Callers match on classes, never on SDK error names. */
-export class CurateError extends Error {
-  readonly retryable: boolean = false;
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-  }
-}
+import { PipelineError } from "../../shared/errors";
+
+export { StorageError } from "../../shared/errors";
+
+/** Base of the curate runner's own errors (a PipelineError: `retryable` says whether to try again). */
+export class CurateError extends PipelineError {}
 
 export class InvalidEventError extends CurateError {}
 export class SqlError extends CurateError {}
@@ -46,10 +45,5 @@ export class QueryFailedError extends CurateError {
 
 /** Another run of the same transform and date holds the lease. */
 export class ConcurrentRunError extends CurateError {
-  override readonly retryable = true;
-}
-
-/** A storage adapter failed (S3, DynamoDB, Athena API). */
-export class StorageError extends CurateError {
   override readonly retryable = true;
 }

@@ -1,10 +1,14 @@
 /** SettingsStore on the DynamoDB settings table (`pk = "source#<id>"`, `sk = "config" | "state"`). */
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDbItems } from "../../shared/dynamodb";
+import { type CONFIG_SK, type STATE_SK, settingsPk } from "../../shared/settings-keys";
 import type { SettingsStore } from "../core/ports";
 import type { RunState } from "../core/state";
 
-export const sourceKey = (sourceId: string, sk: "config" | "state") => ({ pk: `source#${sourceId}`, sk });
+export const sourceKey = (sourceId: string, sk: typeof CONFIG_SK | typeof STATE_SK) => ({
+  pk: settingsPk.source(sourceId),
+  sk,
+});
 
 export class DynamoDbSettingsStore implements SettingsStore {
   private readonly items: DynamoDbItems;
