@@ -41,8 +41,11 @@ export interface CiIdentityProps {
   readonly name: string;
   /** Names of the CI roles (`ciRoleName` in stacks/names.ts: the GitHub stack publishes their ARNs). */
   readonly roleNames: { readonly plan: string; readonly apply: string };
+  /** GitHub environment the apply role's jobs run in (`<env>`). */
   readonly environment: string;
+  /** The environment's AWS account (12 digits). */
   readonly accountId: string;
+  /** Region of the settings table. */
   readonly region: string;
   /** `owner/name`. */
   readonly repository: string;

@@ -47,7 +47,9 @@ export interface CurateTransform {
   readonly table: string;
   readonly dependsOn: readonly string[];
   readonly target: { readonly columns: ReadonlyArray<{ name: string; type: string }> };
+  /** Scheduler expression for runs besides publish events. @default - runs only when a dependency publishes */
   readonly schedule?: string;
+  /** IANA time zone of `schedule`. @default "Asia/Tokyo" */
   readonly scheduleTimezone?: string;
 }
 
@@ -57,15 +59,21 @@ export interface CurateTransform {
  * (`-<transform id>`, at most 64 characters) and alarms.
  */
 export interface CurateProps extends PipelineModuleProps {
+  /** The raw bucket: the state machine reads only the prefixes its transforms depend on. */
   readonly rawBucket: SecureBucket;
+  /** The curated bucket: the state machine writes only its tables' locations. */
   readonly curatedBucket: SecureBucket;
+  /** The environment's workgroup the queries run in. */
   readonly athena: Athena;
   /** The workgroup's results bucket (the Lambda reads the check query's results). */
   readonly athenaResultsBucket: SecureBucket;
+  /** Glue database of the raw tables (name). */
   readonly rawDatabase: string;
+  /** Glue database of the curated Iceberg tables (name). */
   readonly curatedDatabase: string;
   /** Ingestion sources: id and raw prefix. */
   readonly sources: ReadonlyArray<{ id: string; prefix: string }>;
+  /** The transforms: one Iceberg table each; run in dependency order. */
   readonly transforms: ReadonlyArray<CurateTransform>;
   /** EventBridge `source` and `detail-type` of ingestion's publish event. */
   readonly event: { source: string; detailType: string };

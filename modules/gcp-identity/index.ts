@@ -60,9 +60,11 @@ const CI_APPLY_OWNER_EQUIVALENT_REASONS: Partial<Record<(typeof CI_APPLY_ROLES)[
 };
 
 export interface GcpIdentityProps {
+  /** The environment's GCP project. */
   readonly projectId: string;
   /** e.g. `dp-dev`; pool id is `<name>-pool`. */
   readonly name: string;
+  /** Deployment environment name (`dev`, `stg`, `prod`). */
   readonly environment: string;
   /** `owner/name` of the repository CI runs in. */
   readonly githubRepository: string;
@@ -70,6 +72,7 @@ export interface GcpIdentityProps {
   readonly githubRepositoryId: string;
   /** GitHub environment whose jobs may apply. @default environment */
   readonly githubApplyEnvironment?: string;
+  /** AWS account of the reconcile Lambda (12 digits). */
   readonly awsAccountId: string;
   /** IAM role name of the reconcile Lambda: the only AWS principal the `aws` provider admits. */
   readonly reconcileRoleName: string;

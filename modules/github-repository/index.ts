@@ -46,6 +46,7 @@ export interface DeploymentEnvironment {
 export interface GithubRepositoryProps {
   /** `owner/name`. */
   readonly repository: string;
+  /** One GitHub environment per deployment environment, with its CI variables. */
   readonly environments: readonly DeploymentEnvironment[];
   /** Approving reviews a pull request into main needs. @default 1 */
   readonly requiredApprovals?: number;

@@ -31,6 +31,7 @@ export interface IngestFunctionProps extends PipelineModuleProps {
   readonly roleName: string;
   /** Each source writes under its `target.prefix`, staging under `_staging`. */
   readonly rawBucket: SecureBucket;
+  /** The sources: each gets its prefix and secret granted and, when enabled with a schedule, a schedule and a missed-run alarm. */
   readonly sources: ReadonlyArray<IngestSource>;
   /** Run metrics also to Timestream. @default - EMF only */
   readonly timestream?: Timestream;

@@ -131,10 +131,11 @@ export interface ScheduleTarget {
 export interface ScheduleProps {
   /** Schedule name (at most 64 characters: checked by the caller, which knows the source). */
   readonly name: string;
+  /** What the schedule runs (its description in EventBridge Scheduler). */
   readonly description: string;
   /** `cron(...)`, `rate(...)` or `at(...)`. */
   readonly expression: string;
-  /** IANA time zone of the expression. */
+  /** IANA time zone of the expression. @default - UTC (EventBridge Scheduler's) */
   readonly timezone?: string;
   /** JSON input the target receives. */
   readonly input: string;

@@ -39,6 +39,7 @@ export const RECONCILE_SERVICE = RECONCILE_METRICS.service;
 export interface ReconcileFunctionProps extends PipelineModuleProps {
   /** Role name: the GCP WIF `aws` provider admits exactly this role. */
   readonly roleName: string;
+  /** The environment's workgroup the counts run in. */
   readonly athena: Athena;
   /** Glue databases the checks count in (names). */
   readonly glueDatabases: ReadonlyArray<string>;
@@ -46,13 +47,21 @@ export interface ReconcileFunctionProps extends PipelineModuleProps {
   readonly dataBuckets: ReadonlyArray<SecureBucket>;
   /** Where reports go (`_reports/bq-reconcile/`). */
   readonly reportBucket: SecureBucket;
+  /** The checks (at least one): each gets failed, stale and no-result alarms. */
   readonly checkIds: ReadonlyArray<string>;
+  /** The GCP side, reached keylessly through the WIF `aws` provider. */
   readonly gcp: {
+    /** Project of the BigQuery tables. */
     readonly projectId: string;
+    /** Project number (names the WIF audience). */
     readonly projectNumber: string;
+    /** BigQuery location of the datasets. */
     readonly location: string;
+    /** WIF pool id (`wifPoolId`). */
     readonly poolId: string;
+    /** WIF provider id of the AWS account. */
     readonly providerId: string;
+    /** Service account the function impersonates. */
     readonly serviceAccountEmail: string;
   };
   /** Cap per BigQuery count query. */
