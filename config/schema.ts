@@ -15,6 +15,14 @@ import { glueTypeProblem } from "../lib/rules/glue-type";
 import { LOG_RETENTION_DAYS, logRetentionProblem } from "../lib/rules/retention";
 import { scheduleExpressionProblem } from "../lib/rules/schedule";
 import { timeZoneProblem } from "../lib/rules/timezone";
+import { AGENT_HOST_DEFAULTS } from "../modules/agent-host/defaults";
+import { BIGQUERY_DEFAULTS } from "../modules/bigquery/defaults";
+import { CURATE_DEFAULTS } from "../modules/curate/defaults";
+import { DATA_LAKE_DEFAULTS } from "../modules/data-lake/defaults";
+import { INGEST_DEFAULTS } from "../modules/ingest-function/defaults";
+import { NETWORK_DEFAULTS } from "../modules/network/defaults";
+import { PIPELINE_DEFAULTS } from "../modules/pipeline-function/defaults";
+import { TIMESTREAM_DEFAULTS } from "../modules/timestream/defaults";
 
 export const ENVIRONMENTS = ["dev", "stg", "prod"] as const;
 export type EnvironmentName = (typeof ENVIRONMENTS)[number];
@@ -63,8 +71,8 @@ const cidr = z
 const volume = z
   .object({
     sizeGiB: z.number().int().min(8).max(16384),
-    iops: z.number().int().min(3000).max(16000).default(3000),
-    throughputMiBps: z.number().int().min(125).max(1000).default(125),
+    iops: z.number().int().min(3000).max(16000).default(AGENT_HOST_DEFAULTS.iops),
+    throughputMiBps: z.number().int().min(125).max(1000).default(AGENT_HOST_DEFAULTS.throughputMiBps),
   })
   .refine((v) => v.iops <= v.sizeGiB * 500, {
     message: "iops may be at most 500 per GiB of sizeGiB (gp3 limit)",
@@ -174,7 +182,7 @@ export const environmentSchema = z.object({
     /** AZ names (not looked up: no data source runs at plan time). */
     availabilityZones: z.array(z.string()).min(2).max(6),
     /** `single`: one NAT (cheap, dev). `per-az`: one per AZ (prod). `none`: no egress. */
-    natGateways: z.enum(["none", "single", "per-az"]).default("single"),
+    natGateways: z.enum(["none", "single", "per-az"]).default(NETWORK_DEFAULTS.natGateways),
     interfaceEndpoints: z.array(z.string().regex(/^[a-z0-9.-]+$/)).default([...DEFAULT_INTERFACE_ENDPOINTS]),
     /**
      * Buckets outside this environment that principals in the VPC may reach through the S3 endpoint
@@ -185,9 +193,9 @@ export const environmentSchema = z.object({
       .array(z.string().regex(/^[a-z0-9*][a-z0-9.*-]{1,62}$/, "must be an S3 bucket name or a * pattern"))
       .default([]),
     /** VPC flow log retention (CloudWatch Logs values only). @default 90 */
-    flowLogRetentionDays: logRetentionDays.default(90),
+    flowLogRetentionDays: logRetentionDays.default(NETWORK_DEFAULTS.flowLogRetentionDays),
     /** Log retention of the Lambda and host log groups (CloudWatch Logs values only). @default 365 */
-    logRetentionDays: logRetentionDays.default(365),
+    logRetentionDays: logRetentionDays.default(PIPELINE_DEFAULTS.logRetentionDays),
     agentHost: z.object({
       enabled: z.boolean().default(true),
       instanceType: z
@@ -198,21 +206,35 @@ export const environmentSchema = z.object({
       rootVolume: volume,
       dataVolume: volume,
       /** Percent of a volume's provisioned IOPS / throughput at which its EBS alarms fire. @default 90 */
-      ebsAlarmUtilizationPercent: z.number().int().min(50).max(100).default(90),
-      idleSessionTimeoutMinutes: z.number().int().min(1).max(60).default(20),
+      ebsAlarmUtilizationPercent: z
+        .number()
+        .int()
+        .min(50)
+        .max(100)
+        .default(AGENT_HOST_DEFAULTS.ebsAlarmUtilizationPercent),
+      idleSessionTimeoutMinutes: z
+        .number()
+        .int()
+        .min(1)
+        .max(60)
+        .default(AGENT_HOST_DEFAULTS.idleSessionTimeoutMinutes),
       runAsUser: z
         .string()
         .regex(/^[a-z_][a-z0-9_-]{0,31}$/)
-        .default("ssm-user"),
+        .default(AGENT_HOST_DEFAULTS.runAsUser),
     }),
     dataLake: z
       .object({
-        rawTransitionDays: z.number().int().min(30).default(90),
-        rawArchiveDays: z.number().int().min(90).default(365),
-        noncurrentVersionExpiryDays: z.number().int().min(1).default(90),
-        athenaResultsExpiryDays: z.number().int().min(1).default(30),
-        iicsStaging: z.boolean().default(false),
-        forceDestroy: z.boolean().default(false),
+        rawTransitionDays: z.number().int().min(30).default(DATA_LAKE_DEFAULTS.rawTransitionDays),
+        rawArchiveDays: z.number().int().min(90).default(DATA_LAKE_DEFAULTS.rawArchiveDays),
+        noncurrentVersionExpiryDays: z
+          .number()
+          .int()
+          .min(1)
+          .default(DATA_LAKE_DEFAULTS.noncurrentVersionExpiryDays),
+        athenaResultsExpiryDays: z.number().int().min(1).default(DATA_LAKE_DEFAULTS.athenaResultsExpiryDays),
+        iicsStaging: z.boolean().default(DATA_LAKE_DEFAULTS.iicsStaging),
+        forceDestroy: z.boolean().default(DATA_LAKE_DEFAULTS.forceDestroy),
       })
       .prefault({}),
     athena: z.object({
@@ -223,20 +245,30 @@ export const environmentSchema = z.object({
       .object({
         /** Timestream for LiveAnalytics is closed to new AWS customers since 2025-06-20. */
         enabled: z.boolean().default(true),
-        memoryRetentionHours: z.number().int().min(1).max(8766).default(24),
-        magneticRetentionDays: z.number().int().min(1).max(73000).default(365),
+        memoryRetentionHours: z
+          .number()
+          .int()
+          .min(1)
+          .max(8766)
+          .default(TIMESTREAM_DEFAULTS.memoryRetentionHours),
+        magneticRetentionDays: z
+          .number()
+          .int()
+          .min(1)
+          .max(73000)
+          .default(TIMESTREAM_DEFAULTS.magneticRetentionDays),
       })
       .prefault({}),
     /** The SaaS ingestion Lambda (functions/saas-ingest). */
     ingest: z
       .object({
         enabled: z.boolean().default(true),
-        memoryMb: z.number().int().min(128).max(10240).default(512),
-        timeoutSeconds: z.number().int().min(30).max(900).default(900),
+        memoryMb: z.number().int().min(128).max(10240).default(INGEST_DEFAULTS.memoryMb),
+        timeoutSeconds: z.number().int().min(30).max(900).default(INGEST_DEFAULTS.timeoutSeconds),
         /** Concurrent executions reserved (and capped) for the function. */
-        reservedConcurrency: z.number().int().min(1).max(1000).default(5),
+        reservedConcurrency: z.number().int().min(1).max(1000).default(INGEST_DEFAULTS.reservedConcurrency),
         /** V8 old-space cap: keeps RSS flat with volume (the bench measures with the default). */
-        heapMb: z.number().int().min(64).max(8192).default(128),
+        heapMb: z.number().int().min(64).max(8192).default(INGEST_DEFAULTS.heapMb),
         /** Retries, timeouts and output files (functions/saas-ingest/tuning.ts). @default - its defaults */
         tuning: ingestTuningSchema.prefault({}),
       })
@@ -250,13 +282,18 @@ export const environmentSchema = z.object({
       .object({
         enabled: z.boolean().default(true),
         /** Athena's price per TB scanned, for each run's cost estimate. @default 5 */
-        usdPerTbScanned: z.number().min(0).default(5),
+        usdPerTbScanned: z.number().min(0).default(CURATE_DEFAULTS.usdPerTbScanned),
         /** Timeout of one Athena query run by the state machine. @default 3600 */
-        queryTimeoutSeconds: z.number().int().min(60).max(86400).default(3600),
+        queryTimeoutSeconds: z.number().int().min(60).max(86400).default(CURATE_DEFAULTS.queryTimeoutSeconds),
         /** Timeout of a whole execution (every transform of one event). @default 21600 */
-        executionTimeoutSeconds: z.number().int().min(300).max(31_536_000).default(21600),
-        memoryMb: z.number().int().min(128).max(10240).default(256),
-        reservedConcurrency: z.number().int().min(1).max(1000).default(5),
+        executionTimeoutSeconds: z
+          .number()
+          .int()
+          .min(300)
+          .max(31_536_000)
+          .default(CURATE_DEFAULTS.executionTimeoutSeconds),
+        memoryMb: z.number().int().min(128).max(10240).default(CURATE_DEFAULTS.memoryMb),
+        reservedConcurrency: z.number().int().min(1).max(1000).default(CURATE_DEFAULTS.reservedConcurrency),
       })
       .prefault({}),
     alarmEmails: z.array(z.email()).default([]),
@@ -273,7 +310,7 @@ export const environmentSchema = z.object({
     /** Google group with read access to the mart dataset. */
     readerGroup: z.email().optional(),
     /** Default expiration of tables in the staging dataset, in days. */
-    stagingTableExpirationDays: z.number().int().min(1).default(7),
+    stagingTableExpirationDays: z.number().int().min(1).default(BIGQUERY_DEFAULTS.stagingTableExpirationDays),
     /** BigQuery dataset ids per layer (letters, digits, underscores; at most 1024). */
     datasets: z
       .object({
@@ -283,7 +320,7 @@ export const environmentSchema = z.object({
       })
       .prefault({}),
     /** Rotation period of the CMEK key, in days. @default 90 */
-    kmsRotationDays: z.number().int().min(1).max(36500).default(90),
+    kmsRotationDays: z.number().int().min(1).max(36500).default(BIGQUERY_DEFAULTS.rotationDays),
   }),
   github: z.object({
     /** `owner/name` of this repository: CI identities trust only it. */
