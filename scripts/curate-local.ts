@@ -17,15 +17,9 @@ import { validRunDate } from "../functions/curate/core/plan";
 import type { RunRecord } from "../functions/curate/core/ports";
 import { LOCAL_DATABASES } from "../functions/curate/dev/fixtures";
 import { openLocalCurate } from "../functions/curate/dev/local";
-import { DemoSaasServer } from "../functions/saas-ingest/dev/demo-saas-server";
 import { demoSettings } from "../functions/saas-ingest/dev/demo-settings";
-import {
-  createSettingsTable,
-  listKeys,
-  localHandlerEnv,
-  putSourceConfig,
-} from "../functions/shared/dev/local";
-import { SecretsStub } from "../functions/shared/dev/secrets-stub";
+import { DEMO_TOKEN, startDemoStandIns } from "../functions/saas-ingest/dev/stand-ins";
+import { createSettingsTable, listKeys, putSourceConfig } from "../functions/shared/dev/local";
 import { type Cli, cliArgs, type Flags, refuse } from "./lib/args";
 import { startServers } from "./local-aws";
 
@@ -95,16 +89,18 @@ async function ingestDemo(
     if (!keys.some((k) => k.endsWith(".jsonl.gz"))) missing.push(id);
   }
   if (missing.length === 0) return;
-  const token = "local-demo-token";
-  const saas = new DemoSaasServer({ total, pageSize: 500, token });
-  await saas.start();
-  const secrets = new SecretsStub();
-  await secrets.start();
+  const token = DEMO_TOKEN;
+  const demo = await startDemoStandIns({
+    total,
+    pageSize: 500,
+    token,
+    ...endpoints,
+    table: TABLE,
+    bucket: BUCKET,
+  });
+  const { saas, secrets } = demo;
   try {
-    Object.assign(
-      process.env,
-      localHandlerEnv({ ...endpoints, secretsManager: secrets.url, table: TABLE, bucket: BUCKET }),
-    );
+    Object.assign(process.env, demo.env);
     const { handler } = await import("../functions/saas-ingest/handler");
     for (const id of missing) {
       const s = sources.find((x) => x.id === id)!.settings;
@@ -120,7 +116,7 @@ async function ingestDemo(
       say(`ingested demo data: ${id} ${runDate}: ${r.records} records`);
     }
   } finally {
-    await Promise.all([saas.stop(), secrets.stop()]);
+    await demo.stop();
   }
 }
 

@@ -13,18 +13,16 @@ import { gunzipSync } from "node:zlib";
 import { loadListOnly } from "../config";
 import { sources as sourceList } from "../config/sources";
 import { servesPath } from "../functions/saas-ingest/dev/demo-saas-apis";
-import { DemoSaasServer } from "../functions/saas-ingest/dev/demo-saas-server";
 import { demoSettings } from "../functions/saas-ingest/dev/demo-settings";
 import { localRecipe, onDemoApi, recipeIds } from "../functions/saas-ingest/dev/local-recipes";
+import { DEMO_TOKEN, startDemoStandIns } from "../functions/saas-ingest/dev/stand-ins";
 import {
   createSettingsTable,
   getBytes,
   getSourceState,
   listKeys,
-  localHandlerEnv,
   putSourceConfig,
 } from "../functions/shared/dev/local";
-import { SecretsStub } from "../functions/shared/dev/secrets-stub";
 import { cliArgs } from "./lib/args";
 import { startServers } from "./local-aws";
 
@@ -78,16 +76,18 @@ async function main() {
 
   const dir = mkdtempSync(join(tmpdir(), "ingest-local-"));
   const servers = await startServers([BUCKET], dir);
-  const token = "local-demo-token";
-  const saas = new DemoSaasServer({ total, pageSize: opts["page-size"], token });
-  await saas.start();
-  const secrets = new SecretsStub();
-  await secrets.start();
+  const token = DEMO_TOKEN;
+  const demo = await startDemoStandIns({
+    total,
+    pageSize: opts["page-size"],
+    token,
+    ...servers.endpoints,
+    table: TABLE,
+    bucket: BUCKET,
+  });
+  const { saas, secrets } = demo;
   try {
-    Object.assign(
-      process.env,
-      localHandlerEnv({ ...servers.endpoints, secretsManager: secrets.url, table: TABLE, bucket: BUCKET }),
-    );
+    Object.assign(process.env, demo.env);
     await createSettingsTable(servers.endpoints.dynamodb, TABLE);
     // A source made from a recipe (its URL is one of the API copies' paths), or a recipe itself:
     // run unchanged but for the origin. A config/sources.ts entry wins over a recipe of the same id.
@@ -132,7 +132,7 @@ async function main() {
       JSON.stringify(await getSourceState(servers.endpoints.dynamodb, TABLE, sourceId)),
     );
   } finally {
-    await Promise.all([servers.close(), saas.stop(), secrets.stop()]);
+    await Promise.all([servers.close(), demo.stop()]);
   }
 }
 

@@ -16,9 +16,9 @@ import { loadCurateConfig } from "../../config/curate";
 import { type LocalAws, startLocalAws } from "../../test/helpers/local-aws";
 import { ROOT } from "../../test/helpers/synth";
 import { DynamoDbSettingsStore } from "../saas-ingest/adapters/dynamodb-settings";
-import { HttpClient } from "../saas-ingest/core/http";
 import { runIngestion } from "../saas-ingest/core/run";
 import { DemoSaasServer } from "../saas-ingest/dev/demo-saas-server";
+import { immediateHttpClient } from "../saas-ingest/dev/stand-ins";
 import {
   createSettingsTable,
   ddbClient,
@@ -89,17 +89,7 @@ async function ingest(sourceId: string, announced: RawPublishedDetail[], total =
       settings: new DynamoDbSettingsStore(TABLE, ddbClient(aws.dynamodbEndpoint)),
       objects: new S3ObjectStore(BUCKET, s3Client(aws.s3Endpoint)),
       secrets: { get: async () => "" },
-      http: new HttpClient({
-        maxAttempts: 1,
-        baseDelayMs: 1,
-        maxDelayMs: 1,
-        timeoutMs: 5000,
-        fetch,
-        sleep: async () => {},
-        now: Date.now,
-        random: Math.random,
-        deadline: () => Date.now() + 60_000,
-      }),
+      http: immediateHttpClient(),
       announcer: { published: async (d) => void announced.push(d) },
       allowHttpLoopback: true,
       log: { info() {}, warn() {}, error() {} },

@@ -19,13 +19,13 @@ import {
   readVisibleRecords,
   s3Client,
 } from "../shared/dev/local";
-import { SecretsStub } from "../shared/dev/secrets-stub";
+import type { SecretsStub } from "../shared/dev/secrets-stub";
 import { S3ObjectStore } from "../shared/s3-objects";
 import { DynamoDbSettingsStore } from "./adapters/dynamodb-settings";
-import { HttpClient } from "./core/http";
 import type { ObjectStore } from "./core/ports";
 import { type RunDeps, runIngestion } from "./core/run";
-import { DemoSaasServer, demoRecord } from "./dev/demo-saas-server";
+import { type DemoSaasServer, demoRecord } from "./dev/demo-saas-server";
+import { type DemoStandIns, immediateHttpClient, startDemoStandIns } from "./dev/stand-ins";
 import { handler } from "./handler";
 
 jest.setTimeout(120_000);
@@ -36,30 +36,28 @@ const RUN_DATE = "2026-11-27";
 let aws: LocalAws;
 let saas: DemoSaasServer;
 let secrets: SecretsStub;
+let demo: DemoStandIns;
 const savedEnv = { ...process.env };
 let n = 0;
 
 beforeAll(async () => {
   aws = await startLocalAws([BUCKET]);
   await createSettingsTable(aws.dynamodbEndpoint, TABLE);
-  saas = new DemoSaasServer({ total: 1050, pageSize: 100 });
-  await saas.start();
-  secrets = new SecretsStub();
-  await secrets.start();
-  Object.assign(process.env, aws.env, {
-    CONFIG_TABLE_NAME: TABLE,
-    RAW_BUCKET_NAME: BUCKET,
-    AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
-    HTTP_MAX_ATTEMPTS: "4",
-    HTTP_RETRY_BASE_DELAY_MS: "10",
-    POWERTOOLS_METRICS_DISABLED: "true",
-    POWERTOOLS_LOG_LEVEL: "SILENT",
-    ALLOW_HTTP_LOOPBACK: "true",
+  demo = await startDemoStandIns({
+    total: 1050,
+    pageSize: 100,
+    s3: aws.s3Endpoint,
+    dynamodb: aws.dynamodbEndpoint,
+    table: TABLE,
+    bucket: BUCKET,
+    extra: { HTTP_MAX_ATTEMPTS: "4", HTTP_RETRY_BASE_DELAY_MS: "10", POWERTOOLS_LOG_LEVEL: "SILENT" },
   });
+  ({ saas, secrets } = demo);
+  Object.assign(process.env, demo.env);
 });
 afterAll(async () => {
   process.env = savedEnv;
-  await Promise.all([aws?.stop(), saas?.stop(), secrets?.stop()]);
+  await Promise.all([aws?.stop(), demo?.stop()]);
 });
 beforeEach(() => {
   saas.faults.length = 0;
@@ -90,17 +88,7 @@ async function source(settings: Record<string, unknown>) {
 
 /** Core dependencies against the local servers with `objects` in place of S3 (for injected faults). */
 function coreDeps(objects: ObjectStore, deadline: number, extra: Partial<RunDeps> = {}): RunDeps {
-  const http = new HttpClient({
-    maxAttempts: 1,
-    baseDelayMs: 1,
-    maxDelayMs: 1,
-    timeoutMs: 5000,
-    fetch,
-    sleep: async () => {},
-    now: Date.now,
-    random: Math.random,
-    deadline: () => deadline,
-  });
+  const http = immediateHttpClient({ deadline: () => deadline });
   return {
     settings: new DynamoDbSettingsStore(TABLE, ddbClient(aws.dynamodbEndpoint)),
     objects,

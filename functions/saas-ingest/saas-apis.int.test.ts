@@ -11,9 +11,10 @@ import {
   putSourceConfig,
   readVisibleRecords,
 } from "../shared/dev/local";
-import { SecretsStub } from "../shared/dev/secrets-stub";
-import { DemoSaasServer, demoRecord } from "./dev/demo-saas-server";
+import type { SecretsStub } from "../shared/dev/secrets-stub";
+import { type DemoSaasServer, demoRecord } from "./dev/demo-saas-server";
 import { localRecipe, recipeIds } from "./dev/local-recipes";
+import { type DemoStandIns, startDemoStandIns } from "./dev/stand-ins";
 import { handler } from "./handler";
 
 jest.setTimeout(120_000);
@@ -25,30 +26,28 @@ const TOTAL = 1050;
 let aws: LocalAws;
 let saas: DemoSaasServer;
 let secrets: SecretsStub;
+let demo: DemoStandIns;
 const savedEnv = { ...process.env };
 let n = 0;
 
 beforeAll(async () => {
   aws = await startLocalAws([BUCKET]);
   await createSettingsTable(aws.dynamodbEndpoint, TABLE);
-  saas = new DemoSaasServer({ total: TOTAL, pageSize: 100 });
-  await saas.start();
-  secrets = new SecretsStub();
-  await secrets.start();
-  Object.assign(process.env, aws.env, {
-    CONFIG_TABLE_NAME: TABLE,
-    RAW_BUCKET_NAME: BUCKET,
-    AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
-    ALLOW_HTTP_LOOPBACK: "true",
-    HTTP_MAX_ATTEMPTS: "3",
-    HTTP_RETRY_BASE_DELAY_MS: "10",
-    POWERTOOLS_METRICS_DISABLED: "true",
-    POWERTOOLS_LOG_LEVEL: "SILENT",
+  demo = await startDemoStandIns({
+    total: TOTAL,
+    pageSize: 100,
+    s3: aws.s3Endpoint,
+    dynamodb: aws.dynamodbEndpoint,
+    table: TABLE,
+    bucket: BUCKET,
+    extra: { HTTP_MAX_ATTEMPTS: "3", HTTP_RETRY_BASE_DELAY_MS: "10", POWERTOOLS_LOG_LEVEL: "SILENT" },
   });
+  ({ saas, secrets } = demo);
+  Object.assign(process.env, demo.env);
 });
 afterAll(async () => {
   process.env = savedEnv;
-  await Promise.all([aws?.stop(), saas?.stop(), secrets?.stop()]);
+  await Promise.all([aws?.stop(), demo?.stop()]);
 });
 beforeEach(() => {
   saas.faults.length = 0;

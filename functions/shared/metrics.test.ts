@@ -1,5 +1,6 @@
 import { Metrics } from "@aws-lambda-powertools/metrics";
 import type { TimestreamWriteClient } from "@aws-sdk/client-timestream-write";
+import { captureEmf } from "../../test/helpers/emf";
 import { EmfMetricsSink, FanOutMetricsSink, type RunMetric, TimestreamMetricsSink } from "./metrics";
 
 const run: RunMetric = {
@@ -12,24 +13,13 @@ const run: RunMetric = {
 
 describe("shared metrics sinks", () => {
   it("publishes one EMF document per run with the given namespace and dimensions", async () => {
-    const lines: string[] = [];
-    const spy = jest.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
-      lines.push(String(chunk));
-      return true;
-    });
-    const previous = process.env.POWERTOOLS_METRICS_DISABLED;
-    process.env.POWERTOOLS_METRICS_DISABLED = "false";
-    try {
-      await new EmfMetricsSink({
+    const [emf] = await captureEmf(() =>
+      new EmfMetricsSink({
         namespace: "Test",
         serviceName: "svc",
         metrics: new Metrics({ namespace: "Test", serviceName: "svc" }),
-      }).publish(run);
-    } finally {
-      spy.mockRestore();
-      process.env.POWERTOOLS_METRICS_DISABLED = previous;
-    }
-    const emf = JSON.parse(lines.find((l) => l.includes("_aws"))!);
+      }).publish(run),
+    );
     expect(emf).toMatchObject({ sourceId: "orders", records: 10, retries: 1, runSucceeded: 1, runId: "r1" });
     expect(emf._aws.CloudWatchMetrics[0].Namespace).toBe("Test");
     expect(emf._aws.CloudWatchMetrics[0].Dimensions[0]).toEqual(expect.arrayContaining(["sourceId"]));

@@ -10,17 +10,15 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ScanCommand } from "@aws-sdk/lib-dynamodb";
-import { DemoSaasServer } from "../../functions/saas-ingest/dev/demo-saas-server";
 import { demoSettings } from "../../functions/saas-ingest/dev/demo-settings";
+import { DEMO_TOKEN, type DemoStandIns, startDemoStandIns } from "../../functions/saas-ingest/dev/stand-ins";
 import {
   createSettingsTable,
   ddbClient,
-  localHandlerEnv,
   putItem,
   putSourceConfig,
   s3Client,
 } from "../../functions/shared/dev/local";
-import { SecretsStub } from "../../functions/shared/dev/secrets-stub";
 import { documentClient } from "../../functions/shared/dynamodb";
 import { startChildServer } from "../lib/child-server";
 import type { LocalEndpoints } from "../local-aws";
@@ -53,31 +51,24 @@ export async function openLocalBackend(o: LocalOptions): Promise<OpsBackend> {
       await putItem(dynamodb, LOCAL_TABLE, item as { pk: string; sk: string });
     }
   }
-  const token = "local-demo-token";
-  let demo: { saas: DemoSaasServer; secrets: SecretsStub } | undefined;
+  const token = DEMO_TOKEN;
+  let demo: DemoStandIns | undefined;
   const sources = configuredSources();
 
   const started = async () => {
     if (demo) return demo;
-    const saas = new DemoSaasServer({ total: o.records ?? 500, pageSize: 100, token });
-    await saas.start();
-    const secrets = new SecretsStub();
-    await secrets.start();
-    Object.assign(
-      process.env,
-      localHandlerEnv({
-        s3,
-        dynamodb,
-        secretsManager: secrets.url,
-        table: LOCAL_TABLE,
-        bucket: LOCAL_BUCKET,
-      }),
-      {
-        // The function's own JSON logs stay quiet: ops prints the outcome (set it to see them).
-        POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? "SILENT",
-      },
-    );
-    demo = { saas, secrets };
+    demo = await startDemoStandIns({
+      total: o.records ?? 500,
+      pageSize: 100,
+      token,
+      s3,
+      dynamodb,
+      table: LOCAL_TABLE,
+      bucket: LOCAL_BUCKET,
+      // The function's own JSON logs stay quiet: ops prints the outcome (set it to see them).
+      extra: { POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? "SILENT" },
+    });
+    Object.assign(process.env, demo.env);
     return demo;
   };
 
@@ -193,7 +184,7 @@ export async function openLocalBackend(o: LocalOptions): Promise<OpsBackend> {
         writeFileSync(snapshot, `${JSON.stringify(items)}\n`);
       } finally {
         curate?.close();
-        await Promise.all([servers.stop(), demo?.saas.stop(), demo?.secrets.stop()]);
+        await Promise.all([servers.stop(), demo?.stop()]);
       }
     },
   };
