@@ -24,6 +24,7 @@ import { COMMON_ENV, CURATE_ENV, CURATE_METRICS, RUN_METRICS } from "../../funct
 import { InvalidPropsError } from "../../lib/props";
 import type { Protection } from "../../lib/protection";
 import type { Athena } from "../athena";
+import type { Catalog } from "../catalog";
 import { CuratedTable } from "../curated-table";
 import { ServiceRole } from "../iam/service-role";
 import { type AlarmTarget, metricAlarm, ONCE_IN_FIVE_MINUTES } from "../monitoring";
@@ -38,7 +39,7 @@ import type { SecureBucket } from "../secure-bucket";
 import type { Timestream } from "../timestream";
 import { CURATE_DEFAULTS } from "./defaults";
 import { curateDefinition } from "./definition";
-import { GLUE_READ, GLUE_WRITE, SFN_LOG_DELIVERY, XRAY_WRITE } from "./perms";
+import { SFN_LOG_DELIVERY, XRAY_WRITE } from "./perms";
 
 export { CURATE_DEFAULTS };
 
@@ -59,18 +60,17 @@ export interface CurateTransform {
  * (`-<transform id>`, at most 64 characters) and alarms.
  */
 export interface CurateProps extends PipelineModuleProps {
-  /** The raw bucket: the state machine reads only the prefixes its transforms depend on. */
-  readonly rawBucket: SecureBucket;
   /** The curated bucket: the state machine writes only its tables' locations. */
   readonly curatedBucket: SecureBucket;
   /** The environment's workgroup the queries run in. */
   readonly athena: Athena;
   /** The workgroup's results bucket (the Lambda reads the check query's results). */
   readonly athenaResultsBucket: SecureBucket;
-  /** Glue database of the raw tables (name). */
-  readonly rawDatabase: string;
-  /** Glue database of the curated Iceberg tables (name). */
-  readonly curatedDatabase: string;
+  /**
+   * The environment's Glue catalog: the state machine is granted, through it, the raw tables (and
+   * raw prefixes) its transforms read and the curated tables they write.
+   */
+  readonly catalog: Catalog;
   /** Ingestion sources: id and raw prefix. */
   readonly sources: ReadonlyArray<{ id: string; prefix: string }>;
   /** The transforms: one Iceberg table each; run in dependency order. */
@@ -140,14 +140,14 @@ export class Curate extends Construct {
     const smName = props.functionName;
     const stateMachineArn = `arn:aws:states:${props.region}:${props.accountId}:stateMachine:${smName}`;
     const retention = props.logRetentionDays ?? PIPELINE_DEFAULTS.logRetentionDays;
-    const glueArn = (kind: string, path: string) =>
-      `arn:aws:glue:${props.region}:${props.accountId}:${kind}/${path}`;
-    const catalogArn = `arn:aws:glue:${props.region}:${props.accountId}:catalog`;
     const sourceById = new Map(props.sources.map((s) => [s.id, s]));
+    // References (not names): the tables and the function depend on the databases existing.
+    const rawDatabase = props.catalog.rawDatabase.name;
+    const curatedDatabase = props.catalog.curatedDatabase.name;
 
     for (const t of props.transforms) {
       this.tables[t.id] = new CuratedTable(this, `table-${t.id}`, {
-        databaseName: props.curatedDatabase,
+        databaseName: curatedDatabase,
         tableName: t.table,
         bucket: props.curatedBucket,
         columns: t.target.columns,
@@ -177,8 +177,8 @@ export class Curate extends Construct {
         [CURATE_ENV.graph]: JSON.stringify(
           props.transforms.map((t) => ({ id: t.id, dependsOn: t.dependsOn })),
         ),
-        [CURATE_ENV.rawDatabase]: props.rawDatabase,
-        [CURATE_ENV.curatedDatabase]: props.curatedDatabase,
+        [CURATE_ENV.rawDatabase]: rawDatabase,
+        [CURATE_ENV.curatedDatabase]: curatedDatabase,
         [CURATE_ENV.curatedBucket]: props.curatedBucket.bucketName,
         [CURATE_ENV.stateMachineArn]: stateMachineArn,
         [CURATE_ENV.usdPerTbScanned]: String(props.usdPerTbScanned ?? d.usdPerTbScanned),
@@ -218,46 +218,18 @@ export class Curate extends Construct {
     const rawSources = [
       ...new Set(props.transforms.flatMap((t) => t.dependsOn.filter((d) => sourceById.has(d)))),
     ];
-    const curatedTables = props.transforms.map((t) => t.table);
-    const readTables = [
-      ...rawSources.map((s) => glueArn("table", `${props.rawDatabase}/${s}`)),
-      ...curatedTables.flatMap((t) => [
-        glueArn("table", `${props.curatedDatabase}/${t}`),
-        glueArn("table", `${props.curatedDatabase}/${t}__stg_*`),
-      ]),
-    ];
-    smRole.addToPolicy(
-      {
-        Effect: "Allow",
-        Action: [...GLUE_READ],
-        Resource: [
-          catalogArn,
-          glueArn("database", props.rawDatabase),
-          glueArn("database", props.curatedDatabase),
-          ...readTables,
-        ],
-      },
-      {
-        Effect: "Allow",
-        Action: [...GLUE_WRITE],
-        Resource: [
-          catalogArn,
-          glueArn("database", props.curatedDatabase),
-          ...curatedTables.flatMap((t) => [
-            glueArn("table", `${props.curatedDatabase}/${t}`),
-            glueArn("table", `${props.curatedDatabase}/${t}__stg_*`),
-          ]),
-        ],
-      },
-    );
-    for (const s of rawSources) props.rawBucket.grantRead(smRole, sourceById.get(s)!.prefix);
+    // Each curated table and its staging tables (`<table>__stg_<run>`, created and dropped per run).
+    const curatedTables = props.transforms.flatMap((t) => [t.table, `${t.table}__stg_*`]);
+    props.catalog.grantReadSources(smRole, rawSources);
+    props.catalog.grantReadTables(smRole, "curated", curatedTables);
+    props.catalog.grantWriteTables(smRole, "curated", curatedTables);
     for (const table of Object.values(this.tables)) table.grantReadWriteData(smRole);
     key.grantEncryptDecrypt(smRole);
 
     const definition = curateDefinition({
       functionArn: this.fn.arn,
       workgroup: props.athena.workgroup.name,
-      curatedDatabase: props.curatedDatabase,
+      curatedDatabase,
       queryTimeoutSeconds: props.queryTimeoutSeconds ?? d.queryTimeoutSeconds,
     });
     this.stateMachine = new SfnStateMachine(this, "state-machine", {

@@ -1,6 +1,5 @@
 /** IAM action lists of the curate runner. */
-/** Glue read/write lists are the catalog's (its grants use the same). */
-export { GLUE_READ, GLUE_WRITE } from "../catalog/perms";
+/** Glue tables are granted through the Catalog construct (modules/catalog/perms.ts). */
 /** Step Functions writes its logs through CloudWatch Logs deliveries (resource-level not supported). */
 export const SFN_LOG_DELIVERY = [
   "logs:CreateLogDelivery",
