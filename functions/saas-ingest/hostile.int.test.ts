@@ -28,6 +28,7 @@ import { nodeHttpFetch } from "./adapters/node-http-fetch";
 import { HttpClient } from "./core/http";
 import { type RunDeps, runIngestion } from "./core/run";
 import { parseSourceSettings } from "./core/settings";
+import { MINIMAL_SETTINGS } from "./dev/demo-settings";
 import { HostileServer, sendJson } from "./dev/hostile-server";
 
 jest.setTimeout(120_000);
@@ -224,14 +225,7 @@ describe("2. typed watermarks: one bad cursor never becomes the watermark", () =
   });
 
   it("refuses incremental settings without primaryKey or cursorType", () => {
-    const base = {
-      enabled: true,
-      request: { url: "https://api.example.com/v1" },
-      auth: { type: "none" },
-      records: { path: "" },
-      pagination: { type: "none" },
-      target: { prefix: "p" },
-    };
+    const base = MINIMAL_SETTINGS;
     expect(() => parseSourceSettings("s", { ...base, incremental: INCREMENTAL })).toThrow(
       /primaryKey: required with incremental/,
     );

@@ -1,3 +1,4 @@
+import { MINIMAL_SETTINGS } from "../dev/demo-settings";
 import { checkRunDate, localDate, resolveRunDate } from "./run-date";
 import { parseSourceSettings } from "./settings";
 
@@ -24,28 +25,14 @@ describe("business date (runDate policy)", () => {
   });
 
   it("defaults to local-yesterday in Asia/Tokyo (a nightly batch writes the business day that just ended)", () => {
-    const s = parseSourceSettings("s", {
-      enabled: true,
-      request: { url: "https://api.example.com/v1" },
-      auth: { type: "none" },
-      records: { path: "" },
-      pagination: { type: "none" },
-      target: { prefix: "p" },
-    });
+    const s = parseSourceSettings("s", MINIMAL_SETTINGS);
     expect(s.runDate).toBe("local-yesterday");
     expect(s.scheduleTimezone).toBe("Asia/Tokyo");
     expect(resolveRunDate(s.runDate, s.scheduleTimezone, at("2026-11-28T18:00:00Z"))).toBe("2026-11-28");
   });
 
   it("refuses unknown policies and time zones, naming the field", () => {
-    const base = {
-      enabled: true,
-      request: { url: "https://api.example.com/v1" },
-      auth: { type: "none" },
-      records: { path: "" },
-      pagination: { type: "none" },
-      target: { prefix: "p" },
-    };
+    const base = MINIMAL_SETTINGS;
     expect(() => parseSourceSettings("s", { ...base, runDate: "yesterday" })).toThrow(/runDate:/);
     expect(() => parseSourceSettings("s", { ...base, scheduleTimezone: "Asia/Tokio" })).toThrow(
       /scheduleTimezone: must be an IANA time zone/,

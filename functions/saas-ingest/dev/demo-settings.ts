@@ -32,3 +32,13 @@ export function demoSettings(settings: Settings, demoUrl: string): Settings | un
       : undefined,
   };
 }
+
+/** The fewest settings a source item may have (tests build variants on it). */
+export const MINIMAL_SETTINGS = {
+  enabled: true,
+  request: { url: "https://api.example.com/v1" },
+  auth: { type: "none" },
+  records: { path: "" },
+  pagination: { type: "none" },
+  target: { prefix: "p" },
+} as const;
