@@ -32,7 +32,12 @@ const TS = [
  * process; docs.test.ts checks docs' flags in-process): a process each would only cost time.
  */
 const HELP = ["scripts/preview.ts", "scripts/ops.ts"];
-const JS = ["scripts/stack-matrix.js", "scripts/validate-workflows.js", "scripts/scan-secrets.js"];
+const JS = [
+  "scripts/stack-matrix.js",
+  "scripts/validate-workflows.js",
+  "scripts/scan-secrets.js",
+  "scripts/prelude.js",
+];
 const command = (script: string, ...args: string[]) =>
   script.endsWith(".ts") ? ["--import", "tsx", script, ...args] : [script, ...args];
 

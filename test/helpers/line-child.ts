@@ -45,6 +45,8 @@ export function startLineChild(args: string[], options: { cwd: string; env?: Nod
         const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
         await gone;
         clearTimeout(timer);
+        child.stdout!.destroy();
+        child.stderr!.destroy();
       }
     },
   };
