@@ -16,12 +16,17 @@
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative, resolve, sep } from "node:path";
-import { type BuildOptions, buildSync, version as esbuildVersion } from "esbuild";
+import type { BuildOptions } from "esbuild";
 import { zipDeterministic } from "./zip";
 
 export const FUNCTIONS_DIR = __dirname;
 export const ROOT = resolve(__dirname, "..");
 export const BUILD_ROOT = join(ROOT, ".build");
+
+/** esbuild's version from its package.json: a reused bundle never loads esbuild itself. */
+const esbuildVersion = (
+  JSON.parse(readFileSync(require.resolve("esbuild/package.json"), "utf8")) as { version: string }
+).version;
 
 export interface Bundle {
   readonly name: string;
@@ -160,6 +165,8 @@ function build(
   fixed: ReturnType<typeof fixedKeyParts>,
 ): Bundle {
   if (!existsSync(entryFile)) throw new Error(`bundleFunction: ${relative(ROOT, entryFile)} does not exist`);
+  // Loaded only when a bundle is built (a synth that reuses every bundle never pays for it).
+  const { buildSync } = require("esbuild") as typeof import("esbuild");
   const result = buildSync({
     ...ESBUILD_OPTIONS,
     entryPoints: [entryFile],

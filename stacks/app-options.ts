@@ -4,9 +4,9 @@
  * synth) only to print it when a token fails to resolve. Turn them on to find where a bad token
  * was made.
  */
-import { existsSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { join } from "node:path";
+import { delimiter, dirname, join } from "node:path";
 import type { AppConfig } from "cdktf";
 
 export interface SynthOptions {
@@ -58,7 +58,11 @@ export function memoizeBinaryVersionChecks(): boolean {
     const results = new Map<string, string[]>();
     proto.validate = function (this: { versionCommand: string; versionConstraint: string }) {
       const key = `${this.versionCommand}\0${this.versionConstraint}`;
-      if (!results.has(key)) results.set(key, original.call(this));
+      if (!results.has(key))
+        results.set(
+          key,
+          passedBefore(this.versionCommand, this.versionConstraint, () => original.call(this)),
+        );
       return [...(results.get(key) as string[])];
     };
     proto.__memoized = true;
@@ -66,6 +70,64 @@ export function memoizeBinaryVersionChecks(): boolean {
   } catch {
     return false;
   }
+}
+
+/** Where a passed `terraform version` check is remembered between synths (git-ignored). */
+export const VERSION_CACHE_FILE = join(__dirname, "..", ".cache", "binary-versions.json");
+
+/** The file `name` resolves to on PATH (what a shell running `name …` would start), if any. */
+export function onPath(name: string, path = process.env.PATH ?? ""): string | undefined {
+  for (const dir of path.split(delimiter)) {
+    if (!dir) continue;
+    const file = join(dir, name);
+    try {
+      if (statSync(file).isFile()) return file;
+    } catch {
+      // not in this directory
+    }
+  }
+  return undefined;
+}
+
+/**
+ * `run()` (a version check) once per binary: a check that passed is remembered in `cacheFile`
+ * under the binary's path, size and modification time, so the next synth skips the shell and the
+ * binary's start (about 0.2 s) until that binary changes. A failing or unknown answer is never
+ * remembered. Any problem with the cache falls back to running the check.
+ */
+export function passedBefore(
+  command: string,
+  constraint: string,
+  run: () => string[],
+  cacheFile = VERSION_CACHE_FILE,
+  path = process.env.PATH,
+): string[] {
+  // Only `<binary> version` (cdktf's ValidateTerraformVersion): other commands are run as asked.
+  const m = /^(\S+) version$/.exec(command);
+  if (!m) return run();
+  const bin = m[1].includes("/") ? m[1] : onPath(m[1], path);
+  let key: string | undefined;
+  let cache: Record<string, true> = {};
+  try {
+    if (bin) {
+      const st = statSync(bin);
+      key = `${bin}|${st.size}|${st.mtimeMs}|${command}|${constraint}`;
+      if (existsSync(cacheFile)) cache = JSON.parse(readFileSync(cacheFile, "utf8"));
+      if (cache[key] === true) return [];
+    }
+  } catch {
+    key = undefined;
+  }
+  const result = run();
+  if (key && result.length === 0) {
+    try {
+      mkdirSync(dirname(cacheFile), { recursive: true });
+      writeFileSync(cacheFile, JSON.stringify({ ...cache, [key]: true }));
+    } catch {
+      // a read-only checkout only loses the speed-up
+    }
+  }
+  return result;
 }
 
 /** What `pruneStaleStacks` did. */

@@ -8,7 +8,7 @@ import { bucketName, ConfigError } from "../config/load";
 import type { EnvironmentConfig, SourceConfig } from "../config/schema";
 import { bundleFunction } from "../functions/build";
 import type { TransformSpec } from "../functions/curate/core/spec";
-import { EVENT_SOURCE, RAW_PUBLISHED } from "../functions/shared/events";
+import { EVENT_SOURCE, RAW_PUBLISHED } from "../functions/shared/contracts";
 import { settingsPk } from "../functions/shared/settings-keys";
 import { addMovedBlocks } from "../lib/moved";
 import { PROTECTION, PROTECTION_METADATA_KEY } from "../lib/protection";

@@ -106,3 +106,7 @@ export const RECONCILE_METRICS = {
   difference: "difference",
   latenessHours: "latenessHours",
 } as const;
+
+/** EventBridge `source` and `detail-type` of ingestion's publish event (functions/shared/events.ts). */
+export const EVENT_SOURCE = "data-platform-kit.ingest";
+export const RAW_PUBLISHED = "RawPartitionPublished";

@@ -8,9 +8,11 @@ import {
   PutEventsCommand,
   type PutEventsCommandOutput,
 } from "@aws-sdk/client-eventbridge";
+import { EVENT_SOURCE, RAW_PUBLISHED } from "./contracts";
 import { StorageError } from "./errors";
-export const EVENT_SOURCE = "data-platform-kit.ingest";
-export const RAW_PUBLISHED = "RawPartitionPublished";
+
+// The names live with the other contracts (import-free, so the stacks read them without the SDK).
+export { EVENT_SOURCE, RAW_PUBLISHED };
 
 export interface RawPublishedDetail {
   sourceId: string;
