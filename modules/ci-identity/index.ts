@@ -17,12 +17,8 @@ import { InvalidPropsError } from "../../lib/props";
 import { suppress } from "../../lib/suppress";
 import { FederatedRole } from "../iam/federated-role";
 import { type PolicyStatement, policyDocument } from "../iam/policy";
-import {
-  ciStateStatements,
-  STATE_BUCKET_ADMIN,
-  STATE_KEY_ADMIN,
-  type StateLocation,
-} from "../state-store/grants";
+import { ciStateStatements, type StateLocation } from "../state-store/grants";
+import { STATE_BUCKET_ADMIN, STATE_KEY_ADMIN } from "../state-store/perms";
 import {
   ADMIN_POLICY_ARNS,
   IAM_ESCALATION,

@@ -36,19 +36,12 @@ export interface StateLocation {
   readonly lockTable?: string;
 }
 
-/** ARN of an environment's CI role (`kind`: plan or apply). */
-export const ciRoleArn = (accountId: string, prefix: string, env: string, kind: "plan" | "apply") =>
-  `arn:aws:iam::${accountId}:role/${prefix}-${env}-ci-${kind}`;
-
-export {
-  LOCK_TABLE_READ,
-  LOCK_TABLE_WRITE,
-  STATE_BUCKET_ADMIN,
-  STATE_KEY_ADMIN,
-  STATE_KEY_READ,
-  STATE_KEY_USE,
-  STATE_OBJECT_WRITE,
-} from "./perms";
+/**
+ * ARN pattern of every environment's CI roles of `kind` in this account (`<prefix>-<env>-ci-<kind>`,
+ * the names modules/ci-identity creates), for the policies' `aws:PrincipalArn` conditions.
+ */
+const ciRolesLike = (accountId: string, prefix: string, kind: "plan" | "*") =>
+  `arn:aws:iam::${accountId}:role/${prefix}-*-ci-${kind}`;
 
 /** Identity policy statements giving one CI role its environment's state (and nothing else's). */
 export function ciStateStatements(s: StateLocation, kind: "plan" | "apply"): PolicyStatement[] {
@@ -96,8 +89,8 @@ export function ciStateStatements(s: StateLocation, kind: "plan" | "apply"): Pol
  * bucket, and no plan role writes a state or a lock.
  */
 export function stateBucketDenies(bucketArn: string, accountId: string, prefix: string): PolicyStatement[] {
-  const ci = `arn:aws:iam::${accountId}:role/${prefix}-*-ci-*`;
-  const plan = `arn:aws:iam::${accountId}:role/${prefix}-*-ci-plan`;
+  const ci = ciRolesLike(accountId, prefix, "*");
+  const plan = ciRolesLike(accountId, prefix, "plan");
   return [
     {
       Sid: "DenyOtherAccounts",
@@ -135,7 +128,7 @@ export function stateKeyDenies(accountId: string, prefix: string): PolicyStateme
       Principal: "*",
       Action: [...STATE_KEY_ADMIN],
       Resource: "*",
-      Condition: { ArnLike: { "aws:PrincipalArn": `arn:aws:iam::${accountId}:role/${prefix}-*-ci-*` } },
+      Condition: { ArnLike: { "aws:PrincipalArn": ciRolesLike(accountId, prefix, "*") } },
     },
     {
       Sid: "DenyPlanEncrypt",
@@ -143,7 +136,7 @@ export function stateKeyDenies(accountId: string, prefix: string): PolicyStateme
       Principal: "*",
       Action: [...STATE_KEY_ENCRYPT],
       Resource: "*",
-      Condition: { ArnLike: { "aws:PrincipalArn": `arn:aws:iam::${accountId}:role/${prefix}-*-ci-plan` } },
+      Condition: { ArnLike: { "aws:PrincipalArn": ciRolesLike(accountId, prefix, "plan") } },
     },
   ];
 }
