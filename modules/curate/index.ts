@@ -18,22 +18,22 @@ import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";
 import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
-import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { COMMON_ENV, CURATE_ENV, CURATE_METRICS, RUN_METRICS } from "../../functions/shared/contracts";
 import { InvalidPropsError } from "../../lib/props";
 import type { Protection } from "../../lib/protection";
+import { scheduleName } from "../../lib/rules/names";
 import type { Athena } from "../athena";
 import type { Catalog } from "../catalog";
 import { CuratedTable } from "../curated-table";
 import { ServiceRole } from "../iam/service-role";
 import { type AlarmTarget, metricAlarm, ONCE_IN_FIVE_MINUTES } from "../monitoring";
 import {
-  LIMITS,
   PIPELINE_DEFAULTS,
   PIPELINE_RUNTIME,
   PipelineFunction,
   type PipelineModuleProps,
+  scheduleNameLengthProblem,
 } from "../pipeline-function";
 import type { SecureBucket } from "../secure-bucket";
 import type { Timestream } from "../timestream";
@@ -95,10 +95,6 @@ export interface CurateProps extends PipelineModuleProps {
 
 export const CURATE_RUNTIME = PIPELINE_RUNTIME;
 
-/** `<functionName>-<transform id>`: EventBridge Scheduler's name of a transform's schedule. */
-export const curateScheduleName = (functionName: string, transformId: string) =>
-  `${functionName}-${transformId}`;
-
 /** Problems of the props the module itself can see (the config loader reports them earlier). */
 export function curateProblems(p: CurateProps): string[] {
   const out: string[] = [];
@@ -109,11 +105,12 @@ export function curateProblems(p: CurateProps): string[] {
       if (!sources.has(d) && !transforms.has(d))
         out.push(`transforms[${t.id}].dependsOn: "${d}" is neither a source nor a transform`);
     if (!t.schedule) continue;
-    const name = curateScheduleName(p.functionName, t.id);
-    if (!Token.isUnresolved(name) && name.length > LIMITS.scheduleName)
-      out.push(
-        `transforms[${t.id}]: schedule name "${name}" has ${name.length} characters; EventBridge Scheduler allows ${LIMITS.scheduleName} (shorten the transform id or the environment prefix)`,
-      );
+    const tooLong = scheduleNameLengthProblem(
+      `transforms[${t.id}]`,
+      "transform",
+      scheduleName(p.functionName, t.id),
+    );
+    if (tooLong) out.push(tooLong);
   }
   if (p.usdPerTbScanned !== undefined && !(p.usdPerTbScanned >= 0))
     out.push(`usdPerTbScanned: a number >= 0 (got ${p.usdPerTbScanned})`);
@@ -303,7 +300,7 @@ export class Curate extends Construct {
     const startExecution = { arn: this.stateMachine.arn, actions: ["states:StartExecution"] };
     for (const t of props.transforms.filter((t) => t.schedule)) {
       this.pipeline.addSchedule(`schedule-${t.id}`, {
-        name: curateScheduleName(fnName, t.id),
+        name: scheduleName(fnName, t.id),
         description: `Runs transform ${t.id}`,
         expression: t.schedule!,
         timezone: t.scheduleTimezone ?? d.scheduleTimezone,

@@ -17,6 +17,7 @@ import { ServiceAccountIamMember } from "@cdktf/provider-google/lib/service-acco
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { InvalidPropsError } from "../../lib/props";
+import { NAME_LIMITS } from "../../lib/rules/names";
 import { suppress } from "../../lib/suppress";
 import { CI_WORKFLOWS, jobWorkflowRef, MAIN_REF } from "../ci-identity/subjects";
 
@@ -102,8 +103,10 @@ export function gcpIdentityProblems(p: GcpIdentityProps): string[] {
   if (!/^\d+$/.test(p.githubRepositoryId))
     out.push(`githubRepositoryId: the repository's numeric id (got "${p.githubRepositoryId}")`);
   if (!/^\d{12}$/.test(p.awsAccountId)) out.push(`awsAccountId: 12 digits (got "${p.awsAccountId}")`);
-  if (p.reconcileRoleName.length === 0 || p.reconcileRoleName.length > 64)
-    out.push(`reconcileRoleName: an IAM role name of 1 to 64 characters (got "${p.reconcileRoleName}")`);
+  if (p.reconcileRoleName.length === 0 || p.reconcileRoleName.length > NAME_LIMITS.iamRole)
+    out.push(
+      `reconcileRoleName: an IAM role name of 1 to ${NAME_LIMITS.iamRole} characters (got "${p.reconcileRoleName}")`,
+    );
   return out;
 }
 

@@ -17,6 +17,7 @@ import { Aspects, Lazy, Token } from "cdktf";
 import { resolve } from "cdktf/lib/_tokens";
 import { Construct } from "constructs";
 import { maxPolicyLength } from "../../lib/policy-size";
+import { NAME_LIMITS } from "../../lib/rules/names";
 import { mergeStatements } from "./merge";
 import { type PolicyStatement, policyDocument } from "./policy";
 
@@ -83,7 +84,7 @@ export interface GrantRoleProps {
 }
 
 /** IAM allows role names of at most 64 characters from `[\w+=,.@-]`. */
-export const ROLE_NAME_MAX = 64;
+export const ROLE_NAME_MAX = NAME_LIMITS.iamRole;
 
 /** Problems with a role name (none when it is a token: known only at apply). */
 export function roleNameProblems(prop: string, name: string): string[] {

@@ -5,15 +5,20 @@
  * Timestream, the event bus), one EventBridge Scheduler schedule per enabled source with a
  * schedule, and a missed-run alarm per scheduled source.
  */
-import { Token } from "cdktf";
 import { Construct } from "constructs";
 import type { SourceSettings } from "../../functions/saas-ingest/core/settings";
 import { type IngestTuning, ingestTuningEnv } from "../../functions/saas-ingest/tuning";
 import { COMMON_ENV, INGEST_ENV, INGEST_METRICS, RUN_METRICS } from "../../functions/shared/contracts";
 import { InvalidPropsError } from "../../lib/props";
+import { scheduleName } from "../../lib/rules/names";
 import type { ServiceRole } from "../iam/service-role";
 import { metricAlarm, NONE_IN_26_HOURS } from "../monitoring";
-import { LIMITS, PIPELINE_RUNTIME, PipelineFunction, type PipelineModuleProps } from "../pipeline-function";
+import {
+  PIPELINE_RUNTIME,
+  PipelineFunction,
+  type PipelineModuleProps,
+  scheduleNameLengthProblem,
+} from "../pipeline-function";
 import type { SecureBucket } from "../secure-bucket";
 import type { Timestream } from "../timestream";
 import { INGEST_DEFAULTS } from "./defaults";
@@ -52,9 +57,6 @@ export interface IngestFunctionProps extends PipelineModuleProps {
 /** The newest Node.js runtime hashicorp/aws 5.100.0 accepts. */
 export const INGEST_RUNTIME = PIPELINE_RUNTIME;
 
-/** `<functionName>-<source id>`: EventBridge Scheduler's name of a source's schedule. */
-export const ingestScheduleName = (functionName: string, sourceId: string) => `${functionName}-${sourceId}`;
-
 /** Problems of the props the module itself can see (the config loader reports them earlier). */
 export function ingestFunctionProblems(p: IngestFunctionProps): string[] {
   const out: string[] = [];
@@ -63,11 +65,12 @@ export function ingestFunctionProblems(p: IngestFunctionProps): string[] {
     if (ids.has(s.id)) out.push(`sources[${s.id}]: the id is used twice`);
     ids.add(s.id);
     if (!s.settings.enabled || !s.settings.schedule) continue;
-    const name = ingestScheduleName(p.functionName, s.id);
-    if (!Token.isUnresolved(name) && name.length > LIMITS.scheduleName)
-      out.push(
-        `sources[${s.id}]: schedule name "${name}" has ${name.length} characters; EventBridge Scheduler allows ${LIMITS.scheduleName} (shorten the source id or the environment prefix)`,
-      );
+    const tooLong = scheduleNameLengthProblem(
+      `sources[${s.id}]`,
+      "source",
+      scheduleName(p.functionName, s.id),
+    );
+    if (tooLong) out.push(tooLong);
   }
   return out;
 }
@@ -145,7 +148,7 @@ export class IngestFunction extends Construct {
     const scheduled = props.sources.filter((s) => s.settings.enabled && s.settings.schedule);
     for (const s of scheduled) {
       this.pipeline.addSchedule(`schedule-${s.id}`, {
-        name: ingestScheduleName(name, s.id),
+        name: scheduleName(name, s.id),
         description: `Runs ${s.id}`,
         expression: s.settings.schedule!,
         timezone: s.settings.scheduleTimezone,

@@ -27,6 +27,7 @@ import { Construct } from "constructs";
 import type { Bundle } from "../../functions/build";
 import { COMMON_ENV } from "../../functions/shared/contracts";
 import { InvalidPropsError } from "../../lib/props";
+import { NAME_LIMITS } from "../../lib/rules/names";
 import { ServiceRole } from "../iam/service-role";
 import type { KmsKey } from "../kms-key";
 import { type AlarmTarget, metricAlarm, ONCE_IN_FIVE_MINUTES } from "../monitoring";
@@ -40,10 +41,10 @@ export { PIPELINE_DEFAULTS };
 /** The newest Node.js runtime hashicorp/aws 5.100.0 accepts. */
 export const PIPELINE_RUNTIME = "nodejs22.x";
 
-/** Limits the constructor checks (AWS's own). */
+/** Limits the constructor checks (AWS's own; names from lib/rules/names.ts). */
 export const LIMITS = {
-  functionName: 64,
-  scheduleName: 64,
+  functionName: NAME_LIMITS.lambdaFunction,
+  scheduleName: NAME_LIMITS.schedule,
   memoryMb: [128, 10_240],
   timeoutSeconds: [1, 900],
   logRetentionDays: [1, 3653],
@@ -143,6 +144,15 @@ export interface ScheduleProps {
   readonly target?: ScheduleTarget;
 }
 
+/**
+ * Why the schedule `name` of `entry` (e.g. `sources[orders]`, whose id is a `what` id) is too long
+ * for EventBridge Scheduler, or `undefined` (also for a name unknown until apply).
+ */
+export function scheduleNameLengthProblem(entry: string, what: string, name: string): string | undefined {
+  if (Token.isUnresolved(name) || name.length <= LIMITS.scheduleName) return undefined;
+  return `${entry}: schedule name "${name}" has ${name.length} characters; EventBridge Scheduler allows ${LIMITS.scheduleName} (shorten the ${what} id or the environment prefix)`;
+}
+
 const within = (v: number | undefined, [lo, hi]: readonly [number, number]) =>
   v === undefined || Token.isUnresolved(v) || (Number.isInteger(v) && v >= lo && v <= hi);
 
@@ -154,7 +164,7 @@ export function pipelineFunctionProblems(p: PipelineFunctionProps): string[] {
       out.push(`${prop}: 1 to ${max} characters (got ${v.length}: "${v}")`);
   };
   len("functionName", p.functionName, LIMITS.functionName);
-  len("roleName", p.roleName, 64);
+  len("roleName", p.roleName, NAME_LIMITS.iamRole);
   if (!within(p.memoryMb, LIMITS.memoryMb))
     out.push(`memoryMb: an integer from ${LIMITS.memoryMb.join(" to ")} (got ${p.memoryMb})`);
   if (!within(p.timeoutSeconds, LIMITS.timeoutSeconds))
