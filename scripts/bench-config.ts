@@ -7,10 +7,19 @@
  */
 
 import { MISTAKES } from "../test/fixtures/config-mistakes";
+import { cliArgs, refuse, wholeNumber } from "./lib/args";
 import { runWithMistakes } from "./lib/config-mistakes-run";
 
+const CLI = {
+  command: "npm run bench:config --",
+  summary: "Times how fast main.ts refuses each configuration mistake of issue #13 (target < 2 s).",
+  flags: {},
+  positionals: { name: "runs", description: "runs per mistake, median reported (default 3)", max: 1 },
+};
+const { positionals } = cliArgs(CLI);
+const runs = wholeNumber(positionals[0], 3, (why) => refuse(CLI, `<runs> ${why}`));
+
 const TARGET_MS = 2_000;
-const runs = Math.max(1, Number(process.argv[2] ?? 3));
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 let failed = false;

@@ -7,9 +7,20 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { CONFIG_TABLES, fieldRows, renderReadme } from "../config/docs";
 import { FIELD_DOCS } from "../config/field-docs";
+import { cliArgs } from "./lib/args";
 
+const { values } = cliArgs({
+  command: "npm run docs:config --",
+  summary: "Writes the configuration field tables into README.md.",
+  flags: {
+    check: {
+      type: "boolean",
+      description: "write nothing; exit 1 when the README is stale or a field undocumented",
+    },
+  },
+});
+const check = values.check;
 const README = join(__dirname, "..", "README.md");
-const check = process.argv.includes("--check");
 const current = readFileSync(README, "utf8");
 const { text, missingMarkers } = renderReadme(current);
 const undocumented = CONFIG_TABLES.flatMap((t) =>

@@ -12,6 +12,7 @@ import { loadAppConfig } from "../config";
 import { sources as sourceList } from "../config/sources";
 import { largestByKind, type Measurement, measureLimits } from "../policy/limits/measure";
 import { AwsStack } from "../stacks/aws-stack";
+import { cliArgs, refuse, wholeNumber } from "./lib/args";
 
 /** `n` sources like demo_orders, each with its own id, prefix, secret and schedule. */
 export function manySources(n: number) {
@@ -58,7 +59,14 @@ export function formatLargest(measurements: Measurement[]): string[] {
 }
 
 if (require.main === module) {
-  const n = Number(process.argv[2] ?? 50);
+  const CLI = {
+    command: "npm run -s limits --",
+    summary: "Synthesizes dev with N generated sources and prints the largest document of each kind.",
+    flags: {},
+    positionals: { name: "sources", description: "number of sources (default 50)", max: 1 },
+  };
+  const { positionals } = cliArgs(CLI);
+  const n = wholeNumber(positionals[0], 50, (why) => refuse(CLI, `<sources> ${why}`));
   const outdir = mkdtempSync(join(tmpdir(), "dp-limits-"));
   try {
     const { measurements } = synthWithSources(n, outdir);

@@ -17,6 +17,7 @@ import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { cliArgs } from "./lib/args";
 import { init, OFFLINE_AWS_ENV, prepareOfflinePlanDir, terraform } from "./lib/terraform";
 
 // biome-ignore lint/suspicious/noExplicitAny: plan, state and provider-schema JSON are walked generically
@@ -165,11 +166,19 @@ export function planMoves(oldStack: string, newStack: string) {
 }
 
 if (require.main === module) {
-  const [oldStack, newStack] = process.argv.slice(2).map((a) => resolve(a));
-  if (!oldStack || !newStack) {
-    console.error("usage: plan-moves.ts <old synthesized stack dir> <new synthesized stack dir>");
-    process.exit(2);
-  }
+  const { positionals } = cliArgs({
+    command: "node --import tsx scripts/plan-moves.ts",
+    summary:
+      "Plans the new synthesized stack against a state of the old one; exits 1 on a destroy or replace.",
+    flags: {},
+    positionals: {
+      name: "stack-dir",
+      description: "the old, then the new synthesized stack folder",
+      min: 2,
+      max: 2,
+    },
+  });
+  const [oldStack, newStack] = positionals.map((a) => resolve(a));
   const r = planMoves(oldStack, newStack);
   console.log(JSON.stringify(r, null, 2));
   process.exit(r.destroyed + r.replaced > 0 ? 1 : 0);

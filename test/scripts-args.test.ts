@@ -25,6 +25,10 @@ const TS = [
   "scripts/ops.ts",
   "scripts/curate-local.ts",
   "scripts/reconcile-local.ts",
+  "scripts/docs-config.ts",
+  "scripts/bench-config.ts",
+  "scripts/limits-report.ts",
+  "scripts/plan-moves.ts",
 ];
 /**
  * --help in a process of its own for two scripts: ops (its own top-level help) and preview. The
@@ -56,6 +60,7 @@ const ALL = [
   command("scripts/curate-local.ts", "daily_revenu", "--date", "2026-01-01"),
   command("scripts/preview.ts", "--env", "dev,prod"),
   command("scripts/bench-synth.ts", "--runs", "0"),
+  command("scripts/limits-report.ts", "abc"),
 ];
 beforeAll(() => {
   for (const args of ALL) runOnce(args);
@@ -85,6 +90,13 @@ it("bench:synth refuses a nonsense run count", async () => {
   const r = await runOnce(command("scripts/bench-synth.ts", "--runs", "0"));
   expect(r.code).toBe(2);
   expect(r.stderr).toContain("--runs: 0 is below the minimum 1");
+});
+
+it("limits refuses a source count that is not a whole number (was NaN sources)", async () => {
+  const r = await runOnce(command("scripts/limits-report.ts", "abc"));
+  expect(r.code).toBe(2);
+  expect(r.stderr).toContain('<sources> must be a whole number >= 1 (got "abc")');
+  expect(r.stderr).toMatch(/^usage: npm run -s limits -- /m);
 });
 
 it("curate:local refuses an unknown transform, naming the known ones, before starting anything", async () => {

@@ -228,3 +228,19 @@ export function helpText(cli: Cli<Flags>): string {
   const body = rows.map(([a, b]) => `  ${a.padEnd(width)}  ${b}`).join("\n");
   return `${cli.summary}\n\n${usageLine(cli)}\n\n${body}\n`;
 }
+
+/**
+ * A count given as an optional positional argument (`npm run -s limits -- 50`): `fallback` when
+ * absent, otherwise a whole number >= 1; anything else goes to `refuse` with why.
+ */
+export function wholeNumber(
+  raw: string | undefined,
+  fallback: number,
+  refuse: (why: string) => never,
+): number {
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n) || n < 1)
+    refuse(`must be a whole number >= 1 (got "${raw}")`);
+  return n;
+}
