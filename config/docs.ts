@@ -8,6 +8,7 @@
  */
 import { z } from "zod";
 import { transformSchema } from "../functions/curate/core/spec";
+import { replaceBetween } from "../lib/readme-blocks";
 import { bigqueryDeclarationSchema } from "./bigquery-schema";
 import { FIELD_DOCS } from "./field-docs";
 import { environmentSchema, sourceSchema } from "./schema";
@@ -186,13 +187,9 @@ export function renderReadme(readme: string): { text: string; missingMarkers: st
   let text = readme;
   const missingMarkers: string[] = [];
   for (const table of CONFIG_TABLES) {
-    const start = text.indexOf(marker(table.id));
-    const end = text.indexOf(marker(table.id, true));
-    if (start < 0 || end < start) {
-      missingMarkers.push(table.id);
-      continue;
-    }
-    text = `${text.slice(0, start + marker(table.id).length)}\n${renderTable(table)}\n${text.slice(end)}`;
+    const next = replaceBetween(text, marker(table.id), marker(table.id, true), renderTable(table));
+    if (next === undefined) missingMarkers.push(table.id);
+    else text = next;
   }
   return { text, missingMarkers };
 }

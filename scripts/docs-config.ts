@@ -1,17 +1,21 @@
 /**
  * `npm run docs:config`: writes the configuration field tables (config/docs.ts) into README.md
- * between `<!-- config-fields:<table> -->` markers. `--check` writes nothing and exits 1 when the
- * README is stale, a marker is missing, or a field has no description (CI, config/docs.test.ts).
+ * between `<!-- config-fields:<table> -->` markers, and the stack outputs (stacks/outputs.ts)
+ * between `<!-- outputs:start -->` and `<!-- outputs:end -->`. `--check` writes nothing and exits 1
+ * when the README is stale, a marker is missing, or a field has no description (CI,
+ * config/docs.test.ts, stacks/outputs.test.ts).
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { CONFIG_TABLES, fieldRows, renderReadme } from "../config/docs";
 import { FIELD_DOCS } from "../config/field-docs";
+import { replaceBetween } from "../lib/readme-blocks";
+import { OUTPUTS_MARKERS, outputsReadme } from "../stacks/outputs";
 import { cliArgs } from "./lib/args";
 
 const { values } = cliArgs({
   command: "npm run docs:config --",
-  summary: "Writes the configuration field tables into README.md.",
+  summary: "Writes the configuration field tables and the stack outputs into README.md.",
   flags: {
     check: {
       type: "boolean",
@@ -22,20 +26,31 @@ const { values } = cliArgs({
 const check = values.check;
 const README = join(__dirname, "..", "README.md");
 const current = readFileSync(README, "utf8");
-const { text, missingMarkers } = renderReadme(current);
+const config = renderReadme(current);
+const [start, end] = OUTPUTS_MARKERS;
+const withOutputs = replaceBetween(config.text, start, end, outputsReadme());
+const text = withOutputs ?? config.text;
+const missingMarkers = [...config.missingMarkers, ...(withOutputs === undefined ? ["outputs"] : [])];
 const undocumented = CONFIG_TABLES.flatMap((t) =>
   fieldRows(t.schema, FIELD_DOCS[t.id])
     .filter((r) => !r.description)
     .map((r) => `${t.id}: ${r.field}`),
 );
-for (const id of missingMarkers) console.error(`README.md: no <!-- config-fields:${id} --> … :end markers`);
+for (const id of missingMarkers)
+  console.error(
+    id === "outputs"
+      ? `README.md: no ${start} … ${end} markers`
+      : `README.md: no <!-- config-fields:${id} --> … :end markers`,
+  );
 for (const f of undocumented)
   console.error(`undocumented field ${f} (add .describe() or config/field-docs.ts)`);
 if (check) {
-  if (text !== current) console.error("README.md: config tables are stale (run npm run docs:config)");
+  if (text !== current) console.error("README.md: generated tables are stale (run npm run docs:config)");
   process.exitCode = text !== current || missingMarkers.length || undocumented.length ? 1 : 0;
 } else {
   if (text !== current) writeFileSync(README, text);
-  console.log(text !== current ? "README.md: config tables updated" : "README.md: config tables up to date");
+  console.log(
+    text !== current ? "README.md: generated tables updated" : "README.md: generated tables up to date",
+  );
   process.exitCode = missingMarkers.length || undocumented.length ? 1 : 0;
 }

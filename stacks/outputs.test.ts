@@ -51,7 +51,7 @@ describe("stack outputs", () => {
     expect(new Set(names).size).toBe(names.length);
   });
 
-  it("is documented in README.md exactly as declared", () => {
+  it("is documented in README.md exactly as declared (npm run docs:config writes it)", () => {
     const readme = readFileSync(join(__dirname, "..", "README.md"), "utf8");
     const block = /<!-- outputs:start -->\n([\s\S]*?)\n<!-- outputs:end -->/.exec(readme)?.[1];
     expect(block).toBe(outputsReadme());

@@ -6,7 +6,8 @@
  * change when the construct behind it moves, is renamed, or is wrapped in another construct.
  * Modules expose typed properties; only stacks declare outputs, and only from these tables.
  *
- * The tables are printed into README.md ("Stack outputs"); a test keeps the two identical.
+ * The tables are printed into README.md ("Stack outputs") by `npm run docs:config`; a test keeps
+ * the two identical.
  * (Plain-Terraform note: these are root-module `output` blocks with the same names.)
  */
 import { TerraformOutput, TerraformStack } from "cdktf";
@@ -131,6 +132,9 @@ export function outputsTable(contract: Record<string, OutputSpec>): string {
   );
   return ["| output | value | exists when |", "|---|---|---|", ...rows].join("\n");
 }
+
+/** Marker lines of the README's "Stack outputs" block. */
+export const OUTPUTS_MARKERS = ["<!-- outputs:start -->", "<!-- outputs:end -->"] as const;
 
 /** The README "Stack outputs" block: one table per stack kind. */
 export function outputsReadme(): string {
