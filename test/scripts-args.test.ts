@@ -38,7 +38,6 @@ const LOADS_BEFORE_PARSING = new Set([
   "scripts/curate-local.ts",
   "scripts/reconcile-local.ts",
   "scripts/limits-report.ts",
-  "scripts/ingest-local.ts",
 ]);
 
 const SCRIPTS = readdirSync(join(ROOT, "scripts"))
