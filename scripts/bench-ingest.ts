@@ -17,16 +17,7 @@ import { execFileSync } from "node:child_process";
 import { availableParallelism, loadavg } from "node:os";
 import { resolve } from "node:path";
 import { gzipSync } from "node:zlib";
-import { bundleFunction } from "../functions/build";
-import { demoRecord } from "../functions/saas-ingest/dev/demo-saas-server";
-import {
-  createSettingsTable,
-  listKeys,
-  localHandlerEnv,
-  putSourceConfig,
-} from "../functions/shared/dev/local";
 import { cliArgs } from "./lib/args";
-import { startChildServer } from "./lib/child-server";
 import type { LocalEndpoints } from "./local-aws";
 
 const ROOT = resolve(__dirname, "..");
@@ -62,6 +53,9 @@ const { values: opts } = cliArgs({
     },
   },
 });
+
+// Loaded by main() once the command line is checked (esbuild, the AWS SDK: a typo is refused first).
+let demoRecord: typeof import("../functions/saas-ingest/dev/demo-saas-server").demoRecord;
 
 /** The demo API's /cursor pages, generated one at a time (the same bytes the server sends). */
 function* pages(total: number, pageSize: number): Generator<string> {
@@ -102,6 +96,18 @@ function floor(
 }
 
 async function main() {
+  const [
+    { bundleFunction },
+    demo,
+    { createSettingsTable, listKeys, localHandlerEnv, putSourceConfig },
+    { startChildServer },
+  ] = await Promise.all([
+    import("../functions/build"),
+    import("../functions/saas-ingest/dev/demo-saas-server"),
+    import("../functions/shared/dev/local"),
+    import("./lib/child-server"),
+  ]);
+  demoRecord = demo.demoRecord;
   const total = opts.records;
   const pageSize = opts["page-size"];
   const level = opts["gzip-level"];

@@ -11,25 +11,29 @@
  */
 import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { loadCurateConfig } from "../config/curate";
 import { topoOrder } from "../functions/curate/core/graph";
-import { validRunDate } from "../functions/curate/core/plan";
 import type { RunRecord } from "../functions/curate/core/ports";
-import { LOCAL_DATABASES } from "../functions/curate/dev/fixtures";
-import { openLocalCurate } from "../functions/curate/dev/local";
-import { demoSettings } from "../functions/saas-ingest/dev/demo-settings";
-import { DEMO_TOKEN, startDemoStandIns } from "../functions/saas-ingest/dev/stand-ins";
-import { createSettingsTable, listKeys, putSourceConfig } from "../functions/shared/dev/local";
 import { type Cli, cliArgs, type Flags, refuse } from "./lib/args";
-import { startServers } from "./local-aws";
 
-const { sources, transforms } = loadCurateConfig();
+// The arguments (and the transform's name, against the configuration) are checked before DuckDB,
+// the AWS SDK and the local servers load (main()): a typo or --help answers at once.
+let loaded: ReturnType<typeof import("../config/curate").loadCurateConfig> | undefined;
+/** The validated sources and transforms, loaded on first use (not for a usage error). */
+function config() {
+  loaded ??= (require("../config/curate") as typeof import("../config/curate")).loadCurateConfig();
+  return loaded;
+}
 const BUCKET = "local-raw";
 const TABLE = "local-settings";
 
 const CLI = {
   command: "npm run curate:local --",
-  summary: `Runs a transform through the real curate runner against local stand-ins (transforms: ${transforms.map((t) => t.id).join(", ")}).`,
+  // A getter: the configuration loads only when --help prints it.
+  get summary() {
+    return `Runs a transform through the real curate runner against local stand-ins (transforms: ${config()
+      .transforms.map((t) => t.id)
+      .join(", ")}).`;
+  },
   flags: {
     date: { type: "string", description: "run date (default today, UTC)", placeholder: "YYYY-MM-DD" },
     json: { type: "boolean", description: "print one JSON object" },
@@ -45,14 +49,16 @@ const CLI = {
   positionals: { name: "transform", description: "the transform to run", min: 1, max: 1 },
 } as const satisfies Cli<Flags>;
 
-function args(argv: string[]) {
+async function args(argv: string[]) {
   const { values, positionals } = cliArgs(CLI, argv);
   const transform = positionals[0];
+  const { transforms } = config();
   const known = transforms.map((t) => t.id).join(", ");
   if (!transforms.some((t) => t.id === transform))
     refuse(CLI, `unknown transform "${transform}" (config/transforms.ts has: ${known})`);
   let runDate: string;
   try {
+    const { validRunDate } = await import("../functions/curate/core/plan");
     runDate = validRunDate(values.date ?? new Date().toISOString().slice(0, 10), "--date");
   } catch (e) {
     refuse(CLI, (e as Error).message);
@@ -62,6 +68,7 @@ function args(argv: string[]) {
 
 /** The transform and every transform upstream of it, in dependency order. */
 function withUpstream(id: string) {
+  const { transforms } = config();
   const byId = new Map(transforms.map((t) => [t.id, t]));
   const need = new Set<string>();
   const visit = (x: string) => {
@@ -76,12 +83,14 @@ function withUpstream(id: string) {
 }
 
 async function ingestDemo(
+  { listKeys, putSourceConfig }: typeof import("../functions/shared/dev/local"),
   endpoints: { s3: string; dynamodb: string },
   sourceIds: string[],
   runDate: string,
   total: number,
   say: (s: string) => void,
 ) {
+  const { sources } = config();
   const missing: string[] = [];
   for (const id of sourceIds) {
     const prefix = sources.find((s) => s.id === id)!.settings.target.prefix;
@@ -89,6 +98,10 @@ async function ingestDemo(
     if (!keys.some((k) => k.endsWith(".jsonl.gz"))) missing.push(id);
   }
   if (missing.length === 0) return;
+  const [{ demoSettings }, { DEMO_TOKEN, startDemoStandIns }] = await Promise.all([
+    import("../functions/saas-ingest/dev/demo-settings"),
+    import("../functions/saas-ingest/dev/stand-ins"),
+  ]);
   const token = DEMO_TOKEN;
   const demo = await startDemoStandIns({
     total,
@@ -121,7 +134,14 @@ async function ingestDemo(
 }
 
 async function main() {
-  const a = args(process.argv.slice(2));
+  const a = await args(process.argv.slice(2));
+  const { sources, transforms } = config();
+  const [{ LOCAL_DATABASES }, { openLocalCurate }, shared, { startServers }] = await Promise.all([
+    import("../functions/curate/dev/fixtures"),
+    import("../functions/curate/dev/local"),
+    import("../functions/shared/dev/local"),
+    import("./local-aws"),
+  ]);
   const say = (s: string) => {
     if (!a.json) console.log(s);
   };
@@ -134,8 +154,8 @@ async function main() {
   const { chain, sourceIds } = withUpstream(a.transform);
   let local: Awaited<ReturnType<typeof openLocalCurate>> | undefined;
   try {
-    await createSettingsTable(servers.endpoints.dynamodb, TABLE);
-    await ingestDemo(servers.endpoints, sourceIds, a.runDate, a.records, say);
+    await shared.createSettingsTable(servers.endpoints.dynamodb, TABLE);
+    await ingestDemo(shared, servers.endpoints, sourceIds, a.runDate, a.records, say);
     local = await openLocalCurate({
       ...servers.endpoints,
       table: TABLE,

@@ -7,10 +7,6 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { CONFIG_TABLES, fieldRows, renderReadme } from "../config/docs";
-import { FIELD_DOCS } from "../config/field-docs";
-import { replaceBetween } from "../lib/readme-blocks";
-import { OUTPUTS_MARKERS, outputsReadme } from "../stacks/outputs";
 import { cliArgs } from "./lib/args";
 
 const { values } = cliArgs({
@@ -24,33 +20,53 @@ const { values } = cliArgs({
   },
 });
 const check = values.check;
-const README = join(__dirname, "..", "README.md");
-const current = readFileSync(README, "utf8");
-const config = renderReadme(current);
-const [start, end] = OUTPUTS_MARKERS;
-const withOutputs = replaceBetween(config.text, start, end, outputsReadme());
-const text = withOutputs ?? config.text;
-const missingMarkers = [...config.missingMarkers, ...(withOutputs === undefined ? ["outputs"] : [])];
-const undocumented = CONFIG_TABLES.flatMap((t) =>
-  fieldRows(t.schema, FIELD_DOCS[t.id])
-    .filter((r) => !r.description)
-    .map((r) => `${t.id}: ${r.field}`),
-);
-for (const id of missingMarkers)
-  console.error(
-    id === "outputs"
-      ? `README.md: no ${start} … ${end} markers`
-      : `README.md: no <!-- config-fields:${id} --> … :end markers`,
+
+async function main() {
+  // Loaded after the command line is checked: the schemas and the stack outputs load zod and cdktf.
+  const [
+    { CONFIG_TABLES, fieldRows, renderReadme },
+    { FIELD_DOCS },
+    { replaceBetween },
+    { OUTPUTS_MARKERS, outputsReadme },
+  ] = await Promise.all([
+    import("../config/docs"),
+    import("../config/field-docs"),
+    import("../lib/readme-blocks"),
+    import("../stacks/outputs"),
+  ]);
+  const README = join(__dirname, "..", "README.md");
+  const current = readFileSync(README, "utf8");
+  const config = renderReadme(current);
+  const [start, end] = OUTPUTS_MARKERS;
+  const withOutputs = replaceBetween(config.text, start, end, outputsReadme());
+  const text = withOutputs ?? config.text;
+  const missingMarkers = [...config.missingMarkers, ...(withOutputs === undefined ? ["outputs"] : [])];
+  const undocumented = CONFIG_TABLES.flatMap((t) =>
+    fieldRows(t.schema, FIELD_DOCS[t.id])
+      .filter((r) => !r.description)
+      .map((r) => `${t.id}: ${r.field}`),
   );
-for (const f of undocumented)
-  console.error(`undocumented field ${f} (add .describe() or config/field-docs.ts)`);
-if (check) {
-  if (text !== current) console.error("README.md: generated tables are stale (run npm run docs:config)");
-  process.exitCode = text !== current || missingMarkers.length || undocumented.length ? 1 : 0;
-} else {
-  if (text !== current) writeFileSync(README, text);
-  console.log(
-    text !== current ? "README.md: generated tables updated" : "README.md: generated tables up to date",
-  );
-  process.exitCode = missingMarkers.length || undocumented.length ? 1 : 0;
+  for (const id of missingMarkers)
+    console.error(
+      id === "outputs"
+        ? `README.md: no ${start} … ${end} markers`
+        : `README.md: no <!-- config-fields:${id} --> … :end markers`,
+    );
+  for (const f of undocumented)
+    console.error(`undocumented field ${f} (add .describe() or config/field-docs.ts)`);
+  if (check) {
+    if (text !== current) console.error("README.md: generated tables are stale (run npm run docs:config)");
+    process.exitCode = text !== current || missingMarkers.length || undocumented.length ? 1 : 0;
+  } else {
+    if (text !== current) writeFileSync(README, text);
+    console.log(
+      text !== current ? "README.md: generated tables updated" : "README.md: generated tables up to date",
+    );
+    process.exitCode = missingMarkers.length || undocumented.length ? 1 : 0;
+  }
 }
+
+main().catch((e) => {
+  console.error(e);
+  process.exitCode = 1;
+});

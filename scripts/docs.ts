@@ -11,10 +11,7 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { checkInBrowser, type RenderCheck } from "./docs/browser-check";
-import { checkFacts, curatedFacts } from "./docs/curated";
-import { buildDocument, readEnvironmentStacks } from "./docs/generate";
-import { sectionHashes, toHtml, toMarkdown } from "./docs/render";
+import type { RenderCheck } from "./docs/browser-check";
 import { type Cli, type Flags, HelpRequested, parseCli, UsageError, usageLine } from "./lib/args";
 
 const CLI = {
@@ -85,6 +82,12 @@ export function generateDocs(o: DocsOptions): {
   sections: number;
   render?: RenderCheck;
 } {
+  // Loaded here, not at the top: a usage error or --help answers without the configuration.
+  const { checkInBrowser } = require("./docs/browser-check") as typeof import("./docs/browser-check");
+  const { checkFacts, curatedFacts } = require("./docs/curated") as typeof import("./docs/curated");
+  const { buildDocument, readEnvironmentStacks } =
+    require("./docs/generate") as typeof import("./docs/generate");
+  const { sectionHashes, toHtml, toMarkdown } = require("./docs/render") as typeof import("./docs/render");
   const synthDir = o.synthDir ?? synthesize(o.env);
   try {
     const stacks = readEnvironmentStacks(synthDir, o.env);

@@ -1,45 +1,29 @@
 /**
- * `npm run ingest:local -- <sourceId> [--records N] [--page-size N] [--run-date YYYY-MM-DD]`: runs the real handler against local s3rver +
- * dynalite, a Secrets Manager stub and the bundled demo SaaS API, so a newcomer sees files land
- * without AWS. Sources come from config/sources.ts; their URL is pointed at the demo API (same
- * pagination style) and their secret at a local value. README recipes (stripe_customers,
- * salesforce_accounts, …) run unchanged but for their origin, against the demo API's copy of
- * that API's paging and auth (functions/saas-ingest/dev/demo-saas-apis.ts).
+ * `npm run ingest:local -- <sourceId...> [--records N] [--page-size N] [--run-date YYYY-MM-DD]`:
+ * runs the real handler against local s3rver + dynalite, a Secrets Manager stub and the bundled
+ * demo SaaS API, so a newcomer sees files land without AWS. Sources come from config/sources.ts;
+ * their URL is pointed at the demo API (same pagination style) and their secret at a local value.
+ * README recipes (stripe_customers, salesforce_accounts, …) run unchanged but for their origin,
+ * against the demo API's copy of that API's paging and auth
+ * (functions/saas-ingest/dev/demo-saas-apis.ts). Several ids run one after another against the
+ * same servers.
+ *
+ * The flags are checked before anything else is loaded: a typo costs a usage line, not the
+ * configuration, the AWS SDK and two servers.
  */
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { gunzipSync } from "node:zlib";
-import { loadListOnly } from "../config";
-import { sources as sourceList } from "../config/sources";
-import { servesPath } from "../functions/saas-ingest/dev/demo-saas-apis";
-import { demoSettings } from "../functions/saas-ingest/dev/demo-settings";
-import { localRecipe, onDemoApi, recipeIds } from "../functions/saas-ingest/dev/local-recipes";
-import { DEMO_TOKEN, startDemoStandIns } from "../functions/saas-ingest/dev/stand-ins";
-import {
-  createSettingsTable,
-  getBytes,
-  getSourceState,
-  listKeys,
-  putSourceConfig,
-} from "../functions/shared/dev/local";
 import { cliArgs } from "./lib/args";
-import { startServers } from "./local-aws";
 
 const BUCKET = "local-raw";
 const TABLE = "local-settings";
 
-const sources = loadListOnly(sourceList);
-const known = sources.map((s) => s.id);
-const recipes = `README recipes: ${recipeIds().join(", ")}`;
-const { values: opts, positionals } = cliArgs({
+const { values: opts, positionals: ids } = cliArgs({
   command: "npm run ingest:local --",
   summary: "Runs the ingestion handler against local S3/DynamoDB servers and a demo API.",
   positionals: {
     name: "sourceId",
-    description: `a source of config/sources.ts (${known.join(", ")}) or a ${recipes}`,
+    description:
+      "sources of config/sources.ts or README recipes (e.g. demo_orders, stripe_customers; an unknown id lists them all), run in turn",
     min: 1,
-    max: 1,
   },
   flags: {
     records: {
@@ -66,19 +50,42 @@ const { values: opts, positionals } = cliArgs({
 });
 
 async function main() {
-  const sourceId = positionals[0];
-  const source = sources.find((s) => s.id === sourceId);
-  if (!source && !recipeIds().includes(sourceId))
+  // Only what naming the sources needs, so an unknown id is refused before the servers start.
+  const [{ loadListOnly }, { sources: sourceList }, { localRecipe, onDemoApi, recipeIds }] =
+    await Promise.all([
+      import("../config/registry"),
+      import("../config/sources"),
+      import("../functions/saas-ingest/dev/local-recipes"),
+    ]);
+  const sources = loadListOnly(sourceList);
+  const known = sources.map((s) => s.id);
+  const unknown = ids.filter((id) => !known.includes(id) && !recipeIds().includes(id));
+  if (unknown.length > 0)
     throw new Error(
-      `unknown sourceId "${sourceId}" (config/sources.ts has: ${known.join(", ")}); ${recipes}`,
+      `unknown sourceId ${unknown.map((id) => `"${id}"`).join(", ")} (config/sources.ts has: ${known.join(", ")}); README recipes: ${recipeIds().join(", ")}`,
     );
-  const total = opts.records;
+
+  const [{ mkdtempSync }, { tmpdir }, { join }, { gunzipSync }] = await Promise.all([
+    import("node:fs"),
+    import("node:os"),
+    import("node:path"),
+    import("node:zlib"),
+  ]);
+  const [{ servesPath }, { demoSettings }, { DEMO_TOKEN, startDemoStandIns }, local, { startServers }] =
+    await Promise.all([
+      import("../functions/saas-ingest/dev/demo-saas-apis"),
+      import("../functions/saas-ingest/dev/demo-settings"),
+      import("../functions/saas-ingest/dev/stand-ins"),
+      import("../functions/shared/dev/local"),
+      import("./local-aws"),
+    ]);
+  const { createSettingsTable, getBytes, getSourceState, listKeys, putSourceConfig } = local;
 
   const dir = mkdtempSync(join(tmpdir(), "ingest-local-"));
   const servers = await startServers([BUCKET], dir);
   const token = DEMO_TOKEN;
   const demo = await startDemoStandIns({
-    total,
+    total: opts.records,
     pageSize: opts["page-size"],
     token,
     ...servers.endpoints,
@@ -86,51 +93,65 @@ async function main() {
     bucket: BUCKET,
   });
   const { saas, secrets } = demo;
+  const { s3, dynamodb } = servers.endpoints;
   try {
     Object.assign(process.env, demo.env);
-    await createSettingsTable(servers.endpoints.dynamodb, TABLE);
-    // A source made from a recipe (its URL is one of the API copies' paths), or a recipe itself:
-    // run unchanged but for the origin. A config/sources.ts entry wins over a recipe of the same id.
-    const recipe = source
-      ? servesPath(new URL(source.settings.request.url).pathname)
-        ? onDemoApi(source.settings, saas.url)
-        : undefined
-      : localRecipe(sourceId, saas.url);
-    if (recipe) {
-      for (const [id, value] of Object.entries(recipe.secrets)) secrets.secrets.set(id, value);
-      await putSourceConfig(servers.endpoints.dynamodb, TABLE, sourceId, recipe.settings);
+    await createSettingsTable(dynamodb, TABLE);
+    // Every settings item first: a source that cannot run locally stops before any run.
+    const prefixes = new Map<string, string>();
+    for (const sourceId of ids) {
+      const source = sources.find((s) => s.id === sourceId);
+      // A source made from a recipe (its URL is one of the API copies' paths), or a recipe itself:
+      // run unchanged but for the origin. A config/sources.ts entry wins over a recipe of the same id.
+      const recipe = source
+        ? servesPath(new URL(source.settings.request.url).pathname)
+          ? onDemoApi(source.settings, saas.url)
+          : undefined
+        : localRecipe(sourceId, saas.url);
+      if (recipe) {
+        for (const [id, value] of Object.entries(recipe.secrets)) secrets.secrets.set(id, value);
+        await putSourceConfig(dynamodb, TABLE, sourceId, recipe.settings);
+        prefixes.set(sourceId, recipe.settings.target.prefix);
+      }
+      const s = recipe ? undefined : source?.settings;
+      const settings = s && demoSettings(s, saas.url);
+      if (s && !settings)
+        throw new Error(
+          `${sourceId}: the demo API has no generic endpoint for pagination "${s.pagination.type}"; point request.url at one of the README recipes' paths to run it locally`,
+        );
+      if (s && settings) {
+        if (s.auth.type !== "none") secrets.secrets.set(s.auth.secretId, token);
+        await putSourceConfig(dynamodb, TABLE, sourceId, settings);
+        prefixes.set(sourceId, settings.target.prefix);
+      }
     }
-    const s = recipe ? undefined : source?.settings;
-    const local = s && demoSettings(s, saas.url);
-    if (s && !local)
-      throw new Error(
-        `${sourceId}: the demo API has no generic endpoint for pagination "${s.pagination.type}"; point request.url at one of the README recipes' paths to run it locally`,
-      );
-    if (s && local) {
-      if (s.auth.type !== "none") secrets.secrets.set(s.auth.secretId, token);
-      await putSourceConfig(servers.endpoints.dynamodb, TABLE, sourceId, local);
-    }
+    // After the environment points at the local servers: the handler reads it when loaded.
     const { handler } = await import("../functions/saas-ingest/handler");
-    const summary = await handler(
-      { sourceId, ...(opts["run-date"] ? { runDate: opts["run-date"] } : {}) },
-      { getRemainingTimeInMillis: () => 900_000, awsRequestId: "local" },
-    );
-    console.log("\nsummary:", JSON.stringify(summary, null, 2));
-    const keys = await listKeys(servers.endpoints.s3, BUCKET);
+    for (const sourceId of ids) {
+      const summary = await handler(
+        { sourceId, ...(opts["run-date"] ? { runDate: opts["run-date"] } : {}) },
+        { getRemainingTimeInMillis: () => 900_000, awsRequestId: "local" },
+      );
+      console.log(`\n${sourceId} summary:`, JSON.stringify(summary, null, 2));
+    }
+    const keys = await listKeys(s3, BUCKET);
     console.log(`\nobjects in s3://${BUCKET} (files on disk under ${dir}):`);
     for (const k of keys) console.log(`  ${k}`);
-    const first = keys.find((k) => k.endsWith(".jsonl.gz"));
-    if (first) {
-      const lines = gunzipSync(await getBytes(servers.endpoints.s3, BUCKET, first))
-        .toString()
-        .split("\n")
-        .slice(0, 2);
-      console.log(`\nfirst records of ${first}:\n  ${lines.join("\n  ")}`);
+    for (const sourceId of ids) {
+      const prefix = `${prefixes.get(sourceId)}/`;
+      const first = keys.find((k) => k.startsWith(prefix) && k.endsWith(".jsonl.gz"));
+      if (first) {
+        const lines = gunzipSync(await getBytes(s3, BUCKET, first))
+          .toString()
+          .split("\n")
+          .slice(0, 2);
+        console.log(`\nfirst records of ${first}:\n  ${lines.join("\n  ")}`);
+      }
+      console.log(
+        `\n${sourceId} state item:`,
+        JSON.stringify(await getSourceState(dynamodb, TABLE, sourceId)),
+      );
     }
-    console.log(
-      "\nstate item:",
-      JSON.stringify(await getSourceState(servers.endpoints.dynamodb, TABLE, sourceId)),
-    );
   } finally {
     await Promise.all([servers.close(), demo.stop()]);
   }

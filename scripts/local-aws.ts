@@ -11,11 +11,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cliArgs } from "./lib/args";
 
-// biome-ignore lint/suspicious/noExplicitAny: untyped package
-const S3rver: any = require("s3rver");
-// biome-ignore lint/suspicious/noExplicitAny: untyped package
-const dynalite: any = require("dynalite");
-
 export interface LocalEndpoints {
   s3: string;
   dynamodb: string;
@@ -23,6 +18,11 @@ export interface LocalEndpoints {
 }
 
 export async function startServers(buckets: string[], dir?: string, ports = { s3: 0, dynamodb: 0 }) {
+  // Loaded here, not at the top: about 0.5 s of CPU that a refused command line does not need.
+  // biome-ignore lint/suspicious/noExplicitAny: untyped package
+  const S3rver: any = require("s3rver");
+  // biome-ignore lint/suspicious/noExplicitAny: untyped package
+  const dynalite: any = require("dynalite");
   const directory = dir ?? mkdtempSync(join(tmpdir(), "s3rver-"));
   const s3 = new S3rver({
     port: ports.s3,

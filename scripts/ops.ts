@@ -11,22 +11,13 @@
  * local stand-ins and the real function code (state kept in `.ops-local/` between commands).
  */
 import { spawnSync } from "node:child_process";
-import { DescribeInstanceInformationCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { type Cli, type Flag, type Flags, HelpRequested, parseCli, UsageError } from "./lib/args";
 import type { OpsBackend } from "./ops/backend";
-import { configuredSources, findEntry, loadCatalog, OpsError } from "./ops/catalog";
-import {
-  backfillEntries,
-  type Output,
-  run,
-  runBackfill,
-  runs,
-  runText,
-  status,
-  statusText,
-} from "./ops/commands";
-import { dateRange, parseDate } from "./ops/dates";
+import type { Output } from "./ops/commands";
+import { OpsError } from "./ops/errors";
 
+// Arguments are parsed before anything heavy loads (the configuration, the AWS SDK): a typo or
+// --help answers at once. The modules that run a command load when it runs.
 const USAGE = `usage: npm run ops -- <command> [options]
   status   [--env E | --local] [--json]
   run      <id> [--date YYYY-MM-DD] [--wait] [--env E | --local]
@@ -136,12 +127,13 @@ function positiveInt(v: string | true | undefined, flag: string, fallback: numbe
   return n;
 }
 
-async function openBackend(a: OpsArgs): Promise<OpsBackend> {
+async function openBackend(a: OpsArgs, local: LocalHooks): Promise<OpsBackend> {
+  const { configuredSources } = await import("./ops/catalog");
   const sources = configuredSources();
   const sourcePrefix = (id: string) => String(sources.find((s) => s.id === id)?.settings.target.prefix ?? id);
   if (a.flags["--local"]) {
     const { openLocalBackend } = await import("./ops/local");
-    return openLocalBackend({ dir: String(a.flags["--dir"] ?? ".ops-local") });
+    return openLocalBackend({ ...local, dir: String(a.flags["--dir"] ?? ".ops-local") });
   }
   const env = await environment(String(a.flags["--env"] ?? "dev"));
   const { openAwsBackend } = await import("./ops/aws");
@@ -160,6 +152,7 @@ async function environment(name: string) {
 async function session(a: OpsArgs, io: Output): Promise<number> {
   const env = await environment(String(a.flags["--env"] ?? "dev"));
   const hostName = `${env.prefix}-${env.env}-iics-agent`;
+  const { DescribeInstanceInformationCommand, SSMClient } = await import("@aws-sdk/client-ssm");
   const ssm = new SSMClient({ region: env.region });
   let instanceId: string | undefined;
   try {
@@ -186,9 +179,17 @@ async function session(a: OpsArgs, io: Output): Promise<number> {
   return spawnSync(command[0], command.slice(1), { stdio: "inherit" }).status ?? 1;
 }
 
-export async function main(argv: string[], io: Output): Promise<number> {
+/** What a caller (the tests) may change about `--local`: how its servers start. */
+export type LocalHooks = Pick<import("./ops/local").LocalOptions, "servers">;
+
+export async function main(argv: string[], io: Output, local: LocalHooks = {}): Promise<number> {
   const a = parseOpsArgs(argv);
   if (a.command === "session") return session(a, io);
+  const { findEntry, loadCatalog } = await import("./ops/catalog");
+  const { backfillEntries, run, runBackfill, runs, runText, status, statusText } = await import(
+    "./ops/commands"
+  );
+  const { dateRange, parseDate } = await import("./ops/dates");
   const catalog = loadCatalog();
   const json = a.flags["--json"] === true;
   const date = a.flags["--date"] === undefined ? undefined : parseDate(String(a.flags["--date"]), "--date");
@@ -213,7 +214,7 @@ export async function main(argv: string[], io: Output): Promise<number> {
     dateRange(backfillArgs.from, backfillArgs.to);
     backfillEntries(catalog, backfillArgs, where);
   }
-  const backend = await openBackend(a);
+  const backend = await openBackend(a, local);
   try {
     switch (a.command) {
       case "status": {

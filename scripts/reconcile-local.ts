@@ -12,23 +12,12 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { loadAppConfig } from "../config";
-import { resolveChecks } from "../config/bigquery-load";
-import { sources } from "../config/sources";
-import { isRunDate } from "../functions/bq-reconcile/core/checks";
-import { localAthenaCounter } from "../functions/bq-reconcile/dev/athena-engine";
-import { type StandInTable, startBigQueryStandIn } from "../functions/bq-reconcile/dev/bigquery-standin";
-import {
-  LOCAL_AUDIENCE,
-  LOCAL_BUCKET,
-  LOCAL_PROJECT,
-  LOCAL_SA,
-  localHandler,
-  prepareLocal,
-} from "../functions/bq-reconcile/dev/local-run";
+import { isRunDate } from "../functions/bq-reconcile/core/run-date";
+import type { StandInTable } from "../functions/bq-reconcile/dev/bigquery-standin";
 import { type Cli, cliArgs, type Flags, refuse } from "./lib/args";
-import { startServers } from "./local-aws";
 
+// The arguments are checked before the configuration, DuckDB and the AWS SDK load (main()):
+// a typo or --help answers at once.
 const SCENARIOS = ["equal", "short", "double", "stale", "auth"] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
@@ -56,6 +45,23 @@ function args() {
 
 async function main() {
   const { runDate, json, scenario } = args();
+  const [
+    { loadAppConfig },
+    { resolveChecks },
+    { sources },
+    { localAthenaCounter },
+    { startBigQueryStandIn },
+    { LOCAL_AUDIENCE, LOCAL_BUCKET, LOCAL_PROJECT, LOCAL_SA, localHandler, prepareLocal },
+    { startServers },
+  ] = await Promise.all([
+    import("../config"),
+    import("../config/bigquery-load"),
+    import("../config/sources"),
+    import("../functions/bq-reconcile/dev/athena-engine"),
+    import("../functions/bq-reconcile/dev/bigquery-standin"),
+    import("../functions/bq-reconcile/dev/local-run"),
+    import("./local-aws"),
+  ]);
   const { bigquery } = loadAppConfig({}).lists;
   const checks = resolveChecks(bigquery, {
     glueDatabasePrefix: "dp_local",

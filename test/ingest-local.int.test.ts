@@ -1,48 +1,95 @@
-/** The newcomer's command: `npm run ingest:local -- <sourceId>` lands files without AWS. */
-import { spawnSync } from "node:child_process";
+/**
+ * The newcomer's command: `npm run ingest:local -- <sourceId...>` lands files without AWS. Four
+ * processes, started at once: one end-to-end run of two sources (a config/sources.ts entry and a
+ * README recipe: one set of servers, one handler load), an unknown id and two bad flags (refused
+ * before the configuration, the AWS SDK or a server is loaded).
+ */
+import { execFile } from "node:child_process";
+import { readdirSync } from "node:fs";
 import { ROOT } from "./helpers/synth";
 import { tempDir } from "./helpers/temp";
 
 jest.setTimeout(120_000);
 
-const run = (...args: string[]) =>
-  spawnSync(process.execPath, ["--import", "tsx", "scripts/ingest-local.ts", ...args], {
-    cwd: ROOT,
-    encoding: "utf8",
-    // The script keeps its local servers' files in a temporary folder it does not remove yet:
-    // contain it in one this test removes.
-    env: { ...process.env, POWERTOOLS_LOG_LEVEL: "WARN", TMPDIR: tempDir("ingest-local-run-") },
+const run = (...args: string[]) => {
+  // The script keeps its local servers' files in a temporary folder it does not remove yet:
+  // contain it in one this test removes (and can look into).
+  const tmp = tempDir("ingest-local-run-");
+  return new Promise<{ status: number; stdout: string; stderr: string; started: boolean }>((resolve) => {
+    execFile(
+      process.execPath,
+      ["--import", "tsx", "scripts/ingest-local.ts", ...args],
+      {
+        cwd: ROOT,
+        encoding: "utf8",
+        maxBuffer: 16 * 1024 * 1024,
+        env: { ...process.env, POWERTOOLS_LOG_LEVEL: "WARN", TMPDIR: tmp },
+      },
+      (error, stdout, stderr) =>
+        resolve({
+          status: error ? Number(error.code ?? 1) : 0,
+          stdout,
+          stderr,
+          // Whether it got as far as the local servers (their folder).
+          started: readdirSync(tmp).some((n) => n.startsWith("ingest-local-")),
+        }),
+    );
+  });
+};
+
+let both: ReturnType<typeof run>;
+let unknown: ReturnType<typeof run>;
+let notANumber: ReturnType<typeof run>;
+let typo: ReturnType<typeof run>;
+beforeAll(() => {
+  both = run("demo_orders", "salesforce_accounts", "--records", "600");
+  unknown = run("nope");
+  notANumber = run("demo_orders", "--records", "abc");
+  typo = run("demo_orders", "--recods", "10");
+});
+// Every process has ended before the file does (tempDir removal, no stray children).
+afterAll(() => Promise.all([both, unknown, notANumber, typo]));
+
+describe("one run of a configured source and a README recipe", () => {
+  it("runs a configured source end to end and shows what landed", async () => {
+    const r = await both;
+    expect({ status: r.status, stderr: r.status === 0 ? "" : r.stderr }).toEqual({ status: 0, stderr: "" });
+    const demo = r.stdout.slice(
+      r.stdout.indexOf("demo_orders summary:"),
+      r.stdout.indexOf("salesforce_accounts summary:"),
+    );
+    expect(demo).toContain('"records": 600');
+    expect(r.started).toBe(true);
+    expect(r.stdout).toMatch(/saas\/demo_orders\/dt=\d{4}-\d{2}-\d{2}\/part-.*\.jsonl\.gz/);
+    expect(r.stdout).toMatch(/saas\/demo_orders\/dt=\d{4}-\d{2}-\d{2}\/_manifest-.*\.json/);
   });
 
-it("runs a configured source end to end and shows what landed", () => {
-  const r = run("demo_orders", "--records", "1200");
-  expect({ status: r.status, stderr: r.status === 0 ? "" : r.stderr }).toEqual({ status: 0, stderr: "" });
-  expect(r.stdout).toContain('"records": 1200');
-  expect(r.stdout).toMatch(/saas\/demo_orders\/dt=\d{4}-\d{2}-\d{2}\/part-.*\.jsonl\.gz/);
-  expect(r.stdout).toMatch(/saas\/demo_orders\/dt=\d{4}-\d{2}-\d{2}\/_manifest-.*\.json/);
+  it("runs a README recipe (OAuth2 client credentials, relative next URL) against the demo API's copy of that API", async () => {
+    const r = await both;
+    expect(r.status).toBe(0);
+    const salesforce = r.stdout.slice(r.stdout.indexOf("salesforce_accounts summary:"));
+    expect(salesforce).toMatch(/^salesforce_accounts summary: \{[^}]*"records": 600,/);
+    expect(r.stdout).toMatch(/saas\/salesforce_accounts\/dt=\d{4}-\d{2}-\d{2}\/part-.*\.jsonl\.gz/);
+    expect(r.stdout).toMatch(/first records of saas\/salesforce_accounts\/.*\n {2}\{[^\n]*"Id":"r0"/);
+  });
 });
 
-it("runs a README recipe (OAuth2 client credentials, relative next URL) against the demo API's copy of that API", () => {
-  const r = run("salesforce_accounts", "--records", "1200");
-  expect({ status: r.status, stderr: r.status === 0 ? "" : r.stderr }).toEqual({ status: 0, stderr: "" });
-  expect(r.stdout).toContain('"records": 1200');
-  expect(r.stdout).toMatch(/saas\/salesforce_accounts\/dt=\d{4}-\d{2}-\d{2}\/part-.*\.jsonl\.gz/);
-  expect(r.stdout).toMatch(/"Id":"r0"/);
-});
-
-it("names the configured sources when the id is unknown", () => {
-  const r = run("nope");
+it("names the configured sources when the id is unknown", async () => {
+  const r = await unknown;
   expect(r.status).toBe(1);
   expect(r.stderr).toContain('unknown sourceId "nope" (config/sources.ts has: demo_orders, demo_customers)');
   expect(r.stderr).toContain("README recipes: stripe_customers, salesforce_accounts,");
+  expect(r.started).toBe(false);
 });
 
-it("refuses bad flags before starting anything (no NaN record count)", () => {
-  const r = run("demo_orders", "--records", "abc");
+it("refuses bad flags before starting anything (no NaN record count)", async () => {
+  const r = await notANumber;
   expect(r.status).toBe(2);
   expect(r.stderr).toMatch(/--records/);
   expect(r.stderr).toMatch(/abc/);
-  const typo = run("demo_orders", "--recods", "10");
-  expect(typo.status).toBe(2);
-  expect(typo.stderr).toMatch(/recods/);
+  expect(r.started).toBe(false);
+  const t = await typo;
+  expect(t.status).toBe(2);
+  expect(t.stderr).toMatch(/recods/);
+  expect(t.started).toBe(false);
 });

@@ -3,6 +3,7 @@
  * transforms and reconciliation checks (each list is read when the project has it).
  */
 import { loadCurateConfig } from "../../config/curate";
+import { OpsError } from "./errors";
 
 export type BatchKind = "source" | "transform" | "check";
 
@@ -17,9 +18,7 @@ export interface BatchEntry {
   incremental: boolean;
 }
 
-export class OpsError extends Error {
-  override name = "OpsError";
-}
+export { OpsError };
 
 // biome-ignore lint/suspicious/noExplicitAny: settings are validated by the config loader and the function
 type SourceSettings = Record<string, any>;

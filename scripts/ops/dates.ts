@@ -1,6 +1,6 @@
 /** Dates the ops CLI takes (`--date`, `--from`/`--to`) and the next time a schedule fires. */
 import { zoneOffsetMinutes } from "../docs/cron";
-import { OpsError } from "./catalog";
+import { OpsError } from "./errors";
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 

@@ -32,16 +32,29 @@ export interface LocalOptions {
   dir: string;
   /** Records the demo API serves per source. @default 500 */
   records?: number;
+  /**
+   * Starts local S3 (files in `s3Dir`, bucket `bucket`) and DynamoDB (empty); `stop` ends them.
+   * @default a child process running scripts/local-aws.ts (stopping it also ends the function's
+   * keep-alive sockets)
+   */
+  servers?: LocalServers;
 }
+
+export type LocalServers = (
+  bucket: string,
+  s3Dir: string,
+) => Promise<{ info: Pick<LocalEndpoints, "s3" | "dynamodb">; stop: () => Promise<void> }>;
+
+const childServers: LocalServers = (bucket, s3Dir) =>
+  startChildServer<LocalEndpoints>(
+    "scripts/local-aws.ts",
+    ["--bucket", bucket, "--dir", s3Dir],
+    join(__dirname, "..", ".."),
+  );
 
 export async function openLocalBackend(o: LocalOptions): Promise<OpsBackend> {
   mkdirSync(join(o.dir, "s3"), { recursive: true });
-  // The servers run in a child process: stopping it also ends the function's keep-alive sockets.
-  const servers = await startChildServer<LocalEndpoints>(
-    "scripts/local-aws.ts",
-    ["--bucket", LOCAL_BUCKET, "--dir", join(o.dir, "s3")],
-    join(__dirname, "..", ".."),
-  );
+  const servers = await (o.servers ?? childServers)(LOCAL_BUCKET, join(o.dir, "s3"));
   const { s3, dynamodb } = servers.info;
   const ddb = documentClient(ddbClient(dynamodb));
   await createSettingsTable(dynamodb, LOCAL_TABLE);

@@ -1,13 +1,14 @@
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { startServers } from "../local-aws";
 import { HelpRequested, main, parseOpsArgs, UsageError } from "../ops";
 import type { OpsBackend, RunRecord } from "./backend";
 import { backfill, progressLine, reportText } from "./backfill";
-import { type BatchEntry, dependencyOrder, findEntry, loadCatalog, OpsError } from "./catalog";
+import { type BatchEntry, dependencyOrder, findEntry, loadCatalog } from "./catalog";
 import { backfillEntries } from "./commands";
 import { dateRange, nextRun, parseDate, today } from "./dates";
-import { openLocalBackend } from "./local";
+import { type LocalServers, openLocalBackend } from "./local";
 
 const entry = (id: string, dependsOn: string[] = [], kind: BatchEntry["kind"] = "source"): BatchEntry => ({
   id,
@@ -185,12 +186,22 @@ describe("ops against the local stand-ins (real ingestion handler)", () => {
     rmSync(dir, { recursive: true, force: true });
   });
   // Each ops command is its own process; the handler keeps its SDK clients for the life of one
-  // (as in Lambda), so a test that opens the local world again loads the handler afresh.
-  beforeEach(() => jest.resetModules());
+  // (as in Lambda), so a test that opens the local world again loads the handler afresh. After
+  // each test, not before: the first test starts from this file's own (fresh) modules, and a
+  // reset costs only what loads after it.
+  afterEach(() => jest.resetModules());
+  // A command's own servers (s3rver over the state folder, an empty dynalite), started in this
+  // process instead of a child: the state a command sees still comes only from the folder (the
+  // raw files and dynamodb.json), as with the child each real command starts. The first command
+  // below runs on the default child, so that wiring is proven too.
+  const servers: LocalServers = async (bucket, s3Dir) => {
+    const { endpoints, close } = await startServers([bucket], s3Dir);
+    return { info: endpoints, stop: async () => void (await close()) };
+  };
 
   it("status, run and runs: what one command did, the next one sees", async () => {
     lines.length = 0;
-    expect(await main(["status", "--local", "--dir", dir, "--json"], io)).toBe(0);
+    expect(await main(["status", "--local", "--dir", dir, "--json"], io)).toBe(0); // child servers
     const before = JSON.parse(lines[0]);
     expect(before.batches.find((b: { id: string }) => b.id === "demo_customers")).toMatchObject({
       status: "never run",
@@ -198,7 +209,9 @@ describe("ops against the local stand-ins (real ingestion handler)", () => {
 
     lines.length = 0;
     expect(
-      await main(["run", "demo_customers", "--local", "--dir", dir, "--date", "2026-01-10", "--json"], io),
+      await main(["run", "demo_customers", "--local", "--dir", dir, "--date", "2026-01-10", "--json"], io, {
+        servers,
+      }),
     ).toBe(0);
     const run = JSON.parse(lines[0]);
     expect(run).toMatchObject({
@@ -209,7 +222,7 @@ describe("ops against the local stand-ins (real ingestion handler)", () => {
     });
 
     lines.length = 0;
-    expect(await main(["status", "--local", "--dir", dir, "--json"], io)).toBe(0);
+    expect(await main(["status", "--local", "--dir", dir, "--json"], io, { servers })).toBe(0);
     expect(JSON.parse(lines[0]).batches.find((b: { id: string }) => b.id === "demo_customers")).toMatchObject(
       {
         lastRunDate: "2026-01-10",
@@ -218,9 +231,13 @@ describe("ops against the local stand-ins (real ingestion handler)", () => {
       },
     );
     lines.length = 0;
-    expect(await main(["runs", "demo_customers", "--local", "--dir", dir], io)).toBe(0);
+    expect(await main(["runs", "demo_customers", "--local", "--dir", dir], io, { servers })).toBe(0);
     expect(lines[1]).toMatch(new RegExp(`^2026-01-10\\s+succeeded\\s+500\\s+.*${run.runId}$`));
-    await expect(main(["run", "demo_custmers", "--local", "--dir", dir], io)).rejects.toThrow(OpsError);
+    // By name: main() loads the catalog when it runs, after this test's jest.resetModules().
+    await expect(main(["run", "demo_custmers", "--local", "--dir", dir], io)).rejects.toMatchObject({
+      name: "OpsError",
+      message: expect.stringContaining('unknown id "demo_custmers" in the local catalog'),
+    });
   }, 180_000);
 
   it("backfills 5 dates with one failing: the rest complete, the report names it, a second backfill reruns only it", async () => {
@@ -230,7 +247,7 @@ describe("ops against the local stand-ins (real ingestion handler)", () => {
     let failing: string | undefined = "2026-02-03";
     const open = async () => {
       jest.resetModules(); // a new "process" (see beforeEach)
-      const real = await openLocalBackend({ dir });
+      const real = await openLocalBackend({ dir, servers });
       const backend: OpsBackend = {
         ...real,
         invoker: {
