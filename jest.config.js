@@ -5,7 +5,7 @@
  */
 const { cpus } = require("node:os");
 
-const transform = { "^.+\\.ts$": ["ts-jest", { diagnostics: false }] };
+const transform = { "^.+\\.ts$": "<rootDir>/test/helpers/esbuild-transform.js" };
 const common = {
   testEnvironment: "<rootDir>/test/helpers/quiet-environment.ts",
   transform,

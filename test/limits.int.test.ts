@@ -16,8 +16,8 @@ describe("50 sources", () => {
   const outdir = mkdtempSync(join(tmpdir(), "dp-limits-"));
   afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
-  it("synthesizes within every size limit, passes the policy pack and terraform validate", () => {
-    const { dir, measurements } = synthWithSources(50, outdir);
+  it("synthesizes within every size limit, passes the policy pack and terraform validate", async () => {
+    const { dir, measurements } = await synthWithSources(50, outdir);
     const over = measurements.filter((m) => m.size > m.limit);
     expect(over).toEqual([]);
     // The largest documents, as the report prints them (the ingest role is the one that grows).

@@ -2,7 +2,7 @@
 import { rmSync } from "node:fs";
 import { LOCAL_CREDENTIALS } from "../../functions/shared/dev/local";
 import { startChildServer } from "../../scripts/lib/child-server";
-import type { LocalEndpoints } from "../../scripts/local-aws";
+import type { LocalEndpoints } from "../../scripts/lib/local-servers";
 import { ROOT } from "./synth";
 
 export { LOCAL_CREDENTIALS };
@@ -17,7 +17,8 @@ export interface LocalAws {
 
 export async function startLocalAws(buckets: string[] = []): Promise<LocalAws> {
   const server = await startChildServer<LocalEndpoints>(
-    "scripts/local-aws.ts",
+    // Plain JavaScript: no TypeScript loader in the child.
+    "scripts/lib/local-servers.js",
     buckets.flatMap((b) => ["--bucket", b]),
     ROOT,
   );

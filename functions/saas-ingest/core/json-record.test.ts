@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from "node:util";
 import { JsonRecordReader } from "./json-record";
 
 function rng(seed: number) {
@@ -74,6 +75,8 @@ describe("JsonRecordReader", () => {
     const alphabet = Buffer.from(' \t\n\r{}[]":,\\-+.eE0123456789tfnulrsaxu/b\u0000\u001f\u007f');
     let checked = 0;
     let invalid = 0;
+    // Compared in plain code (strict: -0 is not 0), asserted once: an expect() per case cost seconds.
+    const differ: [string, unknown, unknown][] = [];
     for (let round = 0; round < 8000; round++) {
       const value =
         round % 2 === 0 ? { id: randomValue(r, 1), ...(randomValue(r, 0) as object) } : randomValue(r, 0);
@@ -94,10 +97,12 @@ describe("JsonRecordReader", () => {
         b = Buffer.concat(parts);
       }
       const want = reference(b, fields);
-      expect([b.toString("utf8"), read(reader, b)]).toEqual([b.toString("utf8"), want]);
+      const got = read(reader, b);
+      if (!isDeepStrictEqual(got, want)) differ.push([b.toString("utf8"), got, want]);
       checked++;
       if (!want.ok) invalid++;
     }
+    expect(differ.slice(0, 5)).toEqual([]);
     expect(invalid).toBeGreaterThan(checked / 10);
   });
 
