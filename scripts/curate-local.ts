@@ -149,7 +149,7 @@ export async function main(
     import("../functions/curate/dev/fixtures"),
     import("../functions/curate/dev/local"),
     import("../functions/shared/dev/local"),
-    import("./local-aws"),
+    import("./lib/local-servers"),
   ]);
   const say = (s: string) => {
     if (!a.json) print(s);

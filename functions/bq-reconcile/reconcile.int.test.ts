@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { GetObjectCommand } from "@aws-sdk/client-s3";
-import { startServers } from "../../scripts/local-aws";
+import { startServers } from "../../scripts/lib/local-servers";
 import { type LineChild, startLineChild } from "../../test/helpers/line-child";
 import { bundleFunction } from "../build";
 import { getItem, s3Client } from "../shared/dev/local";

@@ -14,7 +14,7 @@ import { promisify } from "node:util";
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { loadCurateConfig } from "../../config/curate";
 import { main } from "../../scripts/curate-local";
-import { startServers } from "../../scripts/local-aws";
+import { startServers } from "../../scripts/lib/local-servers";
 import { ROOT } from "../../test/helpers/synth";
 import { DynamoDbSettingsStore } from "../saas-ingest/adapters/dynamodb-settings";
 import { runIngestion } from "../saas-ingest/core/run";
