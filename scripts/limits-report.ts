@@ -7,15 +7,15 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { App } from "cdktf";
-import { loadAppConfig } from "../config";
-import { sources as sourceList } from "../config/sources";
+import type { sources as SourceList } from "../config/sources";
 import { largestByKind, type Measurement, measureLimits } from "../policy/limits/measure";
-import { AwsStack } from "../stacks/aws-stack";
 import { cliArgs, refuse, wholeNumber } from "./lib/args";
 
-/** `n` sources like demo_orders, each with its own id, prefix, secret and schedule. */
-export function manySources(n: number) {
+// cdktf, the providers and the config load only when a synth runs (below): a mistyped argument is
+// refused in the time Node takes to start.
+
+/** `n` sources like demo_orders (the first entry of `sourceList`), each with its own id, prefix, secret and schedule. */
+export function manySources(n: number, sourceList: typeof SourceList) {
   const template = structuredClone(sourceList.entries[0]);
   return Array.from({ length: n }, (_, i) => {
     const id = `source_${String(i).padStart(3, "0")}`;
@@ -33,11 +33,20 @@ export function manySources(n: number) {
 }
 
 /** Synthesizes dev with `n` sources into `outdir`; returns the stack folder and its measurements. */
-export function synthWithSources(n: number, outdir: string): { dir: string; measurements: Measurement[] } {
+export async function synthWithSources(
+  n: number,
+  outdir: string,
+): Promise<{ dir: string; measurements: Measurement[] }> {
+  const [{ App }, { loadAppConfig }, { sources: sourceList }, { AwsStack }] = await Promise.all([
+    import("cdktf"),
+    import("../config"),
+    import("../config/sources"),
+    import("../stacks/aws-stack"),
+  ]);
   const config = loadAppConfig(
     { select: "dev", stateOverride: "local" },
     {
-      lists: [{ ...sourceList, entries: manySources(n) }],
+      lists: [{ ...sourceList, entries: manySources(n, sourceList) }],
     },
   );
   const app = new App({ outdir });
@@ -68,14 +77,15 @@ if (require.main === module) {
   const { positionals } = cliArgs(CLI);
   const n = wholeNumber(positionals[0], 50, (why) => refuse(CLI, `<sources> ${why}`));
   const outdir = mkdtempSync(join(tmpdir(), "dp-limits-"));
-  try {
-    const { measurements } = synthWithSources(n, outdir);
-    console.log(`dp-aws-dev with ${n} sources: largest document of each kind (references at their longest)`);
-    for (const line of formatLargest(measurements)) console.log(`  ${line}`);
-    const over = measurements.filter((m) => m.size > m.limit);
-    for (const m of over) console.error(`OVER LIMIT: ${m.kind} ${m.address} ${m.size} > ${m.limit}`);
-    process.exitCode = over.length > 0 ? 1 : 0;
-  } finally {
-    rmSync(outdir, { recursive: true, force: true });
-  }
+  synthWithSources(n, outdir)
+    .then(({ measurements }) => {
+      console.log(
+        `dp-aws-dev with ${n} sources: largest document of each kind (references at their longest)`,
+      );
+      for (const line of formatLargest(measurements)) console.log(`  ${line}`);
+      const over = measurements.filter((m) => m.size > m.limit);
+      for (const m of over) console.error(`OVER LIMIT: ${m.kind} ${m.address} ${m.size} > ${m.limit}`);
+      process.exitCode = over.length > 0 ? 1 : 0;
+    })
+    .finally(() => rmSync(outdir, { recursive: true, force: true }));
 }

@@ -4,3 +4,6 @@ export function scan(
   files: string[],
   opts?: { format?: string },
 ): { status: number; output: string; files: number };
+export function scanAll(
+  jobs: { root: string; files: string[]; format?: string }[],
+): { status: number; output: string; files: number }[];

@@ -24,32 +24,56 @@ function repositoryFiles(root) {
 }
 
 /**
- * Runs secretlint over `files` (relative to `root`) in chunks that fit a command line.
+ * Runs secretlint over `files` (relative to `root`), plus our own checks.
  * @returns {{ status: number, output: string, files: number }}
  */
 function scan(root, files, { format = process.env.GITHUB_ACTIONS === "true" ? "github" : "stylish" } = {}) {
-  // secretlint's CLI, minus its quadratic profiler (scripts/lib/secretlint.mjs says why).
-  const runner = join(__dirname, "lib", "secretlint.mjs");
+  return scanAll([{ root, files, format }])[0];
+}
+
+/**
+ * Several scans (each a root and its files) in one secretlint process: what `scan` does for each,
+ * for one load of secretlint instead of one per scan.
+ * @param {{ root: string, files: string[], format?: string }[]} jobs
+ * @returns {{ status: number, output: string, files: number }[]}
+ */
+function scanAll(jobs) {
   const rc = join(ROOT, ".secretlintrc.json");
-  let status = 0;
-  let output = "";
-  for (let i = 0; i < files.length; i += 500) {
-    const r = spawnSync(
-      process.execPath,
-      [runner, "--secretlintrc", rc, "--maskSecrets", "--no-glob", "--no-color", "--format", format, ...files.slice(i, i + 500)],
-      { cwd: root, encoding: "utf8" },
-    );
+  const defaultFormat = process.env.GITHUB_ACTIONS === "true" ? "github" : "stylish";
+  // secretlint refuses an empty file list ("Not found target files"): nothing to scan is a pass.
+  const toRun = jobs.filter((j) => j.files.length > 0);
+  let results = [];
+  if (toRun.length > 0) {
+    // secretlint's CLI, minus its quadratic profiler (scripts/lib/secretlint.mjs says why).
+    const r = spawnSync(process.execPath, [join(__dirname, "lib", "secretlint.mjs")], {
+      cwd: ROOT,
+      input: JSON.stringify(
+        toRun.map((j) => ({ cwd: j.root, files: j.files, format: j.format ?? defaultFormat, secretlintrc: rc })),
+      ),
+      encoding: "utf8",
+      maxBuffer: 256 * 1024 * 1024,
+    });
     if (r.error) throw r.error;
+    if (r.status !== 0) {
+      // The runner itself failed (secretlint missing, a crash): every scan failed to run.
+      results = toRun.map(() => ({ exitStatus: 2, stdout: r.stdout, stderr: r.stderr }));
+    } else {
+      results = JSON.parse(r.stdout);
+    }
+  }
+  return jobs.map((job) => {
+    const i = toRun.indexOf(job);
+    const r = i >= 0 ? results[i] : { exitStatus: 0, stdout: "", stderr: "" };
     // secretlint exits 1 on findings, 2 on its own errors (bad config, unreadable file).
-    status = Math.max(status, r.status ?? 2);
-    output += r.stdout + r.stderr;
-  }
-  const extra = extraFindings(root, files);
-  if (extra.length > 0) {
-    status = Math.max(status, 1);
-    output += `${extra.join("\n")}\n`;
-  }
-  return { status, output, files: files.length };
+    let status = r.exitStatus ?? 2;
+    let output = r.stdout + r.stderr;
+    const extra = extraFindings(job.root, job.files);
+    if (extra.length > 0) {
+      status = Math.max(status, 1);
+      output += `${extra.join("\n")}\n`;
+    }
+    return { status, output, files: job.files.length };
+  });
 }
 
 /**
@@ -119,7 +143,7 @@ function extraFindings(root, files) {
   return out;
 }
 
-module.exports = { repositoryFiles, scan };
+module.exports = { repositoryFiles, scan, scanAll };
 
 if (require.main === module) {
   // Node's own strict parser (this script runs without tsx, so not scripts/lib/args.ts).

@@ -9,7 +9,7 @@ import { generateKeyPairSync, type KeyObject, randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { repositoryFiles, scan } from "../scripts/scan-secrets.js";
+import { repositoryFiles, scanAll } from "../scripts/scan-secrets.js";
 
 // One RSA key, generated once, written in each encoding a file needs: a 2048-bit generation costs
 // ~0.2 s of CPU and the scanner reads each file on its own, so four keys proved nothing one does not.
@@ -23,11 +23,13 @@ const awsSecret = (last = "K") => `${randomBytes(30).toString("base64").slice(0,
 const awsKeyId = () =>
   `AKIA${Array.from(randomBytes(16), (b) => "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"[b % 32]).join("")}`;
 
-// A scan spawns secretlint (about 0.5 s of CPU alone, more on a loaded machine): every case below plants
-// its file(s) in one repository, scanned once; each case then reads the findings of its files.
+// Loading secretlint costs about 0.5 s of CPU: every case below plants its file(s) in one
+// repository, and that repository and a clean one are scanned by one secretlint process
+// (scanAll, what `npm run lint:secrets` runs with one job), each with its own exit status and
+// output; each case then reads the findings of its files.
 jest.setTimeout(60_000);
 
-type Scan = ReturnType<typeof scan>;
+type Scan = ReturnType<typeof scanAll>[number];
 
 function newRepo(): string {
   const dir = mkdtempSync(join(tmpdir(), "dp-secrets-"));
@@ -35,7 +37,7 @@ function newRepo(): string {
   writeFileSync(join(dir, ".gitignore"), ".env\n");
   return dir;
 }
-const scanRepo = (dir: string) => scan(dir, repositoryFiles(dir), { format: "compact" });
+const job = (dir: string) => ({ root: dir, files: repositoryFiles(dir), format: "compact" });
 /** Output lines naming `file` (compact format: one line per finding, starting with the path). */
 const findingsOf = (r: Scan, dir: string, file: string) =>
   r.output.split("\n").filter((l) => l.startsWith(`${join(dir, file)}:`));
@@ -89,15 +91,15 @@ const KEYS: [string, string, () => string][] = [
 ];
 let dir: string;
 let all: Scan;
+let cleanDir: string;
 let clean: { dir: string; scan: Scan };
 let slackToken: string;
 
 beforeAll(() => {
   // A repository with nothing secret, scanned on its own: status 0.
-  const cleanDir = newRepo();
+  cleanDir = newRepo();
   writeFileSync(join(cleanDir, "README.md"), placeholderReadme());
   writeFileSync(join(cleanDir, "config.ts"), cleanConfig);
-  clean = { dir: cleanDir, scan: scanRepo(cleanDir) };
 
   dir = newRepo();
   const plant = (name: string, content: string) => writeFileSync(join(dir, name), content);
@@ -137,10 +139,12 @@ beforeAll(() => {
   plant("tracked.ts", "export {};\n");
   execFileSync("git", ["add", "tracked.ts"], { cwd: dir });
   plant(".env", `AWS_SECRET_ACCESS_KEY=${awsSecret()}\n`);
-  all = scanRepo(dir);
+  const [cleanScan, allScan] = scanAll([job(cleanDir), job(dir)]);
+  clean = { dir: cleanDir, scan: cleanScan };
+  all = allScan;
 });
 afterAll(() => {
-  for (const d of [dir, clean?.dir]) if (d) rmSync(d, { recursive: true, force: true });
+  for (const d of [dir, cleanDir]) if (d) rmSync(d, { recursive: true, force: true });
 });
 
 describe("secret scanning", () => {

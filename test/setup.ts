@@ -1,23 +1,78 @@
-// First, before cdktf loads: no stack trace captured for any token, as in `npm run synth` (a fifth
-// of a synth's time). cdktf creates tokens while it loads, and under Jest every captured trace is
-// source-mapped: about 30 ms per test file.
+/**
+ * Runs before every test file. cdktf is not loaded here: a file that never imports it (about half
+ * of them: functions, scripts, config) does not pay for it (~0.1 s each). When a file does load
+ * it, the mock factory below patches it once, for the file and every module it imports.
+ */
+// First, before cdktf can load: no stack trace captured for any token, as in `npm run synth` (a
+// fifth of a synth's time; under Jest every captured trace is also source-mapped).
 import "./helpers/no-token-stack-traces";
 import { Console } from "node:console";
-import { Testing } from "cdktf";
-// Types of cdktf's Jest matchers (toHaveResourceWithProperties, ...).
-import "cdktf/lib/testing/adapters/jest";
+import type {} from "cdktf/lib/testing/adapters/jest"; // types of cdktf's Jest matchers
 import { removeAfterFile, removeTracked, tempDir } from "./helpers/temp";
 
-// Registers cdktf's Jest matchers.
-Testing.setupJest();
+type Cdktf = typeof import("cdktf");
 
 // Testing.app() and Testing.fullSynth() leave a `cdktf.outdir.*` folder per call in TMPDIR:
 // give them folders that are removed after the test file.
-const app = Testing.app.bind(Testing);
-Testing.app = (options = {}) => app({ ...options, outdir: options.outdir ?? tempDir("cdktf.outdir.") });
-const fullSynth = Testing.fullSynth.bind(Testing);
-Testing.fullSynth = (stack) => removeAfterFile(fullSynth(stack));
+let loadingCdktf = false;
+jest.mock("cdktf", () => {
+  // cdktf's own modules require its index while it loads: they get it as Node would (partly
+  // loaded, the same object).
+  if (loadingCdktf) return jest.requireActual<Cdktf>("cdktf");
+  loadingCdktf = true;
+  try {
+    const cdktf = jest.requireActual<Cdktf>("cdktf");
+    const { Testing } = cdktf;
+    const app = Testing.app.bind(Testing);
+    Testing.app = (options = {}) => app({ ...options, outdir: options.outdir ?? tempDir("cdktf.outdir.") });
+    const fullSynth = Testing.fullSynth.bind(Testing);
+    Testing.fullSynth = (stack) => removeAfterFile(fullSynth(stack));
+    return cdktf;
+  } finally {
+    loadingCdktf = false;
+  }
+});
 afterAll(removeTracked);
+
+// cdktf's Jest matchers (toHaveResourceWithProperties, ...), registered by name now and loaded
+// from cdktf on first use: Testing.setupJest() registers them through expect.extend, caught here.
+const CDKTF_MATCHERS = [
+  "toHaveResource",
+  "toHaveResourceWithProperties",
+  "toHaveDataSource",
+  "toHaveDataSourceWithProperties",
+  "toHaveProvider",
+  "toHaveProviderWithProperties",
+  "toBeValidTerraform",
+  "toPlanSuccessfully",
+] as const;
+type Matcher = (this: jest.MatcherContext, ...args: unknown[]) => jest.CustomMatcherResult;
+let cdktfMatchers: Record<string, Matcher> | undefined;
+function loadCdktfMatchers(): Record<string, Matcher> {
+  if (cdktfMatchers) return cdktfMatchers;
+  const caught: Record<string, Matcher> = {};
+  const extend = expect.extend;
+  expect.extend = (matchers) => void Object.assign(caught, matchers);
+  try {
+    (require("cdktf") as Cdktf).Testing.setupJest();
+  } finally {
+    expect.extend = extend;
+  }
+  const missing = CDKTF_MATCHERS.filter((name) => typeof caught[name] !== "function");
+  if (missing.length > 0) throw new Error(`cdktf no longer registers the matchers ${missing.join(", ")}`);
+  cdktfMatchers = caught;
+  return caught;
+}
+expect.extend(
+  Object.fromEntries(
+    CDKTF_MATCHERS.map((name) => [
+      name,
+      function (this: jest.MatcherContext, ...args: unknown[]) {
+        return loadCdktfMatchers()[name].apply(this, args);
+      },
+    ]),
+  ),
+);
 
 // console.* of the code under test goes to the streams the quiet environment holds back (and
 // prints for a failing test), instead of Jest's console that prints on every run.

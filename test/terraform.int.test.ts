@@ -1,11 +1,17 @@
 /**
- * Terraform itself checks what we synthesize through the offline provider mirror: an offline
- * `plan` of stg and prod, `npm run preview` (dev), and `validate` on every bootstrap stack.
+ * Terraform itself checks what we synthesize through the offline provider mirror: `npm run
+ * preview` (an offline plan of dev, as a newcomer runs it), an offline `plan` of stg and prod,
+ * `validate` of every bootstrap stack, and the 50-source limits stack (size limits, policy pack,
+ * validate).
  *
- * Cheap by construction: the app is synthesized once per run (shared with other test files), and
- * every Terraform run starts in beforeAll on copies of the stack folders, several at a time; each
- * test awaits its own. Everything runs in one temporary folder, removed (after every Terraform
- * process is stopped) even when a test fails.
+ * Cheap by construction: the app is synthesized once per run (shared with other test files); the
+ * preview starts first, in its own process (it synthesizes dev itself); stg, prod, the bootstrap
+ * stacks and the 50-source stack are copies of stack folders made modules of ONE Terraform root,
+ * run by ONE `terraform plan` that targets stg and prod: a plan validates the whole configuration
+ * first (every module, diagnostics attributed to their file), then plans only the targets, and
+ * the AWS provider's large schema loads once for all six stacks instead of once per run. Each test
+ * awaits its part. Everything runs in one temporary folder, removed (after every Terraform process
+ * is stopped) even when a test fails.
  */
 import { execFile } from "node:child_process";
 import {
@@ -17,19 +23,22 @@ import {
   rmSync,
   writeFileSync,
 } from "node:fs";
-import { cpus, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { evaluate } from "../policy/engine";
+import type { Measurement } from "../policy/limits/measure";
 import { countChanges, type PlanJson } from "../scripts/lib/plan-json";
 import { renderSummary } from "../scripts/lib/plan-summary";
 import {
   initAsync,
   OFFLINE_AWS_ENV,
   OFFLINE_OVERRIDE_FILES,
-  prepareOfflinePlanDir,
+  prepareOfflineModuleRoot,
   terraformAsync,
   terraformBinary,
 } from "../scripts/lib/terraform";
-import { copyStack, ROOT, type Synth, sharedSynth } from "./helpers/synth";
+import { formatLargest, synthWithSources } from "../scripts/limits-report";
+import { ROOT, type Synth, sharedSynth } from "./helpers/synth";
 
 jest.setTimeout(600_000);
 
@@ -37,26 +46,7 @@ const abort = new AbortController();
 const { signal } = abort;
 let work: string;
 let synth: Synth;
-
-/** At most `limit` jobs at once (each is a chain of Terraform processes). */
-function pool(limit: number) {
-  let running = 0;
-  const queue: (() => void)[] = [];
-  return <T>(job: () => Promise<T>): Promise<T> =>
-    new Promise<T>((resolve, reject) => {
-      const start = () => {
-        running++;
-        job()
-          .then(resolve, reject)
-          .finally(() => {
-            running--;
-            queue.shift()?.();
-          });
-      };
-      if (running < limit) start();
-      else queue.push(start);
-    });
-}
+let limits: { dir: string; measurements: Measurement[] };
 
 /** Keeps a job's promise for its test, without an unhandled rejection before the test awaits it. */
 const started: Promise<unknown>[] = [];
@@ -65,27 +55,26 @@ function track<T>(p: Promise<T>): Promise<T> {
   return p;
 }
 
-interface Validation {
-  valid: boolean;
-  diagnostics: { severity: string; summary: string; detail?: string; range?: { filename: string } }[];
-}
-let validation: Promise<Validation & { stacks: string[] }>;
-let plans: Map<string, Promise<ReturnType<typeof changeSummary>>>;
+const AWS_ENVS = ["dev", "stg", "prod"];
+/** Planned (their counts checked) in the one Terraform root. */
+const PLANNED = ["dp-aws-stg", "dp-aws-prod"];
+/** Validated only (the plan validates every module first). */
+const BOOTSTRAP = AWS_ENVS.map((e) => `dp-bootstrap-${e}`);
+const LIMITS = "dp-aws-dev-50-sources";
+
 let preview: Promise<{ code: number; stdout: string; stderr: string }>;
 let previewOut: string;
 let previewWork: string;
+let combined: Promise<ReturnType<typeof readPlanStream> & { status: number }>;
 
-const AWS_ENVS = ["dev", "stg", "prod"];
-
-beforeAll(() => {
+beforeAll(async () => {
   // Fails with "Terraform was not found ... Install Terraform >= 1.10" when it is missing.
   terraformBinary();
   work = mkdtempSync(join(tmpdir(), "dp-terraform-"));
-  synth = sharedSynth();
-  const run = pool(Math.max(2, cpus().length));
 
-  // npm run preview, the main job, in its own output folder seeded with a stale stack folder (a
-  // synth must remove it) and an old one holding local state (a synth must keep it).
+  // npm run preview, the main job, first (it synthesizes dev itself, while the shared synth runs),
+  // in its own output folder seeded with a stale stack folder (a synth must remove it) and an old
+  // one holding local state (a synth must keep it).
   previewOut = join(work, "preview-out");
   previewWork = join(work, "preview-plans");
   for (const stale of ["dp-aws-gone", "dp-aws-local"]) {
@@ -96,92 +85,109 @@ beforeAll(() => {
   const env: NodeJS.ProcessEnv = { ...process.env, CDKTF_OUTDIR: previewOut, STACK_ENV: "" };
   for (const k of Object.keys(env)) if (k.startsWith("AWS_")) delete env[k];
   preview = track(
-    run(
-      () =>
-        new Promise((resolve) => {
-          execFile(
-            process.execPath,
-            ["--import", "tsx", "scripts/preview.ts", "--work-dir", previewWork],
-            { cwd: ROOT, env, signal, maxBuffer: 64 * 1024 * 1024 },
-            (error, stdout, stderr) =>
-              resolve({
-                code: error ? Number(error.code ?? 1) : 0,
-                stdout: String(stdout),
-                stderr: String(stderr),
-              }),
-          );
-        }),
-    ),
-  );
-
-  // stg and prod: planned offline on copies (local backend + offline provider by override files).
-  // `plan -json` reports the counts itself: no `show -json`, which loads the provider again.
-  plans = new Map(
-    ["dp-aws-stg", "dp-aws-prod"].map((stack) => [
-      stack,
-      track(
-        run(async () => {
-          const dir = prepareOfflinePlanDir(join(synth.outdir, "stacks", stack), join(work, "plan", stack));
-          await initAsync(dir, { env: OFFLINE_AWS_ENV, signal });
-          const out = await terraformAsync(["plan", "-input=false", "-json", "-lock=false"], {
-            cwd: dir,
-            env: OFFLINE_AWS_ENV,
-            signal,
-          });
-          return changeSummary(out.stdout);
-        }),
-      ),
-    ]),
-  );
-
-  // The bootstrap stacks validated in one Terraform run: copies of the stacks become modules of
-  // one root, so the (large) AWS provider schema is loaded once. The AWS stacks are not in it:
-  // each is planned below (dev by the preview), and a plan validates first and fails on any
-  // finding, so validating them again would only load the provider three more times.
-  const toValidate = synth.stacks.filter((s) => s.includes("-bootstrap-"));
-  validation = track(
-    run(async () => {
-      const root = join(work, "validate");
-      for (const stack of toValidate) copyStack(synth, stack, join(root, stack));
-      writeFileSync(
-        join(root, "main.tf.json"),
-        JSON.stringify({ module: Object.fromEntries(toValidate.map((s) => [s, { source: `./${s}` }])) }),
+    new Promise((resolve) => {
+      execFile(
+        process.execPath,
+        ["--import", "tsx", "scripts/preview.ts", "--work-dir", previewWork],
+        { cwd: ROOT, env, signal, maxBuffer: 64 * 1024 * 1024 },
+        (error, stdout, stderr) =>
+          resolve({
+            code: error ? Number(error.code ?? 1) : 0,
+            stdout: String(stdout),
+            stderr: String(stderr),
+          }),
       );
-      await initAsync(root, { backend: false, signal });
-      const out = await terraformAsync(["validate", "-json", "-no-color"], {
-        cwd: root,
-        okCodes: [0, 1],
-        signal,
-      });
-      return { stacks: toValidate, ...(JSON.parse(out.stdout) as Validation) };
     }),
+  );
+
+  synth = sharedSynth();
+  limits = await synthWithSources(50, join(work, "limits"));
+
+  // stg and prod planned, the bootstrap stacks and the 50-source stack validated: one root, one
+  // init, one plan. Copies only: each copy's S3 backend is dropped (local state in the root) and
+  // its AWS provider's credential checks are off; the synthesized folders are not touched.
+  const stacks = Object.fromEntries([
+    ...[...PLANNED, ...BOOTSTRAP].map((s) => [s, join(synth.outdir, "stacks", s)]),
+    [LIMITS, limits.dir],
+  ]);
+  combined = track(
+    (async () => {
+      const root = prepareOfflineModuleRoot(join(work, "plan"), stacks);
+      await initAsync(root, { env: OFFLINE_AWS_ENV, signal });
+      // `plan -json` reports the changes and diagnostics itself: no `show -json`, which loads the
+      // provider again. Exit 1 (errors) is read from the diagnostics, per stack.
+      const out = await terraformAsync(
+        ["plan", "-input=false", "-json", "-lock=false", ...PLANNED.map((s) => `-target=module.${s}`)],
+        { cwd: root, env: OFFLINE_AWS_ENV, signal, okCodes: [0, 1] },
+      );
+      return { status: out.status, stderr: out.stderr, ...readPlanStream(out.stdout) };
+    })(),
   );
 });
 
-/** Counts from `terraform plan -json`'s change_summary message, and its diagnostics (warnings). */
-function changeSummary(jsonLines: string): {
+interface Counts {
   add: number;
   change: number;
   destroy: number;
-  diagnostics: string[];
-} {
-  const diagnostics: string[] = [];
+}
+
+/**
+ * Reads `terraform plan -json`: the totals (change_summary), the counts per module from each
+ * planned_change (as Terraform counts them: a replace adds and destroys), and every diagnostic
+ * with the module it belongs to (from its file, `<module>/cdk.tf.json`, or its address), "" when
+ * it names neither.
+ */
+function readPlanStream(jsonLines: string) {
+  const diagnostics: { module: string; text: string }[] = [];
+  const modules = new Map<string, Counts>();
+  let total: (Counts & { import: number }) | undefined;
   for (const line of jsonLines.split("\n")) {
     if (!line.startsWith("{")) continue;
     const msg = JSON.parse(line) as {
       type: string;
-      changes?: { add: number; change: number; remove: number };
-      diagnostic?: { severity: string; summary: string; detail?: string };
+      changes?: Counts & { remove: number; import: number };
+      change?: { resource: { module?: string }; action: string };
+      diagnostic?: {
+        severity: string;
+        summary: string;
+        detail?: string;
+        address?: string;
+        range?: { filename: string };
+      };
     };
     if (msg.type === "diagnostic" && msg.diagnostic) {
       const d = msg.diagnostic;
-      diagnostics.push(`${d.severity}: ${d.summary}${d.detail ? ` (${d.detail})` : ""}`);
+      const module = d.range?.filename.split("/")[0] ?? /^module\.([^.]+)\./.exec(d.address ?? "")?.[1] ?? "";
+      diagnostics.push({ module, text: `${d.severity}: ${d.summary}${d.detail ? ` (${d.detail})` : ""}` });
+    }
+    if (msg.type === "planned_change" && msg.change) {
+      const name = (msg.change.resource.module ?? "").replace(/^module\./, "");
+      const c = modules.get(name) ?? { add: 0, change: 0, destroy: 0 };
+      const action = msg.change.action;
+      if (action === "create" || action === "replace") c.add++;
+      if (action === "update") c.change++;
+      if (action === "delete" || action === "replace") c.destroy++;
+      modules.set(name, c);
     }
     if (msg.type === "change_summary" && msg.changes) {
-      return { add: msg.changes.add, change: msg.changes.change, destroy: msg.changes.remove, diagnostics };
+      const { add, change, remove, import: imported } = msg.changes;
+      total = { add, change, destroy: remove, import: imported };
     }
   }
-  throw new Error(`no change_summary in terraform plan -json output:\n${jsonLines.slice(-2000)}`);
+  return { total, modules, diagnostics };
+}
+
+/** Diagnostics of these modules (stacks), and whether the run succeeded. */
+async function findings(stacks: string[]) {
+  const run = await combined;
+  return {
+    exit: run.status,
+    findings: run.diagnostics.filter((d) => stacks.includes(d.module)).map((d) => `${d.module}: ${d.text}`),
+    // An error Terraform attributed to no stack would fail every stack's run.
+    unattributed: run.diagnostics
+      .filter((d) => d.module === "" && !d.text.startsWith("warning: Resource targeting is in effect"))
+      .map((d) => d.text),
+  };
 }
 
 afterAll(async () => {
@@ -209,31 +215,59 @@ it("synthesizes dp-github, dp-bootstrap-*, dp-aws-* and dp-gcp-* for all three e
   }
 });
 
-it("validates every bootstrap stack (the AWS stacks are validated by their plans below)", async () => {
-  const result = await validation;
-  expect(result.stacks.sort()).toEqual(AWS_ENVS.map((e) => `dp-bootstrap-${e}`).sort());
-  // As modules, their backends are ignored (a warning); anything else is a finding.
-  const findings = result.diagnostics
-    .filter((d) => d.summary !== "Backend configuration ignored")
-    .map(
-      (d) => `${d.severity} in ${d.range?.filename ?? "?"}: ${d.summary}${d.detail ? ` (${d.detail})` : ""}`,
-    );
-  expect({ valid: result.valid, findings }).toEqual({ valid: true, findings: [] });
+it("validates every bootstrap stack (the AWS stacks are validated by their plans)", async () => {
+  const run = await combined;
+  // The plan validated them: they are modules of the planned root, not targets.
+  expect([...run.modules.keys()].filter((m) => m.includes("-bootstrap-"))).toEqual([]);
+  expect(await findings(BOOTSTRAP)).toEqual({ exit: 0, findings: [], unattributed: [] });
 });
 
-it("plans stg and prod offline too (their S3 backend swapped for local state by an override file in a copy, never in their code)", async () => {
-  for (const [stack, pending] of plans) {
+it("plans stg and prod offline too (their S3 backend dropped, local state, in copies, never in their code)", async () => {
+  for (const stack of PLANNED) {
     expect(
       Object.keys(
         JSON.parse(readFileSync(join(synth.outdir, "stacks", stack, "cdk.tf.json"), "utf8")).terraform
           .backend,
       ),
     ).toEqual(["s3"]);
-    const counts = await pending;
-    // The plan validated the stack first: no warning either.
-    expect({ stack, ...counts }).toMatchObject({ stack, change: 0, destroy: 0, diagnostics: [] });
+  }
+  const run = await combined;
+  // The plan validated each stack first: no warning either.
+  expect(await findings(PLANNED)).toEqual({ exit: 0, findings: [], unattributed: [] });
+  // Only the targets were planned, each on its own: nothing to change or destroy.
+  expect([...run.modules.keys()].sort()).toEqual([...PLANNED].sort());
+  for (const stack of PLANNED) {
+    const counts = run.modules.get(stack)!;
+    expect({ stack, ...counts }).toMatchObject({ stack, change: 0, destroy: 0 });
     expect(counts.add).toBeGreaterThan(100);
   }
+  const add = PLANNED.reduce((n, s) => n + run.modules.get(s)!.add, 0);
+  expect(run.total).toEqual({ add, change: 0, destroy: 0, import: 0 });
+});
+
+describe("50 sources", () => {
+  it("synthesizes within every size limit, passes the policy pack and terraform validate", async () => {
+    const { dir, measurements } = limits;
+    const over = measurements.filter((m) => m.size > m.limit);
+    expect(over).toEqual([]);
+    // The largest documents, as the report prints them (the ingest role is the one that grows).
+    const largest = formatLargest(measurements);
+    expect(largest.join("\n")).toMatch(/roleInlinePolicies .* aws_iam_role\.saas-ingest_role/);
+    const inline = measurements.find(
+      (m) => m.kind === "roleInlinePolicies" && m.address.includes("saas-ingest_role"),
+    );
+    expect(inline!.size).toBeLessThanOrEqual(10_240);
+    expect(inline!.size).toBeGreaterThan(3_000);
+
+    const json = JSON.parse(readFileSync(join(dir, "cdk.tf.json"), "utf8"));
+    const report = evaluate([{ name: "dp-aws-dev", json }]);
+    expect(report.violations).toEqual([]);
+    expect(Object.keys(json.resource.aws_scheduler_schedule)).toHaveLength(50);
+    expect(Object.keys(json.resource.aws_iam_policy).some((k) => k.includes("overflow"))).toBe(true);
+
+    // Validated by the plan of the shared root (a module there, not a target).
+    expect(await findings([LIMITS])).toEqual({ exit: 0, findings: [], unattributed: [] });
+  });
 });
 
 describe("npm run preview (the main job)", () => {

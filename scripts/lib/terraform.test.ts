@@ -1,7 +1,7 @@
 import { chmodSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tempDir } from "../../test/helpers/temp";
-import { terraformBinary } from "./terraform";
+import { TERRAFORM_GOGC, terraform, terraformBinary } from "./terraform";
 
 function fakeTerraform(script: string): string {
   const file = join(tempDir("tf-"), "terraform");
@@ -31,5 +31,30 @@ describe("terraformBinary", () => {
   it("accepts 1.10 and later", () => {
     process.env.TERRAFORM_BIN = fakeTerraform(`echo '{"terraform_version":"1.11.4"}'`);
     expect(terraformBinary()).toBe(process.env.TERRAFORM_BIN);
+  });
+});
+
+describe("terraform", () => {
+  const saved = { bin: process.env.TERRAFORM_BIN, gogc: process.env.GOGC };
+  afterEach(() => {
+    process.env.TERRAFORM_BIN = saved.bin;
+    if (saved.gogc === undefined) delete process.env.GOGC;
+    else process.env.GOGC = saved.gogc;
+  });
+  const echoGogc = () =>
+    fakeTerraform(
+      `if [ "$1" = version ]; then echo '{"terraform_version":"1.11.4"}'; else printf %s "$GOGC"; fi`,
+    );
+
+  it("runs Terraform (and so its providers) with a less eager garbage collector", () => {
+    process.env.TERRAFORM_BIN = echoGogc();
+    delete process.env.GOGC;
+    expect(terraform(["plan"], { cwd: tempDir("tf-cwd-") }).stdout).toBe(TERRAFORM_GOGC);
+  });
+
+  it("keeps a GOGC the caller set", () => {
+    process.env.TERRAFORM_BIN = echoGogc();
+    process.env.GOGC = "100";
+    expect(terraform(["plan"], { cwd: tempDir("tf-cwd-") }).stdout).toBe("100");
   });
 });
