@@ -5,7 +5,7 @@
  * proven here; the DynamoDB lock is the same Terraform code path for "acquire or refuse".)
  */
 import { spawn } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { CreateTableCommand, ScanCommand } from "@aws-sdk/client-dynamodb";
 import { GetObjectCommand } from "@aws-sdk/client-s3";
@@ -21,6 +21,10 @@ jest.setTimeout(120_000);
 const BUCKET = "dp-tfstate-test";
 const TABLE = "dp-tfstate-lock";
 let aws: LocalAws;
+/** One stack folder (one init) for both tests. */
+let dir: string;
+/** While this file is missing, an apply holds the lock (its provisioner waits for it). */
+let release: string;
 
 beforeAll(async () => {
   terraformBinary();
@@ -34,10 +38,14 @@ beforeAll(async () => {
       AttributeDefinitions: [{ AttributeName: "LockID", AttributeType: "S" }],
     }),
   );
+  dir = tempDir("dp-tiny-");
+  release = join(dir, "release");
+  writeFileSync(join(dir, "cdk.tf.json"), tinyStack());
+  terraform(["init", "-input=false", "-no-color"], { cwd: dir, env: aws.env });
 });
 afterAll(() => aws?.stop());
 
-function tinyStack(sleepSeconds: number): string {
+function tinyStack(): string {
   const app = Testing.app();
   const stack = new TerraformStack(app, "dp-tiny-dev");
   const backend = configureBackend(stack, "dp-tiny-dev", "dev", {
@@ -59,18 +67,17 @@ function tinyStack(sleepSeconds: number): string {
   ]) {
     backend.addOverride(flag, true);
   }
+  // The apply holds the state lock until the test creates `release` (no fixed sleep: the second
+  // run is tried while the first is certainly still running, however slow the machine).
   stack.addOverride("resource.terraform_data.slow", {
     input: "v1",
-    provisioner: [{ "local-exec": { command: `sleep ${sleepSeconds}` } }],
+    provisioner: [{ "local-exec": { command: `while [ ! -e '${release}' ]; do sleep 0.05; done` } }],
   });
-  const dir = tempDir("dp-tiny-");
-  writeFileSync(join(dir, "cdk.tf.json"), Testing.synth(stack));
-  return dir;
+  return Testing.synth(stack);
 }
 
 it("stores state in the bucket at <env>/<stack>.tfstate", async () => {
-  const dir = tinyStack(0);
-  terraform(["init", "-input=false", "-no-color"], { cwd: dir, env: aws.env });
+  writeFileSync(release, "");
   terraform(["apply", "-auto-approve", "-input=false", "-no-color"], { cwd: dir, env: aws.env });
   const s3 = s3Client(aws.s3Endpoint);
   const obj = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: "dev/dp-tiny-dev.tfstate" }));
@@ -79,32 +86,35 @@ it("stores state in the bucket at <env>/<stack>.tfstate", async () => {
 });
 
 it("refuses a second concurrent run with a lock error", async () => {
-  const dir = tinyStack(8);
-  terraform(["init", "-input=false", "-no-color", "-reconfigure"], { cwd: dir, env: aws.env });
+  rmSync(release, { force: true });
   const first = spawn(
     terraformBinary(),
     ["apply", "-auto-approve", "-input=false", "-no-color", "-replace=terraform_data.slow"],
-    {
-      cwd: dir,
-      env: { ...process.env, ...aws.env },
-    },
+    { cwd: dir, env: { ...process.env, ...aws.env }, stdio: "ignore" },
   );
   const firstDone = new Promise<number>((resolve) => first.on("close", (code) => resolve(code ?? -1)));
-  const ddb = ddbClient(aws.dynamodbEndpoint);
-  // Wait until the first run holds the lock (an item whose LockID is the state path, with Info).
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const items = (await ddb.send(new ScanCommand({ TableName: TABLE }))).Items ?? [];
-    if (items.some((i) => i.LockID?.S === `${BUCKET}/dev/dp-tiny-dev.tfstate` && i.Info)) break;
-    if (Date.now() > deadline) throw new Error("the first run never took the lock");
-    await new Promise((r) => setTimeout(r, 100));
+  try {
+    const ddb = ddbClient(aws.dynamodbEndpoint);
+    // Wait until the first run holds the lock (an item whose LockID is the state path, with Info).
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const items = (await ddb.send(new ScanCommand({ TableName: TABLE }))).Items ?? [];
+      if (items.some((i) => i.LockID?.S === `${BUCKET}/dev/dp-tiny-dev.tfstate` && i.Info)) break;
+      if (Date.now() > deadline) throw new Error("the first run never took the lock");
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const second = terraform(["plan", "-input=false", "-no-color", "-lock-timeout=0s"], {
+      cwd: dir,
+      env: aws.env,
+      okCodes: [0, 1],
+    });
+    expect(second.status).toBe(1);
+    expect(second.stderr).toMatch(/Error acquiring the state lock/);
+  } finally {
+    // Let the first run finish (it releases the lock); stop it if it does not.
+    writeFileSync(release, "");
+    const timer = setTimeout(() => first.kill(), 60_000);
+    await firstDone.finally(() => clearTimeout(timer));
   }
-  const second = terraform(["plan", "-input=false", "-no-color", "-lock-timeout=0s"], {
-    cwd: dir,
-    env: aws.env,
-    okCodes: [0, 1],
-  });
-  expect(second.status).toBe(1);
-  expect(second.stderr).toMatch(/Error acquiring the state lock/);
   expect(await firstDone).toBe(0);
 });
