@@ -133,20 +133,29 @@ async function ingestDemo(
   }
 }
 
-async function main() {
-  const a = await args(process.argv.slice(2));
+/**
+ * Runs the command line `argv` and returns the exit code (1: the transform did not succeed).
+ * `out` gets what it prints (default stdout); `workDir` replaces CURATE_LOCAL_DIR. A usage error
+ * exits the process (exit 2).
+ */
+export async function main(
+  argv: string[],
+  o: { out?: (line: string) => void; workDir?: string } = {},
+): Promise<number> {
+  const print = o.out ?? ((line: string) => console.log(line));
+  const a = await args(argv);
   const { sources, transforms } = config();
   const [{ LOCAL_DATABASES }, { openLocalCurate }, shared, { startServers }] = await Promise.all([
     import("../functions/curate/dev/fixtures"),
     import("../functions/curate/dev/local"),
     import("../functions/shared/dev/local"),
-    import("./local-aws"),
+    import("./lib/local-servers"),
   ]);
   const say = (s: string) => {
-    if (!a.json) console.log(s);
+    if (!a.json) print(s);
   };
   process.env.POWERTOOLS_LOG_LEVEL = "SILENT";
-  const workDir = process.env.CURATE_LOCAL_DIR ?? resolve(__dirname, "..", ".local", "curate");
+  const workDir = o.workDir ?? process.env.CURATE_LOCAL_DIR ?? resolve(__dirname, "..", ".local", "curate");
   if (a.fresh) rmSync(workDir, { recursive: true, force: true });
   mkdirSync(join(workDir, "s3"), { recursive: true });
   const fresh = !existsSync(join(workDir, "curated.duckdb"));
@@ -202,22 +211,26 @@ async function main() {
       queryExecutionIds: record?.queryExecutionIds ?? [],
       upstream,
     };
-    if (a.json) process.stdout.write(`${JSON.stringify(out)}\n`);
+    if (a.json) print(JSON.stringify(out));
     else {
-      console.log(`\n${target.table}: ${out.rowsWritten} row(s) written, ${out.rowsInTable} in the table`);
+      print(`\n${target.table}: ${out.rowsWritten} row(s) written, ${out.rowsInTable} in the table`);
       for (const c of out.checks)
-        console.log(
-          `  ${c.passed ? "ok  " : "FAIL"} ${c.name}${c.passed ? "" : `: ${c.badRows} bad row(s)`}`,
-        );
+        print(`  ${c.passed ? "ok  " : "FAIL"} ${c.name}${c.passed ? "" : `: ${c.badRows} bad row(s)`}`);
     }
-    if (out.status !== "succeeded") process.exitCode = 1;
+    return out.status === "succeeded" ? 0 : 1;
   } finally {
     local?.close();
     await servers.close();
   }
 }
 
-main().catch((e) => {
-  console.error(e instanceof Error ? e.message : e);
-  process.exitCode = 2;
-});
+if (require.main === module)
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e) => {
+      console.error(e instanceof Error ? e.message : e);
+      process.exitCode = 2;
+    },
+  );

@@ -60,7 +60,7 @@ async function main() {
     import("../functions/bq-reconcile/dev/athena-engine"),
     import("../functions/bq-reconcile/dev/bigquery-standin"),
     import("../functions/bq-reconcile/dev/local-run"),
-    import("./local-aws"),
+    import("./lib/local-servers"),
   ]);
   const { bigquery } = loadAppConfig({}).lists;
   const checks = resolveChecks(bigquery, {

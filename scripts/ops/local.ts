@@ -21,7 +21,7 @@ import {
 } from "../../functions/shared/dev/local";
 import { documentClient } from "../../functions/shared/dynamodb";
 import { startChildServer } from "../lib/child-server";
-import type { LocalEndpoints } from "../local-aws";
+import type { LocalEndpoints } from "../lib/local-servers";
 import { type Invoker, type OpsBackend, type RunRecord, SdkHistory } from "./backend";
 import { type BatchEntry, configuredSources, OpsError } from "./catalog";
 
@@ -34,8 +34,8 @@ export interface LocalOptions {
   records?: number;
   /**
    * Starts local S3 (files in `s3Dir`, bucket `bucket`) and DynamoDB (empty); `stop` ends them.
-   * @default a child process running scripts/local-aws.ts (stopping it also ends the function's
-   * keep-alive sockets)
+   * @default a child process running scripts/lib/local-servers.js (plain node, no TypeScript
+   * loader; stopping it also ends the function's keep-alive sockets)
    */
   servers?: LocalServers;
 }
@@ -47,7 +47,7 @@ export type LocalServers = (
 
 const childServers: LocalServers = (bucket, s3Dir) =>
   startChildServer<LocalEndpoints>(
-    "scripts/local-aws.ts",
+    "scripts/lib/local-servers.js",
     ["--bucket", bucket, "--dir", s3Dir],
     join(__dirname, "..", ".."),
   );

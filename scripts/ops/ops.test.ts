@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startServers } from "../local-aws";
+import { startServers } from "../lib/local-servers";
 import { HelpRequested, main, parseOpsArgs, UsageError } from "../ops";
 import type { OpsBackend, RunRecord } from "./backend";
 import { backfill, progressLine, reportText } from "./backfill";
