@@ -306,23 +306,28 @@ describe("internal API: header-cursor + query key", () => {
 });
 
 describe("rate limits", () => {
+  // Each wait lasts until the next whole second at least (the headers count in seconds): three
+  // pages at 2 a window, two at 1, so each run waits once; a request sent early would be a 429.
   it("waits for X-RateLimit-Reset when X-RateLimit-Remaining reaches 0, so the source never answers 429", async () => {
-    saas.setTotal(500);
-    saas.apis.options = { rateLimit: { limit: 2, windowMs: 1000, style: "x-ratelimit" } };
+    saas.setTotal(300);
+    saas.apis.options = { rateLimit: { limit: 2, windowMs: 200, style: "x-ratelimit" } };
     const { id, prefix } = await recipeSource("github_issues");
     const summary = await run(id);
+    expect(apiRequests("/repos")).toHaveLength(3);
     expect(saas.apis.rateLimited).toBe(0);
     expect(summary.retries).toBe(0);
-    expectExactlyOnce(await visible(prefix), 500);
+    expectExactlyOnce(await visible(prefix), 300);
   });
 
   it("reads the IETF RateLimit-Remaining / RateLimit-Reset fields the same way", async () => {
+    saas.setTotal(600);
     saas.apis.options = { rateLimit: { limit: 1, windowMs: 1000, style: "ietf" } };
     const { id } = await recipeSource("internal_events");
     const t0 = Date.now();
     await run(id);
+    expect(apiRequests("/v1/events")).toHaveLength(2);
     expect(saas.apis.rateLimited).toBe(0);
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(2000);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(1000);
   });
 
   it("stops cleanly, uncommitted, when the reset is past the function's deadline", async () => {
