@@ -8,8 +8,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { GetObjectCommand } from "@aws-sdk/client-s3";
-import { startServers } from "../../scripts/lib/local-servers";
 import { type LineChild, startLineChild } from "../../test/helpers/line-child";
+import { type LocalAws, startLocalAws } from "../../test/helpers/local-aws";
 import { bundleFunction } from "../build";
 import { getItem, s3Client } from "../shared/dev/local";
 import type { ResolvedCheck } from "./core/checks";
@@ -61,9 +61,7 @@ const check: ResolvedCheck = {
 const REF = `${LOCAL_PROJECT}.dwh.orders`;
 
 describe("bq-reconcile handler (local stand-ins)", () => {
-  // s3rver and dynalite in this process, once for the file (the handler runs in the child; the
-  // only synchronous step here, the esbuild bundle, runs while no request is in flight).
-  let aws: { s3Endpoint: string; dynamodbEndpoint: string; stop(): Promise<void> };
+  let aws: LocalAws;
   let standIn: BigQueryStandIn;
   let rawRoot: string;
   let metrics: RecordingMetrics;
@@ -99,15 +97,7 @@ describe("bq-reconcile handler (local stand-ins)", () => {
   };
 
   beforeAll(async () => {
-    const servers = await startServers([LOCAL_BUCKET]);
-    aws = {
-      s3Endpoint: servers.endpoints.s3,
-      dynamodbEndpoint: servers.endpoints.dynamodb,
-      stop: async () => {
-        await servers.close();
-        rmSync(servers.endpoints.dir, { recursive: true, force: true });
-      },
-    };
+    aws = await startLocalAws([LOCAL_BUCKET]);
     standIn = await startBigQueryStandIn({
       tables: {},
       audience: LOCAL_AUDIENCE,
