@@ -8,7 +8,12 @@
  */
 import { type MistakeRun, runWithMistakes } from "../scripts/lib/config-mistakes-run";
 import { MISTAKES } from "../test/fixtures/config-mistakes";
+import { loadAppConfig } from ".";
+import { bigquery } from "./bigquery";
+import { environments } from "./environments";
 import { ConfigError } from "./problems";
+import { sources } from "./sources";
+import { transforms } from "./transforms";
 
 describe("synth with every mistake of issue #13 injected", () => {
   let run: MistakeRun;
@@ -33,22 +38,37 @@ describe("synth with every mistake of issue #13 injected", () => {
   });
 });
 
+// Each mistake edits the embedded configuration modules (plain data) in place, as a user's edit
+// would: they are put back from a pristine copy around every test, in place, so the loader reads
+// exactly one mistake each time (cheaper than a fresh module registry per mistake).
+type Loose = any;
+const EDITABLE: Loose[] = [environments, sources.entries, bigquery.value, transforms.entries];
+const PRISTINE = structuredClone(EDITABLE);
+function restoreConfig(): void {
+  EDITABLE.forEach((live, i) => {
+    const copy = structuredClone(PRISTINE[i]);
+    if (Array.isArray(live)) live.splice(0, live.length, ...copy);
+    else {
+      for (const key of Object.keys(live)) delete live[key];
+      Object.assign(live, copy);
+    }
+  });
+}
+
 describe.each(MISTAKES.map((m) => [m.name, m] as const))("mistake %s alone", (_name, mistake) => {
+  afterEach(restoreConfig);
+
   it("is refused with exactly its own line", () => {
+    restoreConfig();
+    expect(loadAppConfig({})).toBeDefined(); // the pristine configuration loads
+    mistake.inject();
     let problems: string[] | undefined;
-    jest.isolateModules(() => {
-      const { MISTAKES: fresh } =
-        require("../test/fixtures/config-mistakes") as typeof import("../test/fixtures/config-mistakes");
-      fresh.find((m) => m.name === mistake.name)!.inject();
-      const { loadAppConfig } = require(".") as typeof import(".");
-      const { ConfigError: FreshError } = require("./problems") as typeof import("./problems");
-      try {
-        loadAppConfig({});
-      } catch (e) {
-        if (!(e instanceof FreshError) && !(e instanceof ConfigError)) throw e;
-        problems = (e as ConfigError).problems;
-      }
-    });
+    try {
+      loadAppConfig({});
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      problems = e.problems;
+    }
     expect(problems).toEqual([mistake.line]);
   });
 });

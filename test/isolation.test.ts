@@ -7,6 +7,8 @@
  * The evaluator (test/helpers/iam-eval.ts) over-approximates allows and under-approximates
  * denies, so a "cannot" here holds whatever the undecided condition values are.
  */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { Testing } from "cdktf";
 import { loadListOnly } from "../config";
 import { environments } from "../config/environments";
@@ -17,6 +19,7 @@ import { AwsStack } from "../stacks/aws-stack";
 import { BootstrapStack } from "../stacks/bootstrap-stack";
 import { stateKeyAlias } from "../stacks/names";
 import { isAllowed, type Principal, rolePrincipal, type Statement, statementsOf } from "./helpers/iam-eval";
+import { sharedSynth } from "./helpers/synth";
 
 type Lock = "lockfile" | "dynamodb";
 
@@ -31,7 +34,22 @@ interface EnvDocs {
   lockTableArn?: string;
 }
 
+const built = new Map<Lock, EnvDocs[]>();
+/**
+ * Each environment's documents. With the embedded configuration's lock (S3 lockfile), they are
+ * read from the app's own synth (what `npm run synth` writes, shared by the run's test files);
+ * the DynamoDB lock is synthesized here with the configuration switched to it.
+ */
 function build(lock: Lock): EnvDocs[] {
+  if (!built.has(lock)) built.set(lock, synthesizeDocs(lock));
+  return built.get(lock)!;
+}
+
+function fromAppSynth(stack: string): any {
+  return JSON.parse(readFileSync(join(sharedSynth().outdir, "stacks", stack, "cdk.tf.json"), "utf8"));
+}
+
+function synthesizeDocs(lock: Lock): EnvDocs[] {
   const envs = loadEnvironments(structuredClone(environments)).map((e) => {
     if (e.state.type === "s3" && lock === "dynamodb") {
       e.state = { ...e.state, lock: "dynamodb", dynamodbTable: `${e.prefix}-${e.name}-tfstate-lock` };
@@ -39,14 +57,20 @@ function build(lock: Lock): EnvDocs[] {
     return e;
   });
   return envs.map((env) => {
-    const boot = JSON.parse(
-      Testing.synth(new BootstrapStack(Testing.app(), `dp-bootstrap-${env.name}`, { env })),
-    );
-    const aws = JSON.parse(
-      Testing.synth(
-        new AwsStack(Testing.app(), `dp-aws-${env.name}`, { env, sources: [...loadListOnly(sources)] }),
-      ),
-    );
+    if (lock === "lockfile" && (env.state.type !== "s3" || env.state.lock !== "lockfile"))
+      throw new Error(`expected the embedded configuration to lock ${env.name}'s state with an S3 lockfile`);
+    const boot =
+      lock === "lockfile"
+        ? fromAppSynth(`dp-bootstrap-${env.name}`)
+        : JSON.parse(Testing.synth(new BootstrapStack(Testing.app(), `dp-bootstrap-${env.name}`, { env })));
+    const aws =
+      lock === "lockfile"
+        ? fromAppSynth(`dp-aws-${env.name}`)
+        : JSON.parse(
+            Testing.synth(
+              new AwsStack(Testing.app(), `dp-aws-${env.name}`, { env, sources: [...loadListOnly(sources)] }),
+            ),
+          );
     if (env.state.type !== "s3") throw new Error("expected S3 state");
     const bucketId = Object.entries<any>(boot.resource.aws_s3_bucket).find(
       ([, b]) => b.bucket === (env.state as any).bucket,

@@ -28,11 +28,6 @@ const LOADER_PACKAGES = ["esbuild", "tsx"];
 const NOT_RUN: Record<string, string> = {
   "cdktf.js": "passes every argument to the cdktf CLI, which checks its own",
 };
-/**
- * Scripts that still load packages before they check their command line (their owners are
- * moving the loads after parsing): refused correctly, but not yet cheaply.
- */
-const LOADS_BEFORE_PARSING = new Set(["scripts/limits-report.ts"]);
 
 const SCRIPTS = readdirSync(join(ROOT, "scripts"))
   .filter((f) => /\.(ts|js)$/.test(f) && !/\.(d|test)\.ts$/.test(f) && !(f in NOT_RUN))
@@ -133,12 +128,8 @@ const BAD_VALUES: [string, string[], NodeJS.ProcessEnv?][] = [
 ];
 
 beforeAll(() => {
-  // Slow ones (they load packages before refusing) first, so the pool does not end on one.
-  const order = [...SCRIPTS].sort(
-    (a, b) => Number(LOADS_BEFORE_PARSING.has(b)) - Number(LOADS_BEFORE_PARSING.has(a)),
-  );
   for (const [s, args, env] of BAD_VALUES) runOnce(command(s, args), env);
-  for (const s of order) runOnce(command(s, [UNKNOWN]));
+  for (const s of SCRIPTS) runOnce(command(s, [UNKNOWN]));
   for (const s of HELP) runOnce(command(s, ["--help"]));
   runOnce(command(AS_NPM, [UNKNOWN], "as npm runs it"));
 });
@@ -149,7 +140,6 @@ afterAll(() => Promise.allSettled([...runs.values()]));
 it("covers every script in scripts/ (a new script is refused-tested without editing this list)", () => {
   expect(SCRIPTS.length).toBeGreaterThanOrEqual(20);
   for (const name of Object.keys(NOT_RUN)) expect(readdirSync(join(ROOT, "scripts"))).toContain(name);
-  for (const s of LOADS_BEFORE_PARSING) expect(SCRIPTS).toContain(s);
 });
 
 it("every npm script that runs a .ts file of scripts/ loads it with `--import tsx` (the loader swapped here)", () => {
@@ -160,16 +150,17 @@ it("every npm script that runs a .ts file of scripts/ loads it with `--import ts
   }
 });
 
-it.each(SCRIPTS)("%s refuses an unknown flag with exit 2 and its usage line", async (script) => {
-  const r = await runOnce(command(script, [UNKNOWN]));
-  expect({ code: r.code, stdout: r.stdout }).toEqual({ code: 2, stdout: "" });
-  expect(r.stderr).toMatch(/unknown option '--definitely-not-a-flag'/i);
-  expect(r.stderr).toMatch(/^usage: /m);
-  if (!LOADS_BEFORE_PARSING.has(script)) {
+it.each(SCRIPTS)(
+  "%s refuses an unknown flag with exit 2 and its usage line, before loading any package",
+  async (script) => {
+    const r = await runOnce(command(script, [UNKNOWN]));
+    expect({ code: r.code, stdout: r.stdout }).toEqual({ code: 2, stdout: "" });
+    expect(r.stderr).toMatch(/unknown option '--definitely-not-a-flag'/i);
+    expect(r.stderr).toMatch(/^usage: /m);
     // Checked before anything heavy is loaded: no package but tsx's own.
     expect(r.packages?.filter((p) => !LOADER_PACKAGES.includes(p))).toEqual([]);
-  }
-});
+  },
+);
 
 it(`${AS_NPM} refuses the same way when run exactly as npm runs it (node --import tsx)`, async () => {
   const [asNpm, here] = await Promise.all([

@@ -65,7 +65,7 @@ const LIMITS = "dp-aws-dev-50-sources";
 let preview: Promise<{ code: number; stdout: string; stderr: string }>;
 let previewOut: string;
 let previewWork: string;
-let combined: Promise<ReturnType<typeof readPlanStream> & { status: number }>;
+let combined: Promise<ReturnType<typeof readPlanStream> & { status: number; stderr: string }>;
 
 beforeAll(async () => {
   // Fails with "Terraform was not found ... Install Terraform >= 1.10" when it is missing.
@@ -183,10 +183,13 @@ async function findings(stacks: string[]) {
   return {
     exit: run.status,
     findings: run.diagnostics.filter((d) => stacks.includes(d.module)).map((d) => `${d.module}: ${d.text}`),
-    // An error Terraform attributed to no stack would fail every stack's run.
-    unattributed: run.diagnostics
-      .filter((d) => d.module === "" && !d.text.startsWith("warning: Resource targeting is in effect"))
-      .map((d) => d.text),
+    // An error Terraform attributed to no stack (or wrote to stderr) fails every stack's run.
+    unattributed: [
+      ...run.diagnostics
+        .filter((d) => d.module === "" && !d.text.startsWith("warning: Resource targeting is in effect"))
+        .map((d) => d.text),
+      ...(run.status !== 0 && run.stderr.trim() ? [run.stderr.trim()] : []),
+    ],
   };
 }
 
