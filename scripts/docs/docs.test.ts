@@ -89,22 +89,20 @@ describe("design document", () => {
   });
 
   it("states each source's business date policy from its settings item", () => {
-    const utc = sources.map((s) =>
-      s.id === "demo_orders"
-        ? { ...s, settings: { ...s.settings, runDate: "utc-today", scheduleTimezone: "Europe/Paris" } }
-        : s,
+    // Both policies in one synth, one source each (each source's line reads its own settings).
+    const policies: Record<string, { runDate: string; scheduleTimezone: string }> = {
+      demo_orders: { runDate: "utc-today", scheduleTimezone: "Europe/Paris" },
+      demo_customers: { runDate: "local-today", scheduleTimezone: "Europe/Paris" },
+    };
+    const changed = sources.map((s) =>
+      policies[s.id] ? { ...s, settings: { ...s.settings, ...policies[s.id] } } : s,
     );
-    const batches = section(documentFor(utc as Sources), "batches");
+    const batches = section(documentFor(changed as Sources), "batches");
     expect(batches).toContain(
       "`raw/saas/demo_orders/dt=YYYY-MM-DD/` (business date dt: the day of the run in UTC)",
     );
-    const today = sources.map((s) =>
-      s.id === "demo_orders"
-        ? { ...s, settings: { ...s.settings, runDate: "local-today", scheduleTimezone: "Europe/Paris" } }
-        : s,
-    );
-    expect(section(documentFor(today as Sources), "batches")).toContain(
-      "(business date dt: the day of the run in Europe/Paris)",
+    expect(batches).toContain(
+      "`raw/saas/demo_customers/dt=YYYY-MM-DD/` (business date dt: the day of the run in Europe/Paris)",
     );
   });
 
