@@ -68,10 +68,12 @@ function tinyStack(): string {
     backend.addOverride(flag, true);
   }
   // The apply holds the state lock until the test creates `release` (no fixed sleep: the second
-  // run is tried while the first is certainly still running, however slow the machine).
+  // run is tried while the first is certainly still running, however slow the machine). It gives
+  // up after 60 s, so a test process killed outright leaves no Terraform waiting forever.
+  const wait = `i=0; while [ ! -e '${release}' ] && [ $i -lt 1200 ]; do sleep 0.05; i=$((i+1)); done`;
   stack.addOverride("resource.terraform_data.slow", {
     input: "v1",
-    provisioner: [{ "local-exec": { command: `while [ ! -e '${release}' ]; do sleep 0.05; done` } }],
+    provisioner: [{ "local-exec": { command: wait } }],
   });
   return Testing.synth(stack);
 }

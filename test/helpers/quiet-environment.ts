@@ -20,7 +20,7 @@ export default class QuietEnvironment extends TestEnvironment {
   private readonly fileBuffer: string[] = [];
   private failed = false;
 
-  private readonly resourcesAtSetup = process.getActiveResourcesInfo();
+  private readonly handlesAtSetup = new Set(activeHandles());
   private readonly testPath: string;
 
   constructor(config: JestEnvironmentConfig, context: EnvironmentContext) {
@@ -59,19 +59,24 @@ export default class QuietEnvironment extends TestEnvironment {
 
   /**
    * Diagnostic (`DP_TEST_HANDLES=<file>`): what the test file left running after its last hook
-   * (servers, sockets, child processes), appended to <file>. Such a leak keeps a Jest worker
-   * alive ("A worker process has failed to exit gracefully").
+   * that keeps the process alive (referenced servers, sockets, child processes; not timers), appended
+   * to <file>. Such a leak keeps a Jest worker alive ("A worker process has failed to exit
+   * gracefully"). Handles that were there at setup, and unreferenced ones, are not reported.
    */
   private async reportLeftovers() {
     const file = process.env.DP_TEST_HANDLES;
     if (!file) return;
     await new Promise((r) => setTimeout(r, 100));
-    const left = [...process.getActiveResourcesInfo()];
-    for (const r of this.resourcesAtSetup) {
-      const i = left.indexOf(r);
-      if (i >= 0) left.splice(i, 1);
-    }
-    const extra = left.filter((r) => r !== "Timeout");
+    const extra = activeHandles()
+      .filter((h) => !this.handlesAtSetup.has(h) && (typeof h.hasRef !== "function" || h.hasRef()))
+      // The process's own stdio streams are created on first use: not a leak.
+      .filter(
+        (h) =>
+          h !== (process.stdout as unknown) &&
+          h !== (process.stderr as unknown) &&
+          h !== (process.stdin as unknown),
+      )
+      .map(describeHandle);
     if (extra.length) appendFileSync(file, `${this.testPath}: ${extra.join(", ")}\n`);
   }
 
@@ -119,4 +124,32 @@ function fullName(test: Circus.TestEntry): string {
     names.unshift(p.name);
   }
   return names.join(" › ");
+}
+
+type Handle = { hasRef?: () => boolean; constructor?: { name?: string }; [k: string]: unknown };
+function activeHandles(): Handle[] {
+  const p = process as unknown as { _getActiveHandles?: () => Handle[] };
+  return p._getActiveHandles?.() ?? [];
+}
+function describeHandle(h: Handle): string {
+  const kind = h.constructor?.name ?? "handle";
+  if (kind === "ChildProcess")
+    return `ChildProcess(${String((h.spawnargs as string[] | undefined)?.join(" "))})`;
+  if (kind === "Socket") {
+    const s = h as unknown as {
+      remoteAddress?: string;
+      remotePort?: number;
+      _handle?: { constructor?: { name?: string } };
+    };
+    return `Socket(${s.remoteAddress ? `${s.remoteAddress}:${s.remotePort}` : (s._handle?.constructor?.name ?? "pipe")})`;
+  }
+  if (kind === "Server") {
+    const a = (h as unknown as { address?: () => unknown }).address?.();
+    return `Server(${JSON.stringify(a)})`;
+  }
+  if (kind === "Timeout") {
+    const t = h as unknown as { _idleTimeout?: number; _onTimeout?: { name?: string; toString(): string } };
+    return `Timeout(${t._idleTimeout} ms, ${t._onTimeout?.name || t._onTimeout?.toString().slice(0, 80)})`;
+  }
+  return kind;
 }

@@ -7,7 +7,6 @@ const Sequencer = require("@jest/test-sequencer").default;
 /** Slowest first, as measured (integration tests that run Terraform, child processes, servers). */
 const KNOWN_SLOW = [
   "test/terraform.int.test.ts",
-  "test/limits.int.test.ts",
   "functions/saas-ingest/hostile.int.test.ts",
   "test/ingest-local.int.test.ts",
   "test/secret-scan.test.ts",
