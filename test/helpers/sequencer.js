@@ -7,17 +7,18 @@ const Sequencer = require("@jest/test-sequencer").default;
 /** Slowest first, as measured (integration tests that run Terraform, child processes, servers). */
 const KNOWN_SLOW = [
   "test/terraform.int.test.ts",
-  "functions/saas-ingest/hostile.int.test.ts",
-  "test/ingest-local.int.test.ts",
-  "test/secret-scan.test.ts",
-  "scripts/ops/ops.test.ts",
-  "functions/curate/curate-local.int.test.ts",
   "functions/saas-ingest/saas-apis.int.test.ts",
   "functions/saas-ingest/ingest.int.test.ts",
-  "test/reconcile-local.int.test.ts",
+  "functions/saas-ingest/hostile.int.test.ts",
+  "functions/curate/curate-local.int.test.ts",
   "functions/bq-reconcile/reconcile.int.test.ts",
-  "test/scripts-args.test.ts",
+  "test/reconcile-local.int.test.ts",
   "scripts/docs/docs.test.ts",
+  "test/ingest-local.int.test.ts",
+  "scripts/ops/ops.test.ts",
+  "test/scripts-args.test.ts",
+  "test/bigquery-replace.int.test.ts",
+  "stacks/aws-stack.test.ts",
   "test/state-backend.int.test.ts",
 ];
 
