@@ -27,6 +27,7 @@ const LOADER_PACKAGES = ["esbuild", "tsx"];
 /** Not run here, with the reason. */
 const NOT_RUN: Record<string, string> = {
   "cdktf.js": "passes every argument to the cdktf CLI, which checks its own",
+  "test.js": "npm test: passes every argument to Jest, which checks its own (and runs the whole suite)",
 };
 
 const SCRIPTS = readdirSync(join(ROOT, "scripts"))

@@ -1,0 +1,48 @@
+// `npm test`: the checks of scripts/prelude.js (typecheck, lint, workflow schemas, secret scan) and
+// Jest, at the same time. Jest's output streams as usual; the checks stay quiet when they pass, and
+// a failing check is printed as soon as it fails (Jest keeps running, so its results come too).
+// The exit code is Jest's, or 1 if a check failed. Arguments go to Jest (`npm test -- <path>`).
+// Started one after the other they cost ~2.5 s more wall time: the checks use ~4 s of CPU on two
+// cores, and Jest leaves a core idle now and then (a worker waiting on a child process or a file).
+// Plain JavaScript (no tsx).
+const { spawn } = require("node:child_process");
+const { join } = require("node:path");
+
+const ROOT = join(__dirname, "..");
+
+const checks = spawn(process.execPath, [join(__dirname, "prelude.js")], {
+  cwd: ROOT,
+  stdio: ["ignore", "pipe", "pipe"],
+});
+const jest = spawn(process.execPath, [require.resolve("jest/bin/jest"), "--ci", ...process.argv.slice(2)], {
+  cwd: ROOT,
+  stdio: "inherit",
+});
+
+const output = [];
+checks.stdout.on("data", (b) => output.push(b));
+checks.stderr.on("data", (b) => output.push(b));
+const checked = new Promise((resolve) => {
+  checks.on("error", (e) => resolve({ code: 1, text: `scripts/prelude.js did not start: ${e.message}\n` }));
+  checks.on("close", (code, signal) =>
+    resolve({ code: code ?? 1, signal, text: Buffer.concat(output).toString("utf8") }),
+  );
+}).then((r) => {
+  if (r.code !== 0) process.stderr.write(`${r.text}\n(checks failed; Jest goes on)\n`);
+  return r.code === 0;
+});
+const tested = new Promise((resolve) => {
+  jest.on("error", (e) => {
+    process.stderr.write(`jest did not start: ${e.message}\n`);
+    resolve(1);
+  });
+  jest.on("close", (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+});
+
+// Ctrl-C reaches both children (same process group); wait for them to finish their cleanup.
+process.on("SIGINT", () => {});
+
+Promise.all([checked, tested]).then(([checksPassed, jestCode]) => {
+  if (!checksPassed) process.stderr.write("\n✗ npm test: the checks failed (see above)\n");
+  process.exitCode = jestCode !== 0 ? jestCode : checksPassed ? 0 : 1;
+});
