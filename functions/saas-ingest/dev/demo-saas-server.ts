@@ -59,6 +59,8 @@ export class DemoSaasServer {
     path: string;
     query: Record<string, string>;
     headers: IncomingMessage["headers"];
+    /** When it arrived (Date.now()). */
+    at: number;
   }> = [];
   private server?: Server;
   url = "";
@@ -161,7 +163,7 @@ export class DemoSaasServer {
   private handle(req: IncomingMessage, res: ServerResponse) {
     const u = new URL(req.url ?? "/", this.url);
     const q = Object.fromEntries(u.searchParams);
-    this.requests.push({ path: u.pathname, query: q, headers: req.headers });
+    this.requests.push({ path: u.pathname, query: q, headers: req.headers, at: Date.now() });
     if (req.method === "POST" && u.pathname === "/services/oauth2/token") {
       let body = "";
       req.on("data", (c) => {
