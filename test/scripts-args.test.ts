@@ -118,8 +118,12 @@ const UNKNOWN = "--definitely-not-a-flag";
 /** --help in a process of its own for two scripts: ops (its own top-level help) and preview; the
  * others print scripts/lib/args.ts's help (scripts/lib/args.test.ts runs cliArgs in a process). */
 const HELP = ["scripts/preview.ts", "scripts/ops.ts"];
-/** The one script also run with npm's own flags (`--import tsx`). */
-const AS_NPM = "scripts/bench-synth.ts";
+/**
+ * Also run with npm's own flags (`--import tsx`): one script that runs at top level, and one that
+ * runs only when it is the main module (`require.main === module`), whose check must hold under
+ * both loaders or `npm run ops -- --typo` would do nothing and exit 0.
+ */
+const AS_NPM = ["scripts/bench-synth.ts", "scripts/ops.ts"];
 const BAD_VALUES: [string, string[], NodeJS.ProcessEnv?][] = [
   ["scripts/curate-local.ts", ["daily_revenu", "--date", "2026-01-01"]],
   ["scripts/preview.ts", ["--env", "dev,prod"]],
@@ -132,7 +136,7 @@ beforeAll(() => {
   for (const [s, args, env] of BAD_VALUES) runOnce(command(s, args), env);
   for (const s of SCRIPTS) runOnce(command(s, [UNKNOWN]));
   for (const s of HELP) runOnce(command(s, ["--help"]));
-  runOnce(command(AS_NPM, [UNKNOWN], "as npm runs it"));
+  for (const s of AS_NPM) runOnce(command(s, [UNKNOWN], "as npm runs it"));
 });
 
 // No process outlives the file, even when a test failed early.
@@ -163,18 +167,21 @@ it.each(SCRIPTS)(
   },
 );
 
-it(`${AS_NPM} refuses the same way when run exactly as npm runs it (node --import tsx)`, async () => {
-  const [asNpm, here] = await Promise.all([
-    runOnce(command(AS_NPM, [UNKNOWN], "as npm runs it")),
-    runOnce(command(AS_NPM, [UNKNOWN])),
-  ]);
-  expect(asNpm.code).toBe(2);
-  expect({ code: asNpm.code, stdout: asNpm.stdout, stderr: asNpm.stderr }).toEqual({
-    code: here.code,
-    stdout: here.stdout,
-    stderr: here.stderr,
-  });
-});
+it.each(AS_NPM)(
+  "%s refuses the same way when run exactly as npm runs it (node --import tsx)",
+  async (script) => {
+    const [asNpm, here] = await Promise.all([
+      runOnce(command(script, [UNKNOWN], "as npm runs it")),
+      runOnce(command(script, [UNKNOWN])),
+    ]);
+    expect(asNpm.code).toBe(2);
+    expect({ code: asNpm.code, stdout: asNpm.stdout, stderr: asNpm.stderr }).toEqual({
+      code: here.code,
+      stdout: here.stdout,
+      stderr: here.stderr,
+    });
+  },
+);
 
 it.each(HELP)("%s answers --help with its options and exit 0", async (script) => {
   const r = await runOnce(command(script, ["--help"]));
