@@ -6,6 +6,8 @@
 // cores, and Jest leaves a core idle now and then (a worker waiting on a child process or a file).
 // Plain JavaScript (no tsx).
 const { spawn } = require("node:child_process");
+const { readdirSync, rmSync } = require("node:fs");
+const { tmpdir } = require("node:os");
 const { join } = require("node:path");
 
 const ROOT = join(__dirname, "..");
@@ -14,10 +16,19 @@ const checks = spawn(process.execPath, [join(__dirname, "prelude.js")], {
   cwd: ROOT,
   stdio: ["ignore", "pipe", "pipe"],
 });
+// The run's temporary root is tagged with this process id (test/helpers/temp-root.ts): Jest removes
+// it in its global teardown, this removes it when Jest was stopped by a signal before that.
+const RUN_TAG = String(process.pid);
 const jest = spawn(process.execPath, [require.resolve("jest/bin/jest"), "--ci", ...process.argv.slice(2)], {
   cwd: ROOT,
   stdio: "inherit",
+  env: { ...process.env, DP_TEST_RUN_TAG: RUN_TAG },
 });
+function removeRunRoots() {
+  const dir = process.env.DP_TEST_ORIGINAL_TMPDIR || tmpdir();
+  for (const name of readdirSync(dir))
+    if (name.startsWith(`dp-test-run-${RUN_TAG}-`)) rmSync(join(dir, name), { recursive: true, force: true });
+}
 
 const output = [];
 checks.stdout.on("data", (b) => output.push(b));
@@ -36,11 +47,20 @@ const tested = new Promise((resolve) => {
     process.stderr.write(`jest did not start: ${e.message}\n`);
     resolve(1);
   });
-  jest.on("close", (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  jest.on("close", (code, signal) => {
+    if (signal || (code !== 0 && code !== 1)) removeRunRoots();
+    resolve(code ?? 1);
+  });
 });
 
-// Ctrl-C reaches both children (same process group); wait for them to finish their cleanup.
-process.on("SIGINT", () => {});
+// Ctrl-C in a terminal reaches both children already (same process group); a signal sent to this
+// process alone (a CI runner cancelling the job) is passed on. Either way this process waits for
+// them to finish their cleanup (Jest's global teardown removes the run's temporary folder).
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.on(signal, () => {
+    for (const child of [checks, jest]) if (child.exitCode === null && !child.killed) child.kill(signal);
+  });
+}
 
 Promise.all([checked, tested]).then(([checksPassed, jestCode]) => {
   if (!checksPassed) process.stderr.write("\n✗ npm test: the checks failed (see above)\n");

@@ -183,10 +183,15 @@ async function findings(stacks: string[]) {
   return {
     exit: run.status,
     findings: run.diagnostics.filter((d) => stacks.includes(d.module)).map((d) => `${d.module}: ${d.text}`),
-    // An error Terraform attributed to no stack (or wrote to stderr) fails every stack's run.
+    // A diagnostic Terraform attributed to no stack (or wrote to stderr) fails every stack's run.
     unattributed: [
       ...run.diagnostics
-        .filter((d) => d.module === "" && !d.text.startsWith("warning: Resource targeting is in effect"))
+        // Not one of the root's stacks: the root's own main.tf.json, or no file at all.
+        .filter(
+          (d) =>
+            ![...PLANNED, ...BOOTSTRAP, LIMITS].includes(d.module) &&
+            !(d.module === "" && d.text.startsWith("warning: Resource targeting is in effect")),
+        )
         .map((d) => d.text),
       ...(run.status !== 0 && run.stderr.trim() ? [run.stderr.trim()] : []),
     ],

@@ -26,7 +26,15 @@ async function startServers(buckets, dir, ports = { s3: 0, dynamodb: 0 }) {
   });
   const s3Address = await s3.run();
   const ddb = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise((resolve) => ddb.listen(ports.dynamodb, "127.0.0.1", resolve));
+  try {
+    await new Promise((resolve, reject) => {
+      ddb.once("error", reject); // e.g. the port is taken
+      ddb.listen(ports.dynamodb, "127.0.0.1", resolve);
+    });
+  } catch (e) {
+    await s3.close();
+    throw e;
+  }
   const endpoints = {
     s3: `http://127.0.0.1:${s3Address.port}`,
     dynamodb: `http://127.0.0.1:${ddb.address().port}`,

@@ -6,8 +6,10 @@
  * Why not ts-jest: it loads the TypeScript compiler in every Jest worker and transpiles a file in
  * tens of milliseconds where esbuild takes about one; on a fresh clone (a cold transform cache)
  * that was most of the difference between Jest's first and second run.
- * Plain JavaScript (no transform of its own). The project uses no `jest.mock` (which would need
- * hoisting) and compiles with `isolatedModules`, so a per-file transform is exact.
+ * Plain JavaScript (no transform of its own). The project compiles with `isolatedModules`, so a
+ * per-file transform is exact. esbuild does not hoist `jest.mock` above a file's imports as
+ * babel-jest does, so a test file that calls it is refused here, naming the file (test/setup.ts
+ * mocks cdktf before anything can import it, and imports nothing that loads cdktf).
  */
 const { createHash } = require("node:crypto");
 const { readFileSync } = require("node:fs");
@@ -39,6 +41,10 @@ module.exports = {
       .digest("hex");
   },
   process(source, path) {
+    if (/\.test\.ts$/.test(path) && /\bjest\.(mock|doMock|unmock)\(/.test(source))
+      throw new Error(
+        `${path}: jest.mock would not be hoisted above the imports by this transform (test/helpers/esbuild-transform.js): inject the dependency instead`,
+      );
     const out = transformSync(source, {
       loader: path.endsWith(".tsx") ? "tsx" : "ts",
       format: "cjs",
