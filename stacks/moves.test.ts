@@ -6,7 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { sharedSynth } from "../test/helpers/synth";
+import { sharedSynth, stackJson } from "../test/helpers/synth";
 
 const before = JSON.parse(
   readFileSync(
@@ -22,7 +22,7 @@ describe("moved blocks of the module-alarms refactor", () => {
   it.each(stacks)(
     "%s: every alarm of the previous layout is still there or moved to an alarm that exists",
     (stack) => {
-      const json = JSON.parse(readFileSync(join(synth.outdir, "stacks", stack, "cdk.tf.json"), "utf8"));
+      const json = stackJson(synth.outdir, stack);
       const alarms = new Set(
         Object.keys(json.resource.aws_cloudwatch_metric_alarm ?? {}).map(
           (n) => `aws_cloudwatch_metric_alarm.${n}`,

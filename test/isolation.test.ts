@@ -7,8 +7,6 @@
  * The evaluator (test/helpers/iam-eval.ts) over-approximates allows and under-approximates
  * denies, so a "cannot" here holds whatever the undecided condition values are.
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { Testing } from "cdktf";
 import { loadListOnly } from "../config";
 import { environments } from "../config/environments";
@@ -19,7 +17,7 @@ import { AwsStack } from "../stacks/aws-stack";
 import { BootstrapStack } from "../stacks/bootstrap-stack";
 import { stateKeyAlias } from "../stacks/names";
 import { isAllowed, type Principal, rolePrincipal, type Statement, statementsOf } from "./helpers/iam-eval";
-import { sharedSynth } from "./helpers/synth";
+import { sharedSynth, stackJson } from "./helpers/synth";
 
 type Lock = "lockfile" | "dynamodb";
 
@@ -45,9 +43,7 @@ function build(lock: Lock): EnvDocs[] {
   return built.get(lock)!;
 }
 
-function fromAppSynth(stack: string): any {
-  return JSON.parse(readFileSync(join(sharedSynth().outdir, "stacks", stack, "cdk.tf.json"), "utf8"));
-}
+const fromAppSynth = (stack: string) => stackJson(sharedSynth().outdir, stack);
 
 function synthesizeDocs(lock: Lock): EnvDocs[] {
   const envs = loadEnvironments(structuredClone(environments)).map((e) => {

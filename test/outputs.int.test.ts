@@ -3,10 +3,8 @@
  * contract names: no construct hash, nothing outside `stacks/outputs.ts`, every unconditional
  * output present.
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { AWS_OUTPUTS, BOOTSTRAP_OUTPUTS, GCP_OUTPUTS, type OutputSpec } from "../stacks/outputs";
-import { sharedSynth } from "./helpers/synth";
+import { sharedSynth, stackJson } from "./helpers/synth";
 
 const contractOf = (stack: string): Record<string, OutputSpec> | undefined =>
   /-aws-/.test(stack)
@@ -19,10 +17,7 @@ const contractOf = (stack: string): Record<string, OutputSpec> | undefined =>
 
 describe("synthesized stack outputs", () => {
   const synth = sharedSynth();
-  const outputsOf = (stack: string): string[] =>
-    Object.keys(
-      JSON.parse(readFileSync(join(synth.outdir, "stacks", stack, "cdk.tf.json"), "utf8")).output ?? {},
-    );
+  const outputsOf = (stack: string): string[] => Object.keys(stackJson(synth.outdir, stack).output ?? {});
 
   it.each(synth.stacks)("%s: only contract names, and every unconditional one", (stack) => {
     const names = outputsOf(stack);

@@ -38,7 +38,7 @@ import {
   terraformBinary,
 } from "../scripts/lib/terraform";
 import { formatLargest, synthWithSources } from "../scripts/limits-report";
-import { ROOT, type Synth, sharedSynth } from "./helpers/synth";
+import { ROOT, type Synth, sharedSynth, stackJson } from "./helpers/synth";
 
 jest.setTimeout(600_000);
 
@@ -232,12 +232,7 @@ it("validates every bootstrap stack (the AWS stacks are validated by their plans
 
 it("plans stg and prod offline too (their S3 backend dropped, local state, in copies, never in their code)", async () => {
   for (const stack of PLANNED) {
-    expect(
-      Object.keys(
-        JSON.parse(readFileSync(join(synth.outdir, "stacks", stack, "cdk.tf.json"), "utf8")).terraform
-          .backend,
-      ),
-    ).toEqual(["s3"]);
+    expect(Object.keys(stackJson(synth.outdir, stack).terraform.backend)).toEqual(["s3"]);
   }
   const run = await combined;
   // The plan validated each stack first: no warning either.

@@ -3,8 +3,6 @@
  * variable its handler requires (functions/shared/contracts.ts, read by the handlers), and every
  * alarm on a pipeline namespace reads a metric the functions emit, with the dimensions they emit.
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { Metrics } from "@aws-lambda-powertools/metrics";
 import {
   COMMON_ENV,
@@ -16,11 +14,9 @@ import {
 } from "../../functions/shared/contracts";
 import { EmfMetricsSink } from "../../functions/shared/metrics";
 import { captureEmf } from "../../test/helpers/emf";
-import { sharedSynth } from "../../test/helpers/synth";
+import { sharedSynth, stackJson } from "../../test/helpers/synth";
 
-const json = JSON.parse(
-  readFileSync(join(sharedSynth().outdir, "stacks", "dp-aws-dev", "cdk.tf.json"), "utf8"),
-);
+const json = stackJson(sharedSynth().outdir, "dp-aws-dev");
 const lambdas = Object.values<any>(json.resource.aws_lambda_function);
 const alarms = Object.values<any>(json.resource.aws_cloudwatch_metric_alarm);
 
