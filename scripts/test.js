@@ -24,10 +24,10 @@ const jest = spawn(process.execPath, [require.resolve("jest/bin/jest"), "--ci", 
   stdio: "inherit",
   env: { ...process.env, DP_TEST_RUN_TAG: RUN_TAG },
 });
+/** Jest's global setup creates the root in the TMPDIR it inherits from here (temp-root.ts). */
 function removeRunRoots() {
-  const dir = process.env.DP_TEST_ORIGINAL_TMPDIR || tmpdir();
-  for (const name of readdirSync(dir))
-    if (name.startsWith(`dp-test-run-${RUN_TAG}-`)) rmSync(join(dir, name), { recursive: true, force: true });
+  for (const name of readdirSync(tmpdir()))
+    if (name.startsWith(`dp-test-run-${RUN_TAG}-`)) rmSync(join(tmpdir(), name), { recursive: true, force: true });
 }
 
 const output = [];

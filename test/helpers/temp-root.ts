@@ -14,9 +14,10 @@ import { join } from "node:path";
 export const RUN_ROOT_ENV = "DP_TEST_TEMP_ROOT";
 export const ORIGINAL_TMPDIR_ENV = "DP_TEST_ORIGINAL_TMPDIR";
 export const SHARED_DIR = "shared";
-/** Name prefix of a run's temporary root, and the variable scripts/test.js tags it with. */
-export const RUN_ROOT_PREFIX = "dp-test-run-";
-export const RUN_TAG_ENV = "DP_TEST_RUN_TAG";
+/** Name prefix of a run's temporary root, and the variable scripts/test.js tags it with (that
+ * script, plain JavaScript, spells both out when it removes a root Jest left). */
+const RUN_ROOT_PREFIX = "dp-test-run-";
+const RUN_TAG_ENV = "DP_TEST_RUN_TAG";
 
 const tsxCacheName = () => `tsx-${process.geteuid ? process.geteuid() : userInfo().username}`;
 
@@ -25,7 +26,7 @@ export function createRunRoot(env: NodeJS.ProcessEnv = process.env): string {
   const original = env[ORIGINAL_TMPDIR_ENV] ?? tmpdir();
   // `npm test` (scripts/test.js) tags the folder with its process id, to remove it if Jest is
   // stopped by a signal before its global teardown runs.
-  const tag = env[RUN_TAG_ENV] && /^\d+$/.test(env[RUN_TAG_ENV] ?? "") ? `${env[RUN_TAG_ENV]}-` : "";
+  const tag = /^\d+$/.test(env[RUN_TAG_ENV] ?? "") ? `${env[RUN_TAG_ENV]}-` : "";
   const root = mkdtempSync(join(original, `${RUN_ROOT_PREFIX}${tag}`));
   const tsxCache = join(original, tsxCacheName());
   mkdirSync(tsxCache, { recursive: true });
