@@ -18,11 +18,11 @@ export function mapOwnSourcesOnly(): boolean {
   const proto = (Module as unknown as { prototype: { _compile?: Compile; [INSTALLED]?: true } }).prototype;
   if (proto[INSTALLED]) return true;
   const compile = proto._compile;
-  const enabled = () => (process as { sourceMapsEnabled?: boolean }).sourceMapsEnabled === true;
   if (typeof compile !== "function" || typeof process.setSourceMapsEnabled !== "function") return false;
   const marker = `${sep}node_modules${sep}`;
   proto._compile = function (this: unknown, content: string, filename: string) {
-    if (!filename.includes(marker) || !enabled()) return compile.call(this, content, filename);
+    if (!filename.includes(marker) || !process.sourceMapsEnabled)
+      return compile.call(this, content, filename);
     process.setSourceMapsEnabled(false);
     try {
       return compile.call(this, content, filename);
