@@ -6,7 +6,8 @@
  * README recipes (stripe_customers, salesforce_accounts, …) run unchanged but for their origin,
  * against the demo API's copy of that API's paging and auth
  * (functions/saas-ingest/dev/demo-saas-apis.ts). Several ids run one after another against the
- * same servers.
+ * same servers. The local bucket's files are removed at exit, whether the run passed or failed;
+ * `--keep` keeps them and prints where.
  *
  * The flags are checked before anything else is loaded: a typo costs a usage line, not the
  * configuration, the AWS SDK and two servers.
@@ -46,6 +47,10 @@ const { values: opts, positionals: ids } = cliArgs({
       type: "string",
       description: "the run date (YYYY-MM-DD); default: the source's runDate policy",
     },
+    keep: {
+      type: "boolean",
+      description: "keep the local bucket's files after the run and print where",
+    },
   },
 });
 
@@ -65,7 +70,7 @@ async function main() {
       `unknown sourceId ${unknown.map((id) => `"${id}"`).join(", ")} (config/sources.ts has: ${known.join(", ")}); README recipes: ${recipeIds().join(", ")}`,
     );
 
-  const [{ mkdtempSync }, { tmpdir }, { join }, { gunzipSync }] = await Promise.all([
+  const [{ mkdtempSync, rmSync }, { tmpdir }, { join }, { gunzipSync }] = await Promise.all([
     import("node:fs"),
     import("node:os"),
     import("node:path"),
@@ -81,20 +86,29 @@ async function main() {
     ]);
   const { createSettingsTable, getBytes, getSourceState, listKeys, putSourceConfig } = local;
 
+  // The local bucket's files: removed at exit, passed or failed, unless --keep.
   const dir = mkdtempSync(join(tmpdir(), "ingest-local-"));
-  const servers = await startServers([BUCKET], dir);
-  const token = DEMO_TOKEN;
-  const demo = await startDemoStandIns({
-    total: opts.records,
-    pageSize: opts["page-size"],
-    token,
-    ...servers.endpoints,
-    table: TABLE,
-    bucket: BUCKET,
-  });
-  const { saas, secrets } = demo;
-  const { s3, dynamodb } = servers.endpoints;
+  const cleanup: (() => unknown)[] = [
+    () =>
+      opts.keep
+        ? console.log(`\nkept the local bucket's files (--keep) under ${dir}`)
+        : rmSync(dir, { recursive: true, force: true }),
+  ];
   try {
+    const servers = await startServers([BUCKET], dir);
+    cleanup.push(() => servers.close());
+    const token = DEMO_TOKEN;
+    const demo = await startDemoStandIns({
+      total: opts.records,
+      pageSize: opts["page-size"],
+      token,
+      ...servers.endpoints,
+      table: TABLE,
+      bucket: BUCKET,
+    });
+    cleanup.push(() => demo.stop());
+    const { saas, secrets } = demo;
+    const { s3, dynamodb } = servers.endpoints;
     Object.assign(process.env, demo.env);
     await createSettingsTable(dynamodb, TABLE);
     // Every settings item first: a source that cannot run locally stops before any run.
@@ -135,7 +149,7 @@ async function main() {
       console.log(`\n${sourceId} summary:`, JSON.stringify(summary, null, 2));
     }
     const keys = await listKeys(s3, BUCKET);
-    console.log(`\nobjects in s3://${BUCKET} (files on disk under ${dir}):`);
+    console.log(`\nobjects in s3://${BUCKET}:`);
     for (const k of keys) console.log(`  ${k}`);
     for (const sourceId of ids) {
       const prefix = `${prefixes.get(sourceId)}/`;
@@ -153,7 +167,7 @@ async function main() {
       );
     }
   } finally {
-    await Promise.all([servers.close(), demo.stop()]);
+    for (const step of cleanup.reverse()) await step();
   }
 }
 

@@ -1,21 +1,24 @@
 /**
  * The newcomer's command: `npm run ingest:local -- <sourceId...>` lands files without AWS. Four
  * processes, started at once: one end-to-end run of two sources (a config/sources.ts entry and a
- * README recipe: one set of servers, one handler load), an unknown id and two bad flags (refused
- * before the configuration, the AWS SDK or a server is loaded).
+ * README recipe: one set of servers, one handler load) that leaves nothing behind, an unknown id
+ * and two bad flags (refused before the configuration, the AWS SDK or a server is loaded: with
+ * `--keep`, a started run would leave its folder).
  */
 import { execFile } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { ROOT } from "./helpers/synth";
 import { tempDir } from "./helpers/temp";
+import { linkTsxCache } from "./helpers/temp-root";
 
 jest.setTimeout(120_000);
 
 const run = (...args: string[]) => {
-  // The script keeps its local servers' files in a temporary folder it does not remove yet:
-  // contain it in one this test removes (and can look into).
+  // The script's temporary folder goes here, where the test can look for it; child processes
+  // find tsx's compiled files through the link instead of compiling every file again.
   const tmp = tempDir("ingest-local-run-");
-  return new Promise<{ status: number; stdout: string; stderr: string; started: boolean }>((resolve) => {
+  linkTsxCache(tmp);
+  return new Promise<{ status: number; stdout: string; stderr: string; left: string[] }>((resolve) => {
     execFile(
       process.execPath,
       ["--import", "tsx", "scripts/ingest-local.ts", ...args],
@@ -30,8 +33,8 @@ const run = (...args: string[]) => {
           status: error ? Number(error.code ?? 1) : 0,
           stdout,
           stderr,
-          // Whether it got as far as the local servers (their folder).
-          started: readdirSync(tmp).some((n) => n.startsWith("ingest-local-")),
+          // What it left in its temporary folder (tsx's cache link aside).
+          left: readdirSync(tmp).filter((n) => !n.startsWith("tsx-")),
         }),
     );
   });
@@ -43,9 +46,9 @@ let notANumber: ReturnType<typeof run>;
 let typo: ReturnType<typeof run>;
 beforeAll(() => {
   both = run("demo_orders", "salesforce_accounts", "--records", "600");
-  unknown = run("nope");
-  notANumber = run("demo_orders", "--records", "abc");
-  typo = run("demo_orders", "--recods", "10");
+  unknown = run("nope", "--keep");
+  notANumber = run("demo_orders", "--records", "abc", "--keep");
+  typo = run("demo_orders", "--recods", "10", "--keep");
 });
 // Every process has ended before the file does (tempDir removal, no stray children).
 afterAll(() => Promise.all([both, unknown, notANumber, typo]));
@@ -59,7 +62,8 @@ describe("one run of a configured source and a README recipe", () => {
       r.stdout.indexOf("salesforce_accounts summary:"),
     );
     expect(demo).toContain('"records": 600');
-    expect(r.started).toBe(true);
+    // Its servers' files are gone (no --keep).
+    expect(r.left).toEqual([]);
     expect(r.stdout).toMatch(/saas\/demo_orders\/dt=\d{4}-\d{2}-\d{2}\/part-.*\.jsonl\.gz/);
     expect(r.stdout).toMatch(/saas\/demo_orders\/dt=\d{4}-\d{2}-\d{2}\/_manifest-.*\.json/);
   });
@@ -79,7 +83,7 @@ it("names the configured sources when the id is unknown", async () => {
   expect(r.status).toBe(1);
   expect(r.stderr).toContain('unknown sourceId "nope" (config/sources.ts has: demo_orders, demo_customers)');
   expect(r.stderr).toContain("README recipes: stripe_customers, salesforce_accounts,");
-  expect(r.started).toBe(false);
+  expect(r.left).toEqual([]);
 });
 
 it("refuses bad flags before starting anything (no NaN record count)", async () => {
@@ -87,9 +91,9 @@ it("refuses bad flags before starting anything (no NaN record count)", async () 
   expect(r.status).toBe(2);
   expect(r.stderr).toMatch(/--records/);
   expect(r.stderr).toMatch(/abc/);
-  expect(r.started).toBe(false);
+  expect(r.left).toEqual([]);
   const t = await typo;
   expect(t.status).toBe(2);
   expect(t.stderr).toMatch(/recods/);
-  expect(t.started).toBe(false);
+  expect(t.left).toEqual([]);
 });

@@ -28,13 +28,25 @@ export function createRunRoot(env: NodeJS.ProcessEnv = process.env): string {
   // stopped by a signal before its global teardown runs.
   const tag = /^\d+$/.test(env[RUN_TAG_ENV] ?? "") ? `${env[RUN_TAG_ENV]}-` : "";
   const root = mkdtempSync(join(original, `${RUN_ROOT_PREFIX}${tag}`));
-  const tsxCache = join(original, tsxCacheName());
-  mkdirSync(tsxCache, { recursive: true });
-  symlinkSync(tsxCache, join(root, tsxCacheName()));
+  linkTsxCache(root, original);
   env[ORIGINAL_TMPDIR_ENV] = original;
   env[RUN_ROOT_ENV] = root;
   env.TMPDIR = root;
   return root;
+}
+
+/**
+ * Links tsx's transform cache of the machine's temporary folder into `dir`, for a child process
+ * whose TMPDIR is `dir`: without it, that process compiles every TypeScript file it loads again
+ * (about 0.4 s of CPU for a synth). The link is removed with `dir`; the cache is never followed.
+ */
+export function linkTsxCache(
+  dir: string,
+  original: string = process.env[ORIGINAL_TMPDIR_ENV] ?? tmpdir(),
+): void {
+  const tsxCache = join(original, tsxCacheName());
+  mkdirSync(tsxCache, { recursive: true });
+  symlinkSync(tsxCache, join(dir, tsxCacheName()));
 }
 
 /** What the run left behind (harness entries excluded). */
