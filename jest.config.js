@@ -8,6 +8,8 @@ const { cpus } = require("node:os");
 const transform = { "^.+\\.ts$": "<rootDir>/test/helpers/esbuild-transform.js" };
 const common = {
   testEnvironment: "<rootDir>/test/helpers/quiet-environment.ts",
+  // cdktf and the providers are loaded once per worker, not once per test file.
+  runtime: "<rootDir>/test/helpers/shared-runtime.js",
   transform,
   setupFilesAfterEnv: ["<rootDir>/test/setup.ts"],
 };

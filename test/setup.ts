@@ -1,37 +1,17 @@
 /**
  * Runs before every test file. cdktf is not loaded here: a file that never imports it (about half
- * of them: functions, scripts, config) does not pay for it (~0.1 s each). When a file does load
- * it, the mock factory below patches it once, for the file and every module it imports.
+ * of them: functions, scripts, config) does not pay for it. cdktf and the providers are shared by
+ * the test files of a worker and patched there once (./helpers/shared-runtime.js).
  */
 // First, before cdktf can load: no stack trace captured for any token, as in `npm run synth` (a
 // fifth of a synth's time; under Jest every captured trace is also source-mapped).
 import "./helpers/no-token-stack-traces";
 import { Console } from "node:console";
 import type {} from "cdktf/lib/testing/adapters/jest"; // types of cdktf's Jest matchers
-import { removeAfterFile, removeTracked, tempDir } from "./helpers/temp";
+import { removeTracked } from "./helpers/temp";
 
 type Cdktf = typeof import("cdktf");
 
-// Testing.app() and Testing.fullSynth() leave a `cdktf.outdir.*` folder per call in TMPDIR:
-// give them folders that are removed after the test file.
-let loadingCdktf = false;
-jest.mock("cdktf", () => {
-  // cdktf's own modules require its index while it loads: they get it as Node would (partly
-  // loaded, the same object).
-  if (loadingCdktf) return jest.requireActual<Cdktf>("cdktf");
-  loadingCdktf = true;
-  try {
-    const cdktf = jest.requireActual<Cdktf>("cdktf");
-    const { Testing } = cdktf;
-    const app = Testing.app.bind(Testing);
-    Testing.app = (options = {}) => app({ ...options, outdir: options.outdir ?? tempDir("cdktf.outdir.") });
-    const fullSynth = Testing.fullSynth.bind(Testing);
-    Testing.fullSynth = (stack) => removeAfterFile(fullSynth(stack));
-    return cdktf;
-  } finally {
-    loadingCdktf = false;
-  }
-});
 afterAll(removeTracked);
 
 // cdktf's Jest matchers (toHaveResourceWithProperties, ...), registered by name now and loaded

@@ -1,0 +1,103 @@
+// Jest's module runtime, except that cdktf, constructs and the prebuilt providers are loaded once
+// per worker by Node itself and shared by the test files that worker runs, instead of once per
+// test file inside each file's module registry.
+//
+// Why: those packages are about 12.8 MB of JavaScript (cdktf 373 files, @cdktf/provider-* 75,
+// some of them over 1 MB), and about 40 test files synthesize stacks: evaluating them again for
+// every file was the largest single cost of `npm test` after Terraform. Measured, the unit tests
+// in one process (`jest -i --selectProjects unit`): 51.6-53.6 -> 43.4-43.9 s of CPU.
+//
+// Why it is safe:
+// - Nothing a test changes lives in them: our code (stacks/, modules/, config/) is still loaded
+//   per file, so a file's constructs, config and mocks stay its own; cdktf keeps no state between
+//   apps that a test could see (every test makes its own App through Testing.app()) but its
+//   token map, emptied after each file (forgetTokens below).
+// - Patched here, once: Testing.app() and Testing.fullSynth() write to a temporary folder that is
+//   removed after the test file (as cdktf's own default would leave them in TMPDIR), and cdktf's
+//   Jest matchers find the running file's `expect` (they read `global.expect`, and Node's global
+//   is not the test file's).
+// - Whatever else a test file would have loaded per file (zod, the AWS SDK, our own code) still is:
+//   a package is shared only when it has no realm-sensitive checks on values a test passes in
+//   (cdktf checks `instanceof Date` once, on values it resolves; our stacks pass none).
+// Plain JavaScript: Jest loads it before any transform.
+const { mkdtempSync, rmSync } = require("node:fs");
+const { tmpdir } = require("node:os");
+const { join } = require("node:path");
+const Runtime = require("jest-runtime").default;
+
+/** Packages loaded by Node and shared by a worker's test files. */
+const SHARED = /[\\/]node_modules[\\/](?:cdktf|constructs|@cdktf[\\/]provider-[^\\/]+)[\\/]/;
+/** A name that can resolve into them: theirs, or a relative one (from one of their files, e.g. a
+ * createRequire() of cdktf's own path); any other name is left to Jest without resolving it twice. */
+const MAY_BE_SHARED = /^(?:cdktf|constructs|@cdktf\/provider-[^/]+)(?:\/|$)|^\./;
+
+/** The runtime of the test file running in this worker (files run one at a time per worker). */
+let current;
+/** Folders Testing.app()/fullSynth() created for the running test file. */
+const created = [];
+let patched = false;
+
+function track(dir) {
+  created.push(dir);
+  return dir;
+}
+
+function patchCdktf() {
+  patched = true;
+  const { Testing } = require("cdktf");
+  const app = Testing.app.bind(Testing);
+  Testing.app = (options = {}) =>
+    app({ ...options, outdir: options.outdir ?? track(mkdtempSync(join(tmpdir(), "cdktf.outdir."))) });
+  const fullSynth = Testing.fullSynth.bind(Testing);
+  Testing.fullSynth = (stack) => track(fullSynth(stack));
+  // cdktf's Jest matchers use `global.expect` (asymmetric matchers, and setupJest's expect.extend).
+  Object.defineProperty(globalThis, "expect", {
+    configurable: true,
+    get: () => current?._environment.global.expect,
+  });
+}
+
+/**
+ * cdktf keeps every token it ever made in one map on Node's global (before, each test file had its
+ * own global): emptied after each file, or a worker would keep every app of every file it ran
+ * alive (hundreds of MB, and slower garbage collection for the files after). The counter is kept,
+ * so a new token never takes an old one's key.
+ */
+function forgetTokens() {
+  const map = globalThis.__cdktfTokenMap;
+  if (!map) return;
+  map.stringTokenMap.clear();
+  map.numberTokenMap.clear();
+}
+
+class SharedModulesRuntime extends Runtime {
+  constructor(...args) {
+    super(...args);
+    current = this;
+  }
+
+  requireModule(from, moduleName, options, isRequireActual) {
+    if (
+      moduleName &&
+      !options?.isInternalModule &&
+      MAY_BE_SHARED.test(moduleName) &&
+      (moduleName[0] !== "." || SHARED.test(from))
+    ) {
+      const path = this._resolveCjsModule(from, moduleName);
+      if (SHARED.test(path)) {
+        if (!patched) patchCdktf();
+        return require(path);
+      }
+    }
+    return super.requireModule(from, moduleName, options, isRequireActual);
+  }
+
+  teardown() {
+    super.teardown();
+    for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
+    forgetTokens();
+    if (current === this) current = undefined;
+  }
+}
+
+module.exports = SharedModulesRuntime;
