@@ -6,8 +6,8 @@
  * README recipes (stripe_customers, salesforce_accounts, …) run unchanged but for their origin,
  * against the demo API's copy of that API's paging and auth
  * (functions/saas-ingest/dev/demo-saas-apis.ts). Several ids run one after another against the
- * same servers. The local bucket's files are removed at exit, whether the run passed or failed;
- * `--keep` keeps them and prints where.
+ * same servers. The local bucket's files are removed at exit, whether the run passed, failed or was
+ * stopped (Ctrl-C); `--keep` keeps them and prints where.
  *
  * The flags are checked before anything else is loaded: a typo costs a usage line, not the
  * configuration, the AWS SDK and two servers.
@@ -70,7 +70,7 @@ async function main() {
       `unknown sourceId ${unknown.map((id) => `"${id}"`).join(", ")} (config/sources.ts has: ${known.join(", ")}); README recipes: ${recipeIds().join(", ")}`,
     );
 
-  const [{ mkdtempSync, rmSync }, { tmpdir }, { join }, { gunzipSync }] = await Promise.all([
+  const [{ mkdtempSync }, { tmpdir }, { join }, { gunzipSync }] = await Promise.all([
     import("node:fs"),
     import("node:os"),
     import("node:path"),
@@ -84,19 +84,15 @@ async function main() {
       import("../functions/shared/dev/local"),
       import("./local-aws"),
     ]);
+  const { removeFolderStep, withCleanup } = await import("./lib/cleanup");
   const { createSettingsTable, getBytes, getSourceState, listKeys, putSourceConfig } = local;
 
   // The local bucket's files: removed at exit, passed or failed, unless --keep.
-  const dir = mkdtempSync(join(tmpdir(), "ingest-local-"));
-  const cleanup: (() => unknown)[] = [
-    () =>
-      opts.keep
-        ? console.log(`\nkept the local bucket's files (--keep) under ${dir}`)
-        : rmSync(dir, { recursive: true, force: true }),
-  ];
-  try {
+  await withCleanup(async (cleanup) => {
+    const dir = mkdtempSync(join(tmpdir(), "ingest-local-"));
+    cleanup(removeFolderStep(dir, opts.keep === true, "the local bucket's files"));
     const servers = await startServers([BUCKET], dir);
-    cleanup.push(() => servers.close());
+    cleanup(() => servers.close());
     const token = DEMO_TOKEN;
     const demo = await startDemoStandIns({
       total: opts.records,
@@ -106,7 +102,7 @@ async function main() {
       table: TABLE,
       bucket: BUCKET,
     });
-    cleanup.push(() => demo.stop());
+    cleanup(() => demo.stop());
     const { saas, secrets } = demo;
     const { s3, dynamodb } = servers.endpoints;
     Object.assign(process.env, demo.env);
@@ -166,9 +162,7 @@ async function main() {
         JSON.stringify(await getSourceState(dynamodb, TABLE, sourceId)),
       );
     }
-  } finally {
-    for (const step of cleanup.reverse()) await step();
-  }
+  });
 }
 
 main().catch((e) => {

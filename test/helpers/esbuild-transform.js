@@ -8,8 +8,8 @@
  * that was most of the difference between Jest's first and second run.
  * Plain JavaScript (no transform of its own). The project compiles with `isolatedModules`, so a
  * per-file transform is exact. esbuild does not hoist `jest.mock` above a file's imports as
- * babel-jest does, so a test file that calls it is refused here, naming the file (test/setup.ts
- * mocks cdktf before anything can import it, and imports nothing that loads cdktf).
+ * babel-jest does, so a test file that calls it is refused here, naming the file (no test mocks a
+ * module; cdktf is patched once per worker by test/helpers/shared-runtime.js).
  */
 const { createHash } = require("node:crypto");
 const { readFileSync } = require("node:fs");

@@ -16,6 +16,12 @@
 //   removed after the test file (as cdktf's own default would leave them in TMPDIR), and cdktf's
 //   Jest matchers find the running file's `expect` (they read `global.expect`, and Node's global
 //   is not the test file's).
+// - What does outlive a file, by design: the patches stacks/app-options.ts applies to cdktf (token
+//   stack traces off, `terraform version` checks memoized by command and constraint), applied
+//   once per worker. Known limits, not reached by our code today: cdktf checks `constructor ===
+//   Object` when it resolves dynamic blocks (false for an object made in a test file), and its
+//   module-level iterator tokens (FOR_EXPRESSION_KEY/VALUE) cache a string that forgetTokens()
+//   drops from the map.
 // - Whatever else a test file would have loaded per file (zod, the AWS SDK, our own code) still is:
 //   a package is shared only when it has no realm-sensitive checks on values a test passes in
 //   (cdktf checks `instanceof Date` once, on values it resolves; our stacks pass none).
@@ -30,6 +36,9 @@ const SHARED = /[\\/]node_modules[\\/](?:cdktf|constructs|@cdktf[\\/]provider-[^
 /** A name that can resolve into them: theirs, or a relative one (from one of their files, e.g. a
  * createRequire() of cdktf's own path); any other name is left to Jest without resolving it twice. */
 const MAY_BE_SHARED = /^(?:cdktf|constructs|@cdktf\/provider-[^/]+)(?:\/|$)|^\./;
+
+const CDKTF_INDEX = require.resolve("cdktf");
+const TESTING = /[\\/]node_modules[\\/]cdktf[\\/]lib[\\/]testing[\\/]/;
 
 /** The runtime of the test file running in this worker (files run one at a time per worker). */
 let current;
@@ -85,7 +94,9 @@ class SharedModulesRuntime extends Runtime {
     ) {
       const path = this._resolveCjsModule(from, moduleName);
       if (SHARED.test(path)) {
-        if (!patched) patchCdktf();
+        // Patched when Testing can first be reached (cdktf's index or its testing folder), not
+        // when test/setup.ts reaches into cdktf for its stack-trace module only.
+        if (!patched && (path === CDKTF_INDEX || TESTING.test(path))) patchCdktf();
         return require(path);
       }
     }
@@ -93,10 +104,21 @@ class SharedModulesRuntime extends Runtime {
   }
 
   teardown() {
-    super.teardown();
-    for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
-    forgetTokens();
-    if (current === this) current = undefined;
+    try {
+      super.teardown();
+    } finally {
+      // Each step whatever happened before it: a folder that cannot be removed stays (the run's
+      // leftover check names it), the next file still starts with an empty token map.
+      for (const dir of created.splice(0)) {
+        try {
+          rmSync(dir, { recursive: true, force: true });
+        } catch {
+          // Reported by the run's leftover check.
+        }
+      }
+      forgetTokens();
+      if (current === this) current = undefined;
+    }
   }
 }
 

@@ -14,12 +14,6 @@ export function tempDir(prefix: string): string {
   return dir;
 }
 
-/** Removes `path` after the test file too (e.g. a folder a library created). */
-export function removeAfterFile(path: string): string {
-  tracked.add(path);
-  return path;
-}
-
 export function removeTracked(): void {
   for (const dir of tracked) rmSync(dir, { recursive: true, force: true });
   tracked.clear();
