@@ -18,7 +18,7 @@ import { availableParallelism, loadavg } from "node:os";
 import { resolve } from "node:path";
 import { gzipSync } from "node:zlib";
 import { cliArgs } from "./lib/args";
-import type { LocalEndpoints } from "./local-aws";
+import type { LocalEndpoints } from "./lib/local-servers";
 
 const ROOT = resolve(__dirname, "..");
 const TARGET = { recordsPerSecond: 150_000, ratio: 0.5, rssMb: 200 };
@@ -118,7 +118,11 @@ async function main() {
       `const t=performance.now();require(${JSON.stringify(`${bundle.dir}/index.js`)});process.stdout.write(String(performance.now()-t))`,
     ]).toString(),
   );
-  const aws = await startChildServer<LocalEndpoints>("scripts/local-aws.ts", ["--bucket", "bench-raw"], ROOT);
+  const aws = await startChildServer<LocalEndpoints>(
+    "scripts/lib/local-servers.js",
+    ["--bucket", "bench-raw"],
+    ROOT,
+  );
   const saas = await startChildServer<{ url: string }>(
     "functions/saas-ingest/dev/serve-demo.ts",
     ["--total", String(total), "--page-size", String(pageSize), "--prebuild", "/cursor"],

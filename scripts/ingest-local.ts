@@ -82,7 +82,7 @@ async function main() {
       import("../functions/saas-ingest/dev/demo-settings"),
       import("../functions/saas-ingest/dev/stand-ins"),
       import("../functions/shared/dev/local"),
-      import("./local-aws"),
+      import("./lib/local-servers"),
     ]);
   const { removeFolderStep, withCleanup } = await import("./lib/cleanup");
   const { createSettingsTable, getBytes, getSourceState, listKeys, putSourceConfig } = local;

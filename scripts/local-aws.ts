@@ -1,8 +1,8 @@
 /**
  * Starts real local AWS protocol servers in this process and prints their endpoints as one JSON
- * line: s3rver (S3) and dynalite (DynamoDB). Runs until killed. Used in a child process by
- * `ops --local` and `bench:ingest`; the servers themselves are scripts/lib/local-servers.js (which
- * the tests start directly, without a TypeScript loader).
+ * line: s3rver (S3) and dynalite (DynamoDB). Runs until killed: the command for a person, with
+ * --help. The servers are scripts/lib/local-servers.js, which `ops --local`, `bench:ingest` and the
+ * tests start directly as a child process (plain node, no TypeScript loader).
  *
  *   node --import tsx scripts/local-aws.ts [--bucket NAME ...] [--dir DIR]
  */

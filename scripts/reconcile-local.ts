@@ -62,21 +62,25 @@ async function main() {
     import("../functions/bq-reconcile/dev/local-run"),
     import("./lib/local-servers"),
   ]);
+  const { withCleanup } = await import("./lib/cleanup");
   const { bigquery } = loadAppConfig({}).lists;
   const checks = resolveChecks(bigquery, {
     glueDatabasePrefix: "dp_local",
     projectId: LOCAL_PROJECT,
     datasetIds: { staging: "iics_staging", dwh: "dwh", mart: "mart" },
   });
-  const rawRoot = mkdtempSync(join(tmpdir(), "reconcile-local-"));
-  const servers = await startServers([LOCAL_BUCKET], join(rawRoot, "_s3"));
-  const standIn = await startBigQueryStandIn({
-    tables: {},
-    audience: LOCAL_AUDIENCE,
-    serviceAccountEmail: LOCAL_SA,
-  });
-  let closeAthena: (() => void) | undefined;
-  try {
+  // Everything this run starts or writes is stopped and removed at exit, passed, failed or stopped.
+  await withCleanup(async (cleanup) => {
+    const rawRoot = mkdtempSync(join(tmpdir(), "reconcile-local-"));
+    cleanup(() => rmSync(rawRoot, { recursive: true, force: true }));
+    const servers = await startServers([LOCAL_BUCKET], join(rawRoot, "_s3"));
+    cleanup(() => servers.close());
+    const standIn = await startBigQueryStandIn({
+      tables: {},
+      audience: LOCAL_AUDIENCE,
+      serviceAccountEmail: LOCAL_SA,
+    });
+    cleanup(() => standIn.close());
     const prefixes = Object.fromEntries(sources.entries.map((s) => [s.id, s.settings.target.prefix]));
     const now = Date.now();
     checks.forEach((c, i) => {
@@ -108,7 +112,7 @@ async function main() {
         dir: join(rawRoot, s.settings.target.prefix),
       })),
     );
-    closeAthena = athena.close;
+    cleanup(athena.close);
     const setup = {
       athena: athena.counter,
       ...servers.endpoints,
@@ -147,11 +151,7 @@ async function main() {
         );
     }
     if (!summary.passed) process.exitCode = 2;
-  } finally {
-    closeAthena?.();
-    await Promise.all([servers.close(), standIn.close()]);
-    rmSync(rawRoot, { recursive: true, force: true });
-  }
+  });
 }
 
 main().catch((e) => {
