@@ -24,10 +24,11 @@ function repositoryFiles(root) {
 }
 
 /**
- * Runs secretlint over `files` (relative to `root`), plus our own checks.
+ * Runs secretlint over `files` (relative to `root`), plus our own checks; `format` defaults as in
+ * scanAll (github on GitHub Actions, else stylish).
  * @returns {{ status: number, output: string, files: number }}
  */
-function scan(root, files, { format = process.env.GITHUB_ACTIONS === "true" ? "github" : "stylish" } = {}) {
+function scan(root, files, { format } = {}) {
   return scanAll([{ root, files, format }])[0];
 }
 
