@@ -1,5 +1,5 @@
-// Jest's module runtime, except that cdktf, constructs and the prebuilt providers are loaded once
-// per worker by Node itself and shared by the test files that worker runs, instead of once per
+// Jest's module runtime, except that cdktf, constructs, the prebuilt providers and zod are loaded
+// once per worker by Node itself and shared by the test files that worker runs, instead of once per
 // test file inside each file's module registry.
 //
 // Why: those packages are about 12.8 MB of JavaScript (cdktf 373 files, @cdktf/provider-* 75,
@@ -22,9 +22,16 @@
 //   Object` when it resolves dynamic blocks (false for an object made in a test file), and its
 //   module-level iterator tokens (FOR_EXPRESSION_KEY/VALUE) cache a string that forgetTokens()
 //   drops from the map.
-// - Whatever else a test file would have loaded per file (zod, the AWS SDK, our own code) still is:
-//   a package is shared only when it has no realm-sensitive checks on values a test passes in
-//   (cdktf checks `instanceof Date` once, on values it resolves; our stacks pass none).
+// - zod (about 40 files build our config schemas; loading it cost ~58 ms per file): our schemas
+//   are still built per file, by our code. Its realm-sensitive checks (`instanceof` Date, Map, Set,
+//   Promise, File) belong to schema kinds we do not use (config/, functions/: none); its global
+//   registry holds `.describe()` texts weakly, per schema. Not to be used while it is shared:
+//   `z.config()` (global, would outlive the file) and `.meta({ id })` (a second file registering
+//   the same id throws). Measured, unit tests in one process: 1.5 s less CPU on average.
+// - Whatever else a test file would have loaded per file (the AWS SDK, our own code) still is: a
+//   package is shared only when it has no realm-sensitive checks on values a test passes in
+//   (cdktf checks `instanceof Date` once, on values it resolves; our stacks pass none). The AWS
+//   SDK reads Node's process.env, of which a test file has only a copy.
 // Plain JavaScript: Jest loads it before any transform.
 const { mkdtempSync, rmSync } = require("node:fs");
 const { tmpdir } = require("node:os");
@@ -32,10 +39,10 @@ const { join } = require("node:path");
 const Runtime = require("jest-runtime").default;
 
 /** Packages loaded by Node and shared by a worker's test files. */
-const SHARED = /[\\/]node_modules[\\/](?:cdktf|constructs|@cdktf[\\/]provider-[^\\/]+)[\\/]/;
+const SHARED = /[\\/]node_modules[\\/](?:cdktf|constructs|zod|@cdktf[\\/]provider-[^\\/]+)[\\/]/;
 /** A name that can resolve into them: theirs, or a relative one (from one of their files, e.g. a
  * createRequire() of cdktf's own path); any other name is left to Jest without resolving it twice. */
-const MAY_BE_SHARED = /^(?:cdktf|constructs|@cdktf\/provider-[^/]+)(?:\/|$)|^\./;
+const MAY_BE_SHARED = /^(?:cdktf|constructs|zod|@cdktf\/provider-[^/]+)(?:\/|$)|^\./;
 
 const CDKTF_INDEX = require.resolve("cdktf");
 const TESTING = /[\\/]node_modules[\\/]cdktf[\\/]lib[\\/]testing[\\/]/;
