@@ -9,26 +9,16 @@ async function main() {
   mapOwnSourcesOnly();
   // Configuration first, before cdktf and the providers load: a typo fails in a fraction of a second.
   const { environments, allEnvironments, lists } = loadAppConfig();
-  const [
-    { App },
-    { enforcePolicy },
-    { pruneStaleStacks, synthOptions },
-    { AwsStack },
-    { BootstrapStack },
-    { GcpStack },
-    { GithubStack },
-    names,
-  ] = await Promise.all([
-    import("cdktf"),
-    import("./policy/report"),
-    import("./stacks/app-options"),
-    import("./stacks/aws-stack"),
-    import("./stacks/bootstrap-stack"),
-    import("./stacks/gcp-stack"),
-    import("./stacks/github-stack"),
-    import("./stacks/names"),
-  ]);
-  const { transformSpecs } = await import("./config/transforms-load");
+  const { App } = require("cdktf") as typeof import("cdktf");
+  const { enforcePolicy } = require("./policy/report") as typeof import("./policy/report");
+  const { pruneStaleStacks, synthOptions } =
+    require("./stacks/app-options") as typeof import("./stacks/app-options");
+  const { AwsStack } = require("./stacks/aws-stack") as typeof import("./stacks/aws-stack");
+  const { BootstrapStack } = require("./stacks/bootstrap-stack") as typeof import("./stacks/bootstrap-stack");
+  const { GcpStack } = require("./stacks/gcp-stack") as typeof import("./stacks/gcp-stack");
+  const { GithubStack } = require("./stacks/github-stack") as typeof import("./stacks/github-stack");
+  const names = require("./stacks/names") as typeof import("./stacks/names");
+  const { transformSpecs } = require("./config/transforms-load") as typeof import("./config/transforms-load");
   const { bigquery } = lists;
   const transforms = transformSpecs(lists.transforms as readonly TransformConfig[]);
   const { awsStackName, bootstrapStackName, gcpStackName, githubStackName } = names;

@@ -1,5 +1,5 @@
 /**
- * `npm run bench:config [runs]`: how fast the real app entry (`node --import tsx main.ts`) refuses
+ * `npm run bench:config [runs]`: how fast the real app entry (`node --require tsx/cjs main.ts`) refuses
  * each configuration mistake of issue #13 (test/fixtures/config-mistakes.ts), alone and all at
  * once. Prints wall and CPU time (median of `runs`, default 3) per mistake; exits 1 when a median
  * wall time is 2 s or more (issue #13: "fails synth in under 2 s"), or a run does not print
@@ -21,10 +21,10 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 async function main() {
   // Loaded after the command line is checked (the fixtures load zod and the config schemas).
-  const [{ MISTAKES }, { runWithMistakes }] = await Promise.all([
-    import("../test/fixtures/config-mistakes"),
-    import("./lib/config-mistakes-run"),
-  ]);
+  const { MISTAKES } =
+    require("../test/fixtures/config-mistakes") as typeof import("../test/fixtures/config-mistakes");
+  const { runWithMistakes } =
+    require("./lib/config-mistakes-run") as typeof import("./lib/config-mistakes-run");
   let failed = false;
   const rows: string[] = [];
   for (const name of [...MISTAKES.map((m) => m.name), "all"]) {

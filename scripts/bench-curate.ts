@@ -68,11 +68,10 @@ function generate(
 }
 
 async function main() {
-  const [{ loadCurateConfig }, { runOne }, { localRunner, writeRawPartition }] = await Promise.all([
-    import("../config/curate"),
-    import("../functions/curate/core/run"),
-    import("../functions/curate/dev/fixtures"),
-  ]);
+  const { loadCurateConfig } = require("../config/curate") as typeof import("../config/curate");
+  const { runOne } = require("../functions/curate/core/run") as typeof import("../functions/curate/core/run");
+  const { localRunner, writeRawPartition } =
+    require("../functions/curate/dev/fixtures") as typeof import("../functions/curate/dev/fixtures");
   const root = mkdtempSync(join(tmpdir(), "bench-curate-"));
   try {
     const t0 = Date.now();

@@ -96,17 +96,12 @@ function floor(
 }
 
 async function main() {
-  const [
-    { bundleFunction },
-    demo,
-    { createSettingsTable, listKeys, localHandlerEnv, putSourceConfig },
-    { startChildServer },
-  ] = await Promise.all([
-    import("../functions/build"),
-    import("../functions/saas-ingest/dev/demo-saas-server"),
-    import("../functions/shared/dev/local"),
-    import("./lib/child-server"),
-  ]);
+  const { bundleFunction } = require("../functions/build") as typeof import("../functions/build");
+  const demo =
+    require("../functions/saas-ingest/dev/demo-saas-server") as typeof import("../functions/saas-ingest/dev/demo-saas-server");
+  const { createSettingsTable, listKeys, localHandlerEnv, putSourceConfig } =
+    require("../functions/shared/dev/local") as typeof import("../functions/shared/dev/local");
+  const { startChildServer } = require("./lib/child-server") as typeof import("./lib/child-server");
   demoRecord = demo.demoRecord;
   const total = opts.records;
   const pageSize = opts["page-size"];

@@ -58,7 +58,8 @@ async function args(argv: string[]) {
     refuse(CLI, `unknown transform "${transform}" (config/transforms.ts has: ${known})`);
   let runDate: string;
   try {
-    const { validRunDate } = await import("../functions/curate/core/plan");
+    const { validRunDate } =
+      require("../functions/curate/core/plan") as typeof import("../functions/curate/core/plan");
     runDate = validRunDate(values.date ?? new Date().toISOString().slice(0, 10), "--date");
   } catch (e) {
     refuse(CLI, (e as Error).message);
@@ -98,10 +99,10 @@ async function ingestDemo(
     if (!keys.some((k) => k.endsWith(".jsonl.gz"))) missing.push(id);
   }
   if (missing.length === 0) return;
-  const [{ demoSettings }, { DEMO_TOKEN, startDemoStandIns }] = await Promise.all([
-    import("../functions/saas-ingest/dev/demo-settings"),
-    import("../functions/saas-ingest/dev/stand-ins"),
-  ]);
+  const { demoSettings } =
+    require("../functions/saas-ingest/dev/demo-settings") as typeof import("../functions/saas-ingest/dev/demo-settings");
+  const { DEMO_TOKEN, startDemoStandIns } =
+    require("../functions/saas-ingest/dev/stand-ins") as typeof import("../functions/saas-ingest/dev/stand-ins");
   const token = DEMO_TOKEN;
   const demo = await startDemoStandIns({
     total,
@@ -114,7 +115,8 @@ async function ingestDemo(
   const { saas, secrets } = demo;
   try {
     Object.assign(process.env, demo.env);
-    const { handler } = await import("../functions/saas-ingest/handler");
+    const { handler } =
+      require("../functions/saas-ingest/handler") as typeof import("../functions/saas-ingest/handler");
     for (const id of missing) {
       const s = sources.find((x) => x.id === id)!.settings;
       if (s.auth.type !== "none") secrets.secrets.set(s.auth.secretId, token);
@@ -145,12 +147,12 @@ export async function main(
   const print = o.out ?? ((line: string) => console.log(line));
   const a = await args(argv);
   const { sources, transforms } = config();
-  const [{ LOCAL_DATABASES }, { openLocalCurate }, shared, { startServers }] = await Promise.all([
-    import("../functions/curate/dev/fixtures"),
-    import("../functions/curate/dev/local"),
-    import("../functions/shared/dev/local"),
-    import("./lib/local-servers"),
-  ]);
+  const { LOCAL_DATABASES } =
+    require("../functions/curate/dev/fixtures") as typeof import("../functions/curate/dev/fixtures");
+  const { openLocalCurate } =
+    require("../functions/curate/dev/local") as typeof import("../functions/curate/dev/local");
+  const shared = require("../functions/shared/dev/local") as typeof import("../functions/shared/dev/local");
+  const { startServers } = require("./lib/local-servers") as typeof import("./lib/local-servers");
   const say = (s: string) => {
     if (!a.json) print(s);
   };

@@ -23,17 +23,12 @@ const check = values.check;
 
 async function main() {
   // Loaded after the command line is checked: the schemas and the stack outputs load zod and cdktf.
-  const [
-    { CONFIG_TABLES, fieldRows, renderReadme },
-    { FIELD_DOCS },
-    { replaceBetween },
-    { OUTPUTS_MARKERS, outputsReadme },
-  ] = await Promise.all([
-    import("../config/docs"),
-    import("../config/field-docs"),
-    import("../lib/readme-blocks"),
-    import("../stacks/outputs"),
-  ]);
+  const { CONFIG_TABLES, fieldRows, renderReadme } =
+    require("../config/docs") as typeof import("../config/docs");
+  const { FIELD_DOCS } = require("../config/field-docs") as typeof import("../config/field-docs");
+  const { replaceBetween } = require("../lib/readme-blocks") as typeof import("../lib/readme-blocks");
+  const { OUTPUTS_MARKERS, outputsReadme } =
+    require("../stacks/outputs") as typeof import("../stacks/outputs");
   const README = join(__dirname, "..", "README.md");
   const current = readFileSync(README, "utf8");
   const config = renderReadme(current);

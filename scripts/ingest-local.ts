@@ -56,12 +56,10 @@ const { values: opts, positionals: ids } = cliArgs({
 
 async function main() {
   // Only what naming the sources needs, so an unknown id is refused before the servers start.
-  const [{ loadListOnly }, { sources: sourceList }, { localRecipe, onDemoApi, recipeIds }] =
-    await Promise.all([
-      import("../config/registry"),
-      import("../config/sources"),
-      import("../functions/saas-ingest/dev/local-recipes"),
-    ]);
+  const { loadListOnly } = require("../config/registry") as typeof import("../config/registry");
+  const { sources: sourceList } = require("../config/sources") as typeof import("../config/sources");
+  const { localRecipe, onDemoApi, recipeIds } =
+    require("../functions/saas-ingest/dev/local-recipes") as typeof import("../functions/saas-ingest/dev/local-recipes");
   const sources = loadListOnly(sourceList);
   const known = sources.map((s) => s.id);
   const unknown = ids.filter((id) => !known.includes(id) && !recipeIds().includes(id));
@@ -70,21 +68,19 @@ async function main() {
       `unknown sourceId ${unknown.map((id) => `"${id}"`).join(", ")} (config/sources.ts has: ${known.join(", ")}); README recipes: ${recipeIds().join(", ")}`,
     );
 
-  const [{ mkdtempSync }, { tmpdir }, { join }, { gunzipSync }] = await Promise.all([
-    import("node:fs"),
-    import("node:os"),
-    import("node:path"),
-    import("node:zlib"),
-  ]);
-  const [{ servesPath }, { demoSettings }, { DEMO_TOKEN, startDemoStandIns }, local, { startServers }] =
-    await Promise.all([
-      import("../functions/saas-ingest/dev/demo-saas-apis"),
-      import("../functions/saas-ingest/dev/demo-settings"),
-      import("../functions/saas-ingest/dev/stand-ins"),
-      import("../functions/shared/dev/local"),
-      import("./lib/local-servers"),
-    ]);
-  const { removeFolderStep, withCleanup } = await import("./lib/cleanup");
+  const { mkdtempSync } = require("node:fs") as typeof import("node:fs");
+  const { tmpdir } = require("node:os") as typeof import("node:os");
+  const { join } = require("node:path") as typeof import("node:path");
+  const { gunzipSync } = require("node:zlib") as typeof import("node:zlib");
+  const { servesPath } =
+    require("../functions/saas-ingest/dev/demo-saas-apis") as typeof import("../functions/saas-ingest/dev/demo-saas-apis");
+  const { demoSettings } =
+    require("../functions/saas-ingest/dev/demo-settings") as typeof import("../functions/saas-ingest/dev/demo-settings");
+  const { DEMO_TOKEN, startDemoStandIns } =
+    require("../functions/saas-ingest/dev/stand-ins") as typeof import("../functions/saas-ingest/dev/stand-ins");
+  const local = require("../functions/shared/dev/local") as typeof import("../functions/shared/dev/local");
+  const { startServers } = require("./lib/local-servers") as typeof import("./lib/local-servers");
+  const { removeFolderStep, withCleanup } = require("./lib/cleanup") as typeof import("./lib/cleanup");
   const { createSettingsTable, getBytes, getSourceState, listKeys, putSourceConfig } = local;
 
   // The local bucket's files: removed at exit, passed or failed, unless --keep.
@@ -136,7 +132,8 @@ async function main() {
       }
     }
     // After the environment points at the local servers: the handler reads it when loaded.
-    const { handler } = await import("../functions/saas-ingest/handler");
+    const { handler } =
+      require("../functions/saas-ingest/handler") as typeof import("../functions/saas-ingest/handler");
     for (const sourceId of ids) {
       const summary = await handler(
         { sourceId, ...(opts["run-date"] ? { runDate: opts["run-date"] } : {}) },

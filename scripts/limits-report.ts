@@ -37,12 +37,10 @@ export async function synthWithSources(
   n: number,
   outdir: string,
 ): Promise<{ dir: string; measurements: Measurement[] }> {
-  const [{ App }, { loadAppConfig }, { sources: sourceList }, { AwsStack }] = await Promise.all([
-    import("cdktf"),
-    import("../config"),
-    import("../config/sources"),
-    import("../stacks/aws-stack"),
-  ]);
+  const { App } = require("cdktf") as typeof import("cdktf");
+  const { loadAppConfig } = require("../config") as typeof import("../config");
+  const { sources: sourceList } = require("../config/sources") as typeof import("../config/sources");
+  const { AwsStack } = require("../stacks/aws-stack") as typeof import("../stacks/aws-stack");
   const config = loadAppConfig(
     { select: "dev", stateOverride: "local" },
     {

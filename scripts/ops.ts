@@ -128,20 +128,20 @@ function positiveInt(v: string | true | undefined, flag: string, fallback: numbe
 }
 
 async function openBackend(a: OpsArgs, local: LocalHooks): Promise<OpsBackend> {
-  const { configuredSources } = await import("./ops/catalog");
+  const { configuredSources } = require("./ops/catalog") as typeof import("./ops/catalog");
   const sources = configuredSources();
   const sourcePrefix = (id: string) => String(sources.find((s) => s.id === id)?.settings.target.prefix ?? id);
   if (a.flags["--local"]) {
-    const { openLocalBackend } = await import("./ops/local");
+    const { openLocalBackend } = require("./ops/local") as typeof import("./ops/local");
     return openLocalBackend({ ...local, dir: String(a.flags["--dir"] ?? ".ops-local") });
   }
   const env = await environment(String(a.flags["--env"] ?? "dev"));
-  const { openAwsBackend } = await import("./ops/aws");
+  const { openAwsBackend } = require("./ops/aws") as typeof import("./ops/aws");
   return openAwsBackend(env, sourcePrefix);
 }
 
 async function environment(name: string) {
-  const { loadAppConfig } = await import("../config");
+  const { loadAppConfig } = require("../config") as typeof import("../config");
   const all = loadAppConfig({ select: undefined, stateOverride: undefined }).allEnvironments;
   const env = all.find((e) => e.name === name);
   if (!env)
@@ -152,7 +152,8 @@ async function environment(name: string) {
 async function session(a: OpsArgs, io: Output): Promise<number> {
   const env = await environment(String(a.flags["--env"] ?? "dev"));
   const hostName = `${env.prefix}-${env.env}-iics-agent`;
-  const { DescribeInstanceInformationCommand, SSMClient } = await import("@aws-sdk/client-ssm");
+  const { DescribeInstanceInformationCommand, SSMClient } =
+    require("@aws-sdk/client-ssm") as typeof import("@aws-sdk/client-ssm");
   const ssm = new SSMClient({ region: env.region });
   let instanceId: string | undefined;
   try {
@@ -185,11 +186,10 @@ export type LocalHooks = Pick<import("./ops/local").LocalOptions, "servers">;
 export async function main(argv: string[], io: Output, local: LocalHooks = {}): Promise<number> {
   const a = parseOpsArgs(argv);
   if (a.command === "session") return session(a, io);
-  const { findEntry, loadCatalog } = await import("./ops/catalog");
-  const { backfillEntries, run, runBackfill, runs, runText, status, statusText } = await import(
-    "./ops/commands"
-  );
-  const { dateRange, parseDate } = await import("./ops/dates");
+  const { findEntry, loadCatalog } = require("./ops/catalog") as typeof import("./ops/catalog");
+  const { backfillEntries, run, runBackfill, runs, runText, status, statusText } =
+    require("./ops/commands") as typeof import("./ops/commands");
+  const { dateRange, parseDate } = require("./ops/dates") as typeof import("./ops/dates");
   const catalog = loadCatalog();
   const json = a.flags["--json"] === true;
   const date = a.flags["--date"] === undefined ? undefined : parseDate(String(a.flags["--date"]), "--date");

@@ -45,24 +45,17 @@ function args() {
 
 async function main() {
   const { runDate, json, scenario } = args();
-  const [
-    { loadAppConfig },
-    { resolveChecks },
-    { sources },
-    { localAthenaCounter },
-    { startBigQueryStandIn },
-    { LOCAL_AUDIENCE, LOCAL_BUCKET, LOCAL_PROJECT, LOCAL_SA, localHandler, prepareLocal },
-    { startServers },
-  ] = await Promise.all([
-    import("../config"),
-    import("../config/bigquery-load"),
-    import("../config/sources"),
-    import("../functions/bq-reconcile/dev/athena-engine"),
-    import("../functions/bq-reconcile/dev/bigquery-standin"),
-    import("../functions/bq-reconcile/dev/local-run"),
-    import("./lib/local-servers"),
-  ]);
-  const { withCleanup } = await import("./lib/cleanup");
+  const { loadAppConfig } = require("../config") as typeof import("../config");
+  const { resolveChecks } = require("../config/bigquery-load") as typeof import("../config/bigquery-load");
+  const { sources } = require("../config/sources") as typeof import("../config/sources");
+  const { localAthenaCounter } =
+    require("../functions/bq-reconcile/dev/athena-engine") as typeof import("../functions/bq-reconcile/dev/athena-engine");
+  const { startBigQueryStandIn } =
+    require("../functions/bq-reconcile/dev/bigquery-standin") as typeof import("../functions/bq-reconcile/dev/bigquery-standin");
+  const { LOCAL_AUDIENCE, LOCAL_BUCKET, LOCAL_PROJECT, LOCAL_SA, localHandler, prepareLocal } =
+    require("../functions/bq-reconcile/dev/local-run") as typeof import("../functions/bq-reconcile/dev/local-run");
+  const { startServers } = require("./lib/local-servers") as typeof import("./lib/local-servers");
+  const { withCleanup } = require("./lib/cleanup") as typeof import("./lib/cleanup");
   const { bigquery } = loadAppConfig({}).lists;
   const checks = resolveChecks(bigquery, {
     glueDatabasePrefix: "dp_local",

@@ -8,6 +8,7 @@
  */
 import { execFile } from "node:child_process";
 import { readdirSync } from "node:fs";
+import { TSX_FLAGS } from "../scripts/lib/tsx";
 import { ROOT } from "./helpers/synth";
 import { tempDir } from "./helpers/temp";
 import { linkTsxCache } from "./helpers/temp-root";
@@ -22,7 +23,7 @@ const run = (...args: string[]) => {
   return new Promise<{ status: number; stdout: string; stderr: string; left: string[] }>((resolve) => {
     execFile(
       process.execPath,
-      ["--import", "tsx", "scripts/ingest-local.ts", ...args],
+      [...TSX_FLAGS, "scripts/ingest-local.ts", ...args],
       {
         cwd: ROOT,
         encoding: "utf8",

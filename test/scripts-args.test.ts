@@ -3,13 +3,10 @@
  * silently running with defaults, and answer --help. Every script in scripts/ is covered (the list
  * is read from the folder), each in a real process of its own with its real exit code.
  *
- * How they run, and why it is the same proof for less CPU: with the node flags `npm run` uses
- * (package.json), except that TypeScript is loaded by `--require tsx/cjs` instead of `--import
- * tsx`. Both are tsx, the same esbuild transform of the same files into CommonJS (the package is
- * "type": "commonjs"); `--import tsx` also starts tsx's ES-module hooks in a worker thread, about
- * 0.35 s of CPU per process that a CommonJS script never uses. One script also runs exactly as
- * npm runs it and must refuse the same way, and a test checks that every npm script starts its
- * .ts file with `--import tsx`, so the swap cannot hide a script that only works one way.
+ * They run exactly as `npm run` runs them (package.json's node flags: tsx through its CommonJS hook,
+ * scripts/lib/tsx.ts), plus one preloaded probe. A test checks that every npm script starts its
+ * .ts file with those flags, and another that no code an npm script can load has a dynamic
+ * `import()` left, which that hook cannot resolve to a .ts file.
  *
  * Each process also reports (on a pipe, test/helpers/loaded-packages.cjs) the packages it loaded:
  * a refused command line must not have loaded any package beyond tsx itself, so a typo costs
@@ -18,6 +15,7 @@
 import { spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { TSX_FLAGS } from "../scripts/lib/tsx";
 import { ROOT } from "./helpers/synth";
 
 const PROBE = join(__dirname, "helpers", "loaded-packages.cjs");
@@ -45,13 +43,10 @@ for (const line of Object.values(npmScripts)) {
   if (m) NPM_FLAGS.set(m[2], m[1].trim().split(/\s+/).filter(Boolean));
 }
 
-/** `node` arguments for `script`: npm's flags, tsx through its CommonJS hook, the probe. */
-function command(script: string, args: string[], loader: "cjs" | "as npm runs it" = "cjs"): string[] {
-  const flags = NPM_FLAGS.get(script) ?? (script.endsWith(".ts") ? ["--import", "tsx"] : []);
-  if (loader === "as npm runs it") return [...flags, script, ...args];
-  const withoutImport = flags.filter((f, i) => f !== "--import" && flags[i - 1] !== "--import");
-  const tsx = script.endsWith(".ts") ? ["--require", "tsx/cjs"] : [];
-  return [...withoutImport, ...tsx, "--require", PROBE, script, ...args];
+/** `node` arguments for `script`: npm's flags (tsx's for a .ts file npm does not run), the probe. */
+function command(script: string, args: string[]): string[] {
+  const flags = NPM_FLAGS.get(script) ?? (script.endsWith(".ts") ? [...TSX_FLAGS] : []);
+  return [...flags, "--require", PROBE, script, ...args];
 }
 
 interface Run {
@@ -118,12 +113,6 @@ const UNKNOWN = "--definitely-not-a-flag";
 /** --help in a process of its own for two scripts: ops (its own top-level help) and preview; the
  * others print scripts/lib/args.ts's help (scripts/lib/args.test.ts runs cliArgs in a process). */
 const HELP = ["scripts/preview.ts", "scripts/ops.ts"];
-/**
- * Also run with npm's own flags (`--import tsx`): one script that runs at top level, and one that
- * runs only when it is the main module (`require.main === module`), whose check must hold under
- * both loaders or `npm run ops -- --typo` would do nothing and exit 0.
- */
-const AS_NPM = ["scripts/bench-synth.ts", "scripts/ops.ts"];
 const BAD_VALUES: [string, string[], NodeJS.ProcessEnv?][] = [
   ["scripts/curate-local.ts", ["daily_revenu", "--date", "2026-01-01"]],
   ["scripts/preview.ts", ["--env", "dev,prod"]],
@@ -136,7 +125,6 @@ beforeAll(() => {
   for (const [s, args, env] of BAD_VALUES) runOnce(command(s, args), env);
   for (const s of SCRIPTS) runOnce(command(s, [UNKNOWN]));
   for (const s of HELP) runOnce(command(s, ["--help"]));
-  for (const s of AS_NPM) runOnce(command(s, [UNKNOWN], "as npm runs it"));
 });
 
 // No process outlives the file, even when a test failed early.
@@ -147,12 +135,36 @@ it("covers every script in scripts/ (a new script is refused-tested without edit
   for (const name of Object.keys(NOT_RUN)) expect(readdirSync(join(ROOT, "scripts"))).toContain(name);
 });
 
-it("every npm script that runs a .ts file of scripts/ loads it with `--import tsx` (the loader swapped here)", () => {
+it("every npm script that runs a .ts file loads it with scripts/lib/tsx.ts's flags", () => {
   const ts = [...NPM_FLAGS].filter(([file]) => file.endsWith(".ts"));
   expect(ts.length).toBeGreaterThanOrEqual(10);
   for (const [file, flags] of ts) {
-    expect({ file, tsx: flags.slice(-2) }).toEqual({ file, tsx: ["--import", "tsx"] });
+    expect({ file, tsx: flags.slice(-TSX_FLAGS.length) }).toEqual({ file, tsx: TSX_FLAGS });
   }
+  // main.ts too (npm run synth, and cdktf.json's app for `npx cdktf synth`).
+  const synth = /^node ((?:\S+ )*?)main\.ts$/.exec(npmScripts.synth)?.[1].trim().split(/\s+/);
+  expect(synth).toEqual(TSX_FLAGS);
+  const cdktfJson = JSON.parse(readFileSync(join(ROOT, "cdktf.json"), "utf8")) as { app: string };
+  expect(cdktfJson.app).toBe(`node ${TSX_FLAGS.join(" ")} main.ts`);
+});
+
+it("no code an npm script can load has a dynamic import() left (tsx's CommonJS hook cannot load a .ts file through one)", () => {
+  // What esbuild (tsx's compiler) leaves of each file: types are gone, a runtime import() stays.
+  const { transformSync } = require("esbuild") as typeof import("esbuild");
+  const files = [
+    "main.ts",
+    ...["config", "functions", "lib", "modules", "policy", "scripts", "stacks"].flatMap((dir) =>
+      (readdirSync(join(ROOT, dir), { recursive: true }) as string[])
+        .filter((f) => /\.ts$/.test(f) && !/\.(test|d)\.ts$/.test(f))
+        .map((f) => join(dir, f)),
+    ),
+  ];
+  expect(files.length).toBeGreaterThan(100);
+  const withImport = files.filter((f) => {
+    const { code } = transformSync(readFileSync(join(ROOT, f), "utf8"), { loader: "ts", format: "cjs" });
+    return /\bimport\s*\(/.test(code);
+  });
+  expect(withImport).toEqual([]);
 });
 
 it.each(SCRIPTS)(
@@ -164,22 +176,6 @@ it.each(SCRIPTS)(
     expect(r.stderr).toMatch(/^usage: /m);
     // Checked before anything heavy is loaded: no package but tsx's own.
     expect(r.packages?.filter((p) => !LOADER_PACKAGES.includes(p))).toEqual([]);
-  },
-);
-
-it.each(AS_NPM)(
-  "%s refuses the same way when run exactly as npm runs it (node --import tsx)",
-  async (script) => {
-    const [asNpm, here] = await Promise.all([
-      runOnce(command(script, [UNKNOWN], "as npm runs it")),
-      runOnce(command(script, [UNKNOWN])),
-    ]);
-    expect(asNpm.code).toBe(2);
-    expect({ code: asNpm.code, stdout: asNpm.stdout, stderr: asNpm.stderr }).toEqual({
-      code: here.code,
-      stdout: here.stdout,
-      stderr: here.stderr,
-    });
   },
 );
 

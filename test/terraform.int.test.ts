@@ -37,6 +37,7 @@ import {
   terraformAsync,
   terraformBinary,
 } from "../scripts/lib/terraform";
+import { TSX_FLAGS } from "../scripts/lib/tsx";
 import { formatLargest, synthWithSources } from "../scripts/limits-report";
 import { ROOT, type Synth, sharedSynth, stackJson } from "./helpers/synth";
 
@@ -88,7 +89,7 @@ beforeAll(async () => {
     new Promise((resolve) => {
       execFile(
         process.execPath,
-        ["--import", "tsx", "scripts/preview.ts", "--work-dir", previewWork],
+        [...TSX_FLAGS, "scripts/preview.ts", "--work-dir", previewWork],
         { cwd: ROOT, env, signal, maxBuffer: 64 * 1024 * 1024 },
         (error, stdout, stderr) =>
           resolve({

@@ -15,6 +15,7 @@ import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { loadCurateConfig } from "../../config/curate";
 import { main } from "../../scripts/curate-local";
 import { startServers } from "../../scripts/lib/local-servers";
+import { TSX_FLAGS } from "../../scripts/lib/tsx";
 import { ROOT } from "../../test/helpers/synth";
 import { DynamoDbSettingsStore } from "../saas-ingest/adapters/dynamodb-settings";
 import { runIngestion } from "../saas-ingest/core/run";
@@ -254,8 +255,7 @@ describe("npm run curate:local", () => {
         promisify(execFile)(
           process.execPath,
           [
-            "--import",
-            "tsx",
+            ...TSX_FLAGS,
             "scripts/curate-local.ts",
             "daily_revenue",
             "--date",

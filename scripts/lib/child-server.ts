@@ -4,6 +4,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { createInterface } from "node:readline";
+import { TSX_FLAGS } from "./tsx";
 
 export async function startChildServer<T>(
   script: string,
@@ -12,7 +13,7 @@ export async function startChildServer<T>(
 ): Promise<{ info: T; stop: () => Promise<void> }> {
   const child: ChildProcess = spawn(
     process.execPath,
-    [...(script.endsWith(".ts") ? ["--import", "tsx"] : []), script, ...args],
+    [...(script.endsWith(".ts") ? TSX_FLAGS : []), script, ...args],
     {
       cwd,
       stdio: ["pipe", "pipe", "inherit"],

@@ -1,5 +1,5 @@
 /**
- * Runs the real app entry (`node --import tsx main.ts`) with configuration mistakes injected
+ * Runs the real app entry (`node --require tsx/cjs main.ts`) with configuration mistakes injected
  * (test/fixtures/inject-config-mistakes.ts) and measures it: exit code, output, wall and CPU time.
  * Shared by config/edge.test.ts and `npm run bench:config`.
  */
@@ -7,6 +7,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { TSX_FLAGS } from "./tsx";
 
 const ROOT = resolve(__dirname, "..", "..");
 
@@ -30,9 +31,8 @@ export function runWithMistakes(mistakes: string): MistakeRun {
       [
         "--require",
         join(ROOT, "scripts/lib/rusage.cjs"),
-        "--import",
-        "tsx",
-        "--import",
+        ...TSX_FLAGS,
+        "--require",
         join(ROOT, "test/fixtures/inject-config-mistakes.ts"),
         join(ROOT, "main.ts"),
       ],

@@ -98,7 +98,8 @@ export async function openLocalBackend(o: LocalOptions): Promise<OpsBackend> {
     const local = demoSettings(s, saas.url);
     if (!local) throw new OpsError(`the local demo API does not serve pagination "${s.pagination?.type}"`);
     await putSourceConfig(dynamodb, LOCAL_TABLE, entry.id, local);
-    const { handler } = await import("../../functions/saas-ingest/handler");
+    const { handler } =
+      require("../../functions/saas-ingest/handler") as typeof import("../../functions/saas-ingest/handler");
     const startedAt = Date.now();
     try {
       const r = await handler(
@@ -132,8 +133,11 @@ export async function openLocalBackend(o: LocalOptions): Promise<OpsBackend> {
     if (!runDate) throw new OpsError(`transform "${entry.id}": --date is required`);
     await started();
     if (!curate) {
-      const { openLocalCurate } = await import("../../functions/curate/dev/local");
-      const { transforms } = (await import("../../config/curate")).loadCurateConfig();
+      const { openLocalCurate } =
+        require("../../functions/curate/dev/local") as typeof import("../../functions/curate/dev/local");
+      const { transforms } = (
+        require("../../config/curate") as typeof import("../../config/curate")
+      ).loadCurateConfig();
       curate = await openLocalCurate({
         s3,
         dynamodb,

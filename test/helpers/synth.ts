@@ -8,6 +8,7 @@ import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { TSX_FLAGS } from "../../scripts/lib/tsx";
 import { RUN_ROOT_ENV, SHARED_DIR } from "./temp-root";
 
 export const ROOT = resolve(__dirname, "..", "..");
@@ -18,7 +19,7 @@ export interface Synth {
 }
 
 function runSynth(outdir: string, env: NodeJS.ProcessEnv): Synth {
-  const r = spawnSync(process.execPath, ["--import", "tsx", "main.ts"], {
+  const r = spawnSync(process.execPath, [...TSX_FLAGS, "main.ts"], {
     cwd: ROOT,
     encoding: "utf8",
     env: { ...process.env, STACK_ENV: "", STATE: "", ...env, CDKTF_OUTDIR: outdir },
