@@ -1,7 +1,7 @@
-import { chmodSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tempDir } from "../../test/helpers/temp";
-import { TERRAFORM_GOGC, terraform, terraformBinary } from "./terraform";
+import { prepareOfflineModuleRoot, TERRAFORM_GOGC, terraform, terraformBinary } from "./terraform";
 
 function fakeTerraform(script: string): string {
   const file = join(tempDir("tf-"), "terraform");
@@ -56,5 +56,75 @@ describe("terraform", () => {
     process.env.TERRAFORM_BIN = echoGogc();
     process.env.GOGC = "100";
     expect(terraform(["plan"], { cwd: tempDir("tf-cwd-") }).stdout).toBe("100");
+  });
+});
+
+describe("prepareOfflineModuleRoot", () => {
+  const tags = (environment: string) => [{ tags: { environment, project: "dp" } }];
+  const aws = (environment: string, account: string) => ({
+    allowed_account_ids: [account],
+    default_tags: tags(environment),
+    region: "ap-northeast-1",
+  });
+  function stack(dir: string, provider: Record<string, unknown>) {
+    mkdirSync(dir, { recursive: true });
+    const json = {
+      terraform: {
+        backend: { s3: { bucket: "state" } },
+        required_providers: { aws: { source: "aws", version: "5.100.0" } },
+      },
+      provider,
+      resource: { aws_sns_topic: { t: { name: "t" } } },
+    };
+    writeFileSync(join(dir, "cdk.tf.json"), JSON.stringify(json));
+    return dir;
+  }
+  const read = (file: string) => JSON.parse(readFileSync(file, "utf8"));
+
+  it("gives stacks with the same provider configuration one configuration in the root, offline, and keeps the others' own", () => {
+    const src = tempDir("stacks-");
+    const root = join(tempDir("root-"), "root");
+    prepareOfflineModuleRoot(root, {
+      "aws-stg": stack(join(src, "aws-stg"), { aws: [aws("stg", "222222222222")] }),
+      "bootstrap-stg": stack(join(src, "bootstrap-stg"), { aws: [aws("stg", "222222222222")] }),
+      "aws-prod": stack(join(src, "aws-prod"), { aws: [aws("prod", "333333333333")] }),
+      "two-regions": stack(join(src, "two-regions"), {
+        aws: [
+          aws("dev", "111111111111"),
+          { ...aws("dev", "111111111111"), alias: "us", region: "us-east-1" },
+        ],
+      }),
+    });
+    const main = read(join(root, "main.tf.json"));
+    const offline = {
+      region: "ap-northeast-1",
+      skip_credentials_validation: true,
+      skip_requesting_account_id: true,
+      skip_metadata_api_check: true,
+      skip_region_validation: true,
+    };
+    expect(main.provider.aws).toEqual([
+      { alias: "stacks_1", default_tags: tags("stg"), ...offline },
+      { alias: "stacks_2", default_tags: tags("prod"), ...offline },
+    ]);
+    expect(main.terraform).toEqual({ required_providers: { aws: { source: "aws", version: "5.100.0" } } });
+    expect(main.module).toEqual({
+      "aws-stg": { source: "./aws-stg", providers: { aws: "aws.stacks_1" } },
+      "bootstrap-stg": { source: "./bootstrap-stg", providers: { aws: "aws.stacks_1" } },
+      "aws-prod": { source: "./aws-prod", providers: { aws: "aws.stacks_2" } },
+      "two-regions": { source: "./two-regions" },
+    });
+    // Moved to the root: not in the copy. Kept (two configurations): offline, without the guard.
+    expect(read(join(root, "aws-stg", "cdk.tf.json")).provider).toBeUndefined();
+    const kept = read(join(root, "two-regions", "cdk.tf.json"));
+    expect(kept.provider.aws).toEqual([
+      { default_tags: tags("dev"), ...offline },
+      { default_tags: tags("dev"), ...offline, alias: "us", region: "us-east-1" },
+    ]);
+    expect(kept.terraform.backend).toBeUndefined();
+    // The synthesized folders are not written to.
+    expect(read(join(src, "aws-stg", "cdk.tf.json")).provider.aws[0].allowed_account_ids).toEqual([
+      "222222222222",
+    ]);
   });
 });

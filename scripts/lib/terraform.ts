@@ -214,17 +214,28 @@ export function prepareOfflinePlanDir(stackDir: string, planDir: string): string
  * Prepares `root` as one Terraform configuration holding copies of several synthesized stacks as
  * modules (`module.<name>` for each `name: stackDir`), so that one Terraform process validates or
  * plans them all offline and the AWS provider's large schema loads once instead of once per stack.
- * Each stack keeps its own provider configuration (region, default tags) inside its module.
+ * Each stack keeps its own provider configuration (region, default tags, exactly as synthesized).
  *
  * In each copy, and only there: the backend is dropped (Terraform ignores a module's backend,
  * with a warning; state is local to `root`), and the AWS provider blocks get the same offline
  * settings `writeOfflineOverride` gives a single stack, written into the copy's JSON because an
  * override file for a provider in a child module makes Terraform warn "Redundant empty provider
  * block". The synthesized folders are never written to.
+ *
+ * Stacks whose provider configuration is the same (an environment's bootstrap and AWS stacks: same
+ * region and tags) share one: a stack with a single default AWS provider has it moved to the root,
+ * once per distinct configuration (`aws.stacks_<n>`), and passed to its module. Terraform starts a
+ * provider process per configuration it validates or plans (about 0.6 s of CPU each for the AWS
+ * provider): stg, prod, dev's bootstrap and the 50-source stack in one root went from six to three.
+ * A stack with aliases or other providers keeps its blocks in its module.
  */
 export function prepareOfflineModuleRoot(root: string, stacks: Record<string, string>): string {
   rmSync(root, { recursive: true, force: true });
   mkdirSync(root, { recursive: true });
+  /** Each distinct AWS provider configuration (its JSON) -> its alias in the root. */
+  const shared = new Map<string, string>();
+  const modules: Record<string, { source: string; providers?: Record<string, string> }> = {};
+  let requiredAws: unknown;
   for (const [name, stackDir] of Object.entries(stacks)) {
     const file = join(stackDir, "cdk.tf.json");
     if (!existsSync(file)) {
@@ -237,19 +248,39 @@ export function prepareOfflineModuleRoot(root: string, stacks: Record<string, st
       cpSync(join(stackDir, entry), join(dest, entry), { recursive: true });
     }
     const json = JSON.parse(readFileSync(file, "utf8")) as {
-      terraform?: { backend?: unknown };
-      provider?: { aws?: Record<string, unknown>[] };
+      terraform?: { backend?: unknown; required_providers?: { aws?: unknown } };
+      provider?: { aws?: Record<string, unknown>[] } & Record<string, unknown>;
     };
     if (json.terraform) delete json.terraform.backend;
-    for (const aws of json.provider?.aws ?? []) {
-      delete aws.allowed_account_ids;
-      Object.assign(aws, OFFLINE_PROVIDER_FLAGS);
+    requiredAws ??= json.terraform?.required_providers?.aws;
+    const aws = json.provider?.aws ?? [];
+    for (const config of aws) {
+      delete config.allowed_account_ids;
+      Object.assign(config, OFFLINE_PROVIDER_FLAGS);
+    }
+    modules[name] = { source: `./${name}` };
+    // A stack whose only provider is one default AWS configuration gets it from the root, one
+    // configuration (and one provider process) shared by every stack with the same settings.
+    if (
+      json.provider &&
+      Object.keys(json.provider).length === 1 &&
+      aws.length === 1 &&
+      !("alias" in aws[0])
+    ) {
+      const key = JSON.stringify(aws[0]);
+      const alias = shared.get(key) ?? `stacks_${shared.size + 1}`;
+      shared.set(key, alias);
+      modules[name].providers = { aws: `aws.${alias}` };
+      delete json.provider;
     }
     writeFileSync(join(dest, "cdk.tf.json"), JSON.stringify(json));
   }
-  writeFileSync(
-    join(root, "main.tf.json"),
-    `${JSON.stringify({ module: Object.fromEntries(Object.keys(stacks).map((n) => [n, { source: `./${n}` }])) }, null, 2)}\n`,
-  );
+  const main: Record<string, unknown> = {};
+  if (shared.size > 0) {
+    if (requiredAws) main.terraform = { required_providers: { aws: requiredAws } };
+    main.provider = { aws: [...shared].map(([config, alias]) => ({ alias, ...JSON.parse(config) })) };
+  }
+  main.module = modules;
+  writeFileSync(join(root, "main.tf.json"), `${JSON.stringify(main, null, 2)}\n`);
   return root;
 }
