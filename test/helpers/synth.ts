@@ -1,12 +1,11 @@
 /**
  * Synthesizes the real app (as `npm run synth` does) for tests. `sharedSynth()` synthesizes every
  * stack once per `npm test` run, whichever test file asks first (the others wait for it), into
- * the run's temporary root: treat it as read-only and copy a stack folder before running
- * Terraform in it (`copyStack`).
+ * the run's temporary root: treat it as read-only (copy a stack folder before running Terraform
+ * in it, as test/terraform.int.test.ts does through prepareOfflineModuleRoot).
  */
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { TSX_FLAGS } from "../../scripts/lib/tsx";
 import { RUN_ROOT_ENV, SHARED_DIR } from "./temp-root";
@@ -18,29 +17,17 @@ export interface Synth {
   stacks: string[];
 }
 
-function runSynth(outdir: string, env: NodeJS.ProcessEnv): Synth {
+function runSynth(outdir: string): Synth {
   const r = spawnSync(process.execPath, [...TSX_FLAGS, "main.ts"], {
     cwd: ROOT,
     encoding: "utf8",
-    env: { ...process.env, STACK_ENV: "", STATE: "", ...env, CDKTF_OUTDIR: outdir },
+    env: { ...process.env, STACK_ENV: "", STATE: "", CDKTF_OUTDIR: outdir },
   });
   if (r.status !== 0) throw new Error(`synth failed (exit ${r.status ?? r.signal}):\n${r.stderr}${r.stdout}`);
   const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8")) as {
     stacks: Record<string, unknown>;
   };
   return { outdir, stacks: Object.keys(manifest.stacks) };
-}
-
-/** A synth of its own (for a non-default environment); call `remove()` when done. */
-export function synthApp(env: NodeJS.ProcessEnv = {}): Synth & { remove(): void } {
-  const outdir = mkdtempSync(join(tmpdir(), "dp-synth-"));
-  const remove = () => rmSync(outdir, { recursive: true, force: true });
-  try {
-    return { ...runSynth(outdir, env), remove };
-  } catch (e) {
-    remove();
-    throw e;
-  }
 }
 
 const WAIT_MS = 180_000;
@@ -66,7 +53,7 @@ export function sharedSynth(): Synth {
   }
   if (owner) {
     try {
-      mine = runSynth(outdir, {});
+      mine = runSynth(outdir);
       writeFileSync(done, JSON.stringify(mine));
       return mine;
     } catch (e) {
@@ -84,12 +71,6 @@ export function sharedSynth(): Synth {
   }
   mine = JSON.parse(readFileSync(done, "utf8")) as Synth;
   return mine;
-}
-
-/** Copies a synthesized stack folder (cdk.tf.json and assets) to `dest` for Terraform to work in. */
-export function copyStack(synth: Synth, stack: string, dest: string): string {
-  cpSync(join(synth.outdir, "stacks", stack), dest, { recursive: true });
-  return dest;
 }
 
 export function stackJson(outdir: string, stack: string): Record<string, any> {
