@@ -9,8 +9,10 @@
  * stacks and the 50-source stack are copies of stack folders made modules of ONE Terraform root,
  * run by ONE `terraform plan` that targets stg and prod: a plan validates the whole configuration
  * first (every module, diagnostics attributed to their file), then plans only the targets, and
- * the AWS provider's large schema loads once for all six stacks instead of once per run. Each test
- * awaits its part. Everything runs in one temporary folder, removed (after every Terraform process
+ * the AWS provider's large schema loads once for all six stacks instead of once per run. Stacks
+ * with the same provider settings share one provider configuration in the root (see
+ * prepareOfflineModuleRoot): a diagnostic about it belongs to no single stack and fails them all.
+ * Each test awaits its part. Everything runs in one temporary folder, removed (after every Terraform process
  * is stopped) even when a test fails.
  */
 import { execFile } from "node:child_process";

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { GetObjectCommand } from "@aws-sdk/client-s3";
+import { TSX_FLAGS } from "../../scripts/lib/tsx";
 import { type LineChild, startLineChild } from "../../test/helpers/line-child";
 import { type LocalAws, startLocalAws } from "../../test/helpers/local-aws";
 import { bundleFunction } from "../build";
@@ -32,13 +33,12 @@ const ROOT = join(__dirname, "..", "..");
 /**
  * Runs the real handler in a child (as in Lambda; see dev/run-handler.ts): one warm process for
  * the whole file, every run with its own handler, auth client and DuckDB counter. TypeScript is
- * loaded as CommonJS (`--require tsx/cjs`), as the Lambda runs its esbuild CommonJS bundle: no ES
- * module loader thread (about 0.4 s of CPU on Node 20); the Google libraries' own dynamic imports
- * are Node's.
+ * loaded as CommonJS, as every npm script loads it (scripts/lib/tsx.ts) and as the Lambda runs its
+ * esbuild CommonJS bundle; the Google libraries' own dynamic imports are Node's.
  */
 let child: LineChild | undefined;
 async function runChild(setup: ChildSetup, event: Record<string, string>): Promise<any> {
-  child ??= startLineChild(["--require", "tsx/cjs", "functions/bq-reconcile/dev/run-handler.ts", "--serve"], {
+  child ??= startLineChild([...TSX_FLAGS, "functions/bq-reconcile/dev/run-handler.ts", "--serve"], {
     cwd: ROOT,
     env: { ...process.env, POWERTOOLS_LOG_LEVEL: "SILENT" },
   });

@@ -71,7 +71,14 @@ describe("prepareOfflineModuleRoot", () => {
     const json = {
       terraform: {
         backend: { s3: { bucket: "state" } },
-        required_providers: { aws: { source: "aws", version: "5.100.0" } },
+        required_providers: {
+          aws: { source: "aws", version: "5.100.0" },
+          ...Object.fromEntries(
+            Object.keys(provider)
+              .filter((p) => p !== "aws")
+              .map((p) => [p, { source: p }]),
+          ),
+        },
       },
       provider,
       resource: { aws_sns_topic: { t: { name: "t" } } },
@@ -94,6 +101,14 @@ describe("prepareOfflineModuleRoot", () => {
           { ...aws("dev", "111111111111"), alias: "us", region: "us-east-1" },
         ],
       }),
+      "with-google": stack(join(src, "with-google"), {
+        aws: [aws("stg", "222222222222")],
+        google: [{ project: "p" }],
+      }),
+      "role-from-variable": stack(join(src, "role-from-variable"), {
+        aws: [{ ...aws("stg", "222222222222"), assume_role: [{ role_arn: "${var.role}" }] }],
+      }),
+      "no-provider": stack(join(src, "no-provider"), {}),
     });
     const main = read(join(root, "main.tf.json"));
     const offline = {
@@ -113,9 +128,22 @@ describe("prepareOfflineModuleRoot", () => {
       "bootstrap-stg": { source: "./bootstrap-stg", providers: { aws: "aws.stacks_1" } },
       "aws-prod": { source: "./aws-prod", providers: { aws: "aws.stacks_2" } },
       "two-regions": { source: "./two-regions" },
+      "with-google": { source: "./with-google" },
+      "role-from-variable": { source: "./role-from-variable" },
+      "no-provider": { source: "./no-provider" },
     });
-    // Moved to the root: not in the copy. Kept (two configurations): offline, without the guard.
-    expect(read(join(root, "aws-stg", "cdk.tf.json")).provider).toBeUndefined();
+    // Moved to the root: not in the copy (which still requires the provider it is passed).
+    const moved = read(join(root, "aws-stg", "cdk.tf.json"));
+    expect(moved.provider).toBeUndefined();
+    expect(moved.terraform.required_providers).toEqual({ aws: { source: "aws", version: "5.100.0" } });
+    // Kept in their modules (another provider, a reference, two configurations): offline, no guard.
+    expect(read(join(root, "with-google", "cdk.tf.json")).provider).toEqual({
+      aws: [{ default_tags: tags("stg"), ...offline }],
+      google: [{ project: "p" }],
+    });
+    expect(read(join(root, "role-from-variable", "cdk.tf.json")).provider.aws).toEqual([
+      { default_tags: tags("stg"), ...offline, assume_role: [{ role_arn: "${var.role}" }] },
+    ]);
     const kept = read(join(root, "two-regions", "cdk.tf.json"));
     expect(kept.provider.aws).toEqual([
       { default_tags: tags("dev"), ...offline },

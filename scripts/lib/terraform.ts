@@ -248,7 +248,7 @@ export function prepareOfflineModuleRoot(root: string, stacks: Record<string, st
       cpSync(join(stackDir, entry), join(dest, entry), { recursive: true });
     }
     const json = JSON.parse(readFileSync(file, "utf8")) as {
-      terraform?: { backend?: unknown; required_providers?: { aws?: unknown } };
+      terraform?: { backend?: unknown; required_providers?: { aws?: unknown } & Record<string, unknown> };
       provider?: { aws?: Record<string, unknown>[] } & Record<string, unknown>;
     };
     if (json.terraform) delete json.terraform.backend;
@@ -259,15 +259,21 @@ export function prepareOfflineModuleRoot(root: string, stacks: Record<string, st
       Object.assign(config, OFFLINE_PROVIDER_FLAGS);
     }
     modules[name] = { source: `./${name}` };
-    // A stack whose only provider is one default AWS configuration gets it from the root, one
-    // configuration (and one provider process) shared by every stack with the same settings.
+    // A stack whose only provider is one default AWS configuration of plain values gets it from
+    // the root, one configuration (and one provider process) shared by every stack with the same
+    // settings. Kept in its module: aliases, other providers, and references (`${...}`) to the
+    // stack's own variables, data sources or locals, which the root does not have.
+    const key = aws.length === 1 ? JSON.stringify(aws[0]) : "";
+    const providers = Object.keys(json.terraform?.required_providers ?? { aws: true });
     if (
       json.provider &&
       Object.keys(json.provider).length === 1 &&
-      aws.length === 1 &&
-      !("alias" in aws[0])
+      providers.length === 1 &&
+      providers[0] === "aws" &&
+      key &&
+      !("alias" in aws[0]) &&
+      !key.includes("${")
     ) {
-      const key = JSON.stringify(aws[0]);
       const alias = shared.get(key) ?? `stacks_${shared.size + 1}`;
       shared.set(key, alias);
       modules[name].providers = { aws: `aws.${alias}` };
