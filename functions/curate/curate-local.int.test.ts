@@ -248,56 +248,60 @@ describe("EventBridge producer", () => {
 });
 
 describe("npm run curate:local", () => {
+  // The command a data engineer types, in its own process: started with the file, so it runs
+  // while this file's other tests run here, and awaited by its test.
+  let work: string;
+  let first: Promise<{ stdout: string }>;
+  beforeAll(() => {
+    work = mkdtempSync(join(tmpdir(), "curate-cli-"));
+    first = promisify(execFile)(
+      process.execPath,
+      [
+        ...TSX_FLAGS,
+        "scripts/curate-local.ts",
+        "daily_revenue",
+        "--date",
+        "2025-02-01",
+        "--json",
+        "--records",
+        "200",
+      ],
+      { cwd: ROOT, env: { ...process.env, CURATE_LOCAL_DIR: work } },
+    );
+    first.catch(() => undefined); // awaited (and reported) by its test
+  });
+  afterAll(async () => {
+    await first.catch(() => undefined);
+    rmSync(work, { recursive: true, force: true });
+  });
+
   it("prints the run as JSON and gives the same table when rerun", async () => {
-    const work = mkdtempSync(join(tmpdir(), "curate-cli-"));
-    try {
-      const run = () =>
-        promisify(execFile)(
-          process.execPath,
-          [
-            ...TSX_FLAGS,
-            "scripts/curate-local.ts",
-            "daily_revenue",
-            "--date",
-            "2025-02-01",
-            "--json",
-            "--records",
-            "200",
-          ],
-          {
-            cwd: ROOT,
-            env: { ...process.env, CURATE_LOCAL_DIR: work },
-          },
-        );
-      // The first run is the command a data engineer types (its own process, ingesting the demo data).
-      const first = JSON.parse((await run()).stdout);
-      expect(first).toMatchObject({
-        transform: "daily_revenue",
-        runDate: "2025-02-01",
-        status: "succeeded",
-        rowsWritten: 2,
-        rowsInTable: 2,
-        upstream: [{ transform: "orders_enriched", status: "succeeded" }],
-      });
-      expect(first.checks).toContainEqual({
-        name: "partition(dt = run_date)",
-        passed: true,
-        badRows: 0,
-        column: "dt",
-      });
-      // The rerun is the same main() in this process (the modules are already loaded here): it
-      // reads only what the first process left in the folder (raw objects, curated.duckdb).
-      const printed: string[] = [];
-      const code = await main(["daily_revenue", "--date", "2025-02-01", "--json", "--records", "200"], {
-        out: (l) => printed.push(l),
-        workDir: work,
-      });
-      expect(code).toBe(0);
-      expect(printed).toHaveLength(1);
-      const second = JSON.parse(printed[0]);
-      expect(second).toMatchObject({ status: "succeeded", rowsInTable: 2 });
-    } finally {
-      rmSync(work, { recursive: true, force: true });
-    }
+    // The first run ingests the demo data in its own process.
+    const run = JSON.parse((await first).stdout);
+    expect(run).toMatchObject({
+      transform: "daily_revenue",
+      runDate: "2025-02-01",
+      status: "succeeded",
+      rowsWritten: 2,
+      rowsInTable: 2,
+      upstream: [{ transform: "orders_enriched", status: "succeeded" }],
+    });
+    expect(run.checks).toContainEqual({
+      name: "partition(dt = run_date)",
+      passed: true,
+      badRows: 0,
+      column: "dt",
+    });
+    // The rerun is the same main() in this process (the modules are already loaded here): it
+    // reads only what the first process left in the folder (raw objects, curated.duckdb).
+    const printed: string[] = [];
+    const code = await main(["daily_revenue", "--date", "2025-02-01", "--json", "--records", "200"], {
+      out: (l) => printed.push(l),
+      workDir: work,
+    });
+    expect(code).toBe(0);
+    expect(printed).toHaveLength(1);
+    const second = JSON.parse(printed[0]);
+    expect(second).toMatchObject({ status: "succeeded", rowsInTable: 2 });
   }, 120_000);
 });
