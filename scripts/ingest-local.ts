@@ -12,6 +12,10 @@
  * The flags are checked before anything else is loaded: a typo costs a usage line, not the
  * configuration, the AWS SDK and two servers.
  */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gunzipSync } from "node:zlib";
 import { cliArgs } from "./lib/args";
 
 const BUCKET = "local-raw";
@@ -68,10 +72,6 @@ async function main() {
       `unknown sourceId ${unknown.map((id) => `"${id}"`).join(", ")} (config/sources.ts has: ${known.join(", ")}); README recipes: ${recipeIds().join(", ")}`,
     );
 
-  const { mkdtempSync } = require("node:fs") as typeof import("node:fs");
-  const { tmpdir } = require("node:os") as typeof import("node:os");
-  const { join } = require("node:path") as typeof import("node:path");
-  const { gunzipSync } = require("node:zlib") as typeof import("node:zlib");
   const { servesPath } =
     require("../functions/saas-ingest/dev/demo-saas-apis") as typeof import("../functions/saas-ingest/dev/demo-saas-apis");
   const { demoSettings } =

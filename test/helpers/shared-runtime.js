@@ -44,16 +44,17 @@ const Runtime = require("jest-runtime").default;
 
 /** Packages loaded by Node and shared by a worker's test files. */
 const SHARED = /[\\/]node_modules[\\/](?:cdktf|constructs|zod|@cdktf[\\/]provider-[^\\/]+)[\\/]/;
+/** A name that can resolve into them: theirs, or a relative one (from one of their files, e.g. a
+ * createRequire() of cdktf's own path); any other name is left to Jest without resolving it twice. */
+const MAY_BE_SHARED = /^(?:cdktf|constructs|zod|@cdktf\/provider-[^/]+)(?:\/|$)|^\./;
 /**
  * Libraries Jest itself loads into every test file's internal registry (jest-snapshot brings
  * @babel/core, @babel/types and @babel/generator for inline snapshots, with semver; Jest's
  * transform brings picomatch and braces): pure functions over their own values, loaded once per
- * worker instead of once per file (about 18 ms of CPU per test file).
+ * worker instead of once per file (about 10 ms of CPU per test file). Same two patterns.
  */
 const SHARED_INTERNAL = /[\\/]node_modules[\\/](?:@babel[\\/][^\\/]+|semver|picomatch|braces)[\\/]/;
-/** A name that can resolve into them: theirs, or a relative one (from one of their files, e.g. a
- * createRequire() of cdktf's own path); any other name is left to Jest without resolving it twice. */
-const MAY_BE_SHARED = /^(?:cdktf|constructs|zod|@cdktf\/provider-[^/]+)(?:\/|$)|^\./;
+const MAY_BE_SHARED_INTERNAL = /^(?:@babel\/[^/]+|semver|picomatch|braces)(?:\/|$)|^\./;
 
 const CDKTF_INDEX = require.resolve("cdktf");
 const TESTING = /[\\/]node_modules[\\/]cdktf[\\/]lib[\\/]testing[\\/]/;
@@ -104,21 +105,14 @@ class SharedModulesRuntime extends Runtime {
   }
 
   requireModule(from, moduleName, options, isRequireActual) {
-    if (options?.isInternalModule && moduleName) {
+    const internal = options?.isInternalModule === true;
+    const [names, paths] = internal ? [MAY_BE_SHARED_INTERNAL, SHARED_INTERNAL] : [MAY_BE_SHARED, SHARED];
+    if (moduleName && names.test(moduleName) && (moduleName[0] !== "." || paths.test(from))) {
       const path = this._resolveCjsModule(from, moduleName);
-      if (SHARED_INTERNAL.test(path)) return require(path);
-    }
-    if (
-      moduleName &&
-      !options?.isInternalModule &&
-      MAY_BE_SHARED.test(moduleName) &&
-      (moduleName[0] !== "." || SHARED.test(from))
-    ) {
-      const path = this._resolveCjsModule(from, moduleName);
-      if (SHARED.test(path)) {
+      if (paths.test(path)) {
         // Patched when Testing can first be reached (cdktf's index or its testing folder), not
         // when test/setup.ts reaches into cdktf for its stack-trace module only.
-        if (!patched && (path === CDKTF_INDEX || TESTING.test(path))) patchCdktf();
+        if (!internal && !patched && (path === CDKTF_INDEX || TESTING.test(path))) patchCdktf();
         return require(path);
       }
     }
