@@ -1,12 +1,9 @@
 import { loadAppConfig } from "./config";
 import { ConfigError } from "./config/problems";
 import type { TransformConfig } from "./functions/curate/core/spec";
-import { mapOwnSourcesOnly } from "./lib/source-maps";
 
 async function main() {
   const started = performance.now();
-  // cdktf's and the providers' inline source maps are not decoded (a stack trace still maps ours).
-  mapOwnSourcesOnly();
   // Configuration first, before cdktf and the providers load: a typo fails in a fraction of a second.
   const { environments, allEnvironments, lists } = loadAppConfig();
   const { App } = require("cdktf") as typeof import("cdktf");

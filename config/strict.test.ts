@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { TSX_FLAGS } from "../scripts/lib/tsx";
+import { TS_FLAGS } from "../scripts/lib/ts-flags";
 import { loadAppConfig } from ".";
 import { environments } from "./environments";
 import { ConfigError } from "./problems";
@@ -178,7 +178,7 @@ describe("the list registry", () => {
 describe("synth on a configuration mistake", () => {
   it("prints one line per problem and no stack trace, quickly", () => {
     const started = Date.now();
-    const r = spawnSync(process.execPath, [...TSX_FLAGS, "main.ts"], {
+    const r = spawnSync(process.execPath, [...TS_FLAGS, "main.ts"], {
       env: { ...process.env, STACK_ENV: "dev,qa" },
       encoding: "utf8",
     });

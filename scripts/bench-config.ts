@@ -1,5 +1,5 @@
 /**
- * `npm run bench:config [runs]`: how fast the real app entry (`node --require tsx/cjs main.ts`) refuses
+ * `npm run bench:config [runs]`: how fast the real app entry (`node --require ./scripts/lib/ts-hook.cjs main.ts`) refuses
  * each configuration mistake of issue #13 (test/fixtures/config-mistakes.ts), alone and all at
  * once. Prints wall and CPU time (median of `runs`, default 3) per mistake; exits 1 when a median
  * wall time is 2 s or more (issue #13: "fails synth in under 2 s"), or a run does not print

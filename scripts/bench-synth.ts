@@ -1,6 +1,6 @@
 /**
  * `npm run bench:synth [-- --runs 5]`: how close a synth of every stack comes to the cost of
- * loading cdktf. Runs `node -e "require('cdktf')"` (the floor) and `node --require tsx/cjs main.ts`
+ * loading cdktf. Runs `node -e "require('cdktf')"` (the floor) and `node --require ./scripts/lib/ts-hook.cjs main.ts`
  * (all stacks, into a temporary folder) alternately, after one unmeasured warm-up synth, and
  * reports the median wall-time ratio, the CPU-time ratio (steadier on a busy machine) and the
  * synth's peak RSS. Exits 1 when the wall ratio is over --target-ratio or the RSS over --max-rss-mb.
@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { cliArgs } from "./lib/args";
-import { TSX_FLAGS } from "./lib/tsx";
+import { TS_FLAGS } from "./lib/ts-flags";
 
 const ROOT = resolve(__dirname, "..");
 const RUSAGE = join(__dirname, "lib", "rusage.cjs");
@@ -78,7 +78,7 @@ const median = (xs: number[]) => {
 
 function main(): number {
   const synthEnv = { CDKTF_OUTDIR: join(work, "out"), STACK_ENV: "", STATE: "" };
-  const synthArgs = [...TSX_FLAGS, "main.ts"];
+  const synthArgs = [...TS_FLAGS, "main.ts"];
   const floorArgs = ["-e", "require('cdktf')"];
   const load0 = loadavg()[0];
   const warm = measure("warm-up synth", synthArgs, synthEnv);

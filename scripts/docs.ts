@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { RenderCheck } from "./docs/browser-check";
 import { type Cli, type Flags, HelpRequested, parseCli, UsageError, usageLine } from "./lib/args";
-import { TSX_FLAGS } from "./lib/tsx";
+import { TS_FLAGS } from "./lib/ts-flags";
 
 const CLI = {
   command: "npm run docs --",
@@ -65,7 +65,7 @@ export function parseDocsArgs(argv: string[]): DocsOptions {
 
 function synthesize(env: string): string {
   const dir = mkdtempSync(join(tmpdir(), "docs-synth-"));
-  const r = spawnSync(process.execPath, [...TSX_FLAGS, "main.ts"], {
+  const r = spawnSync(process.execPath, [...TS_FLAGS, "main.ts"], {
     cwd: resolve(__dirname, ".."),
     env: { ...process.env, STACK_ENV: env, CDKTF_OUTDIR: dir, CHECKPOINT_DISABLE: "1" },
     encoding: "utf8",

@@ -4,7 +4,7 @@
  * --help. The servers are scripts/lib/local-servers.js, which `ops --local`, `bench:ingest` and the
  * tests start directly as a child process (plain node, no TypeScript loader).
  *
- *   node --require tsx/cjs scripts/local-aws.ts [--bucket NAME ...] [--dir DIR]
+ *   node --require ./scripts/lib/ts-hook.cjs scripts/local-aws.ts [--bucket NAME ...] [--dir DIR]
  */
 import { cliArgs } from "./lib/args";
 import { type LocalEndpoints, startServers } from "./lib/local-servers";
@@ -13,7 +13,7 @@ export { type LocalEndpoints, startServers };
 
 if (require.main === module) {
   const { values } = cliArgs({
-    command: "node --require tsx/cjs scripts/local-aws.ts",
+    command: "node --require ./scripts/lib/ts-hook.cjs scripts/local-aws.ts",
     summary: "Starts s3rver + dynalite, prints their endpoints as one JSON line, stops when stdin closes.",
     flags: {
       bucket: { type: "string", description: "bucket to create", multiple: true, placeholder: "name" },

@@ -2,7 +2,7 @@
  * Proves offline that a refactor plans as moves: `terraform plan` of the NEW synthesized stack
  * against a state in which the OLD synthesized stack is fully applied.
  *
- *   node --require tsx/cjs scripts/plan-moves.ts <old cdktf.out/stacks/<stack>> <new cdktf.out/stacks/<stack>>
+ *   node --require ./scripts/lib/ts-hook.cjs scripts/plan-moves.ts <old cdktf.out/stacks/<stack>> <new cdktf.out/stacks/<stack>>
  *
  * No AWS account is reachable, so the "applied" state is crafted: the old stack is planned from
  * an empty state, every planned resource is written to a state file with its planned attributes,
@@ -167,7 +167,7 @@ export function planMoves(oldStack: string, newStack: string) {
 
 if (require.main === module) {
   const { positionals } = cliArgs({
-    command: "node --require tsx/cjs scripts/plan-moves.ts",
+    command: "node --require ./scripts/lib/ts-hook.cjs scripts/plan-moves.ts",
     summary:
       "Plans the new synthesized stack against a state of the old one; exits 1 on a destroy or replace.",
     flags: {},

@@ -1,7 +1,7 @@
 // `npm test`'s checks before Jest: typecheck, lint, workflow schemas and the secret scan, run at
 // the same time (each is mostly one process on one core). Quiet when they pass; a failing one's
 // output is printed under its name, and the exit code is 1 if any failed.
-// Plain JavaScript (no tsx): it only starts the package.json scripts it names, each as npm would
+// Plain JavaScript (no TypeScript hook): it only starts the package.json scripts it names, each as npm would
 // (its command from package.json, node_modules/.bin first) but without starting npm for it: npm
 // itself costs ~0.25 s of CPU per script, 1 s of the prelude's ~5 s. A script whose command needs
 // a shell (&&, quotes, variables) still goes through npm.

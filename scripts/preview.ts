@@ -13,7 +13,7 @@ import { awsStackName } from "../stacks/names";
 import { cliArgs } from "./lib/args";
 import { countChanges, type PlanJson } from "./lib/plan-json";
 import { init, OFFLINE_AWS_ENV, prepareOfflinePlanDir, TerraformError, terraform } from "./lib/terraform";
-import { TSX_FLAGS } from "./lib/tsx";
+import { TS_FLAGS } from "./lib/ts-flags";
 
 const ROOT = resolve(__dirname, "..");
 
@@ -45,7 +45,7 @@ function main(): number {
   }
   const outdir = process.env.CDKTF_OUTDIR || "cdktf.out";
   const t0 = Date.now();
-  const synth = spawnSync(process.execPath, [...TSX_FLAGS, join(ROOT, "main.ts")], {
+  const synth = spawnSync(process.execPath, [...TS_FLAGS, join(ROOT, "main.ts")], {
     stdio: "inherit",
     env: { ...process.env, STACK_ENV: envName, CDKTF_OUTDIR: outdir },
   });

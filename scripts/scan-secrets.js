@@ -147,7 +147,7 @@ function extraFindings(root, files) {
 module.exports = { repositoryFiles, scan, scanAll };
 
 if (require.main === module) {
-  // Node's own strict parser (this script runs without tsx, so not scripts/lib/args.ts).
+  // Node's own strict parser (this script runs without the TypeScript hook, so not scripts/lib/args.ts).
   const usage = "usage: npm run lint:secrets -- [--root <dir>] [<file>...]";
   let parsed;
   try {

@@ -20,7 +20,7 @@ function stackMatrix(manifest, env) {
 module.exports = { stackMatrix };
 
 if (require.main === module) {
-  // Node's own strict parser (this script runs without tsx, so not scripts/lib/args.ts).
+  // Node's own strict parser (this script runs without the TypeScript hook, so not scripts/lib/args.ts).
   const usage = "usage: node scripts/stack-matrix.js [--env <name>]";
   let env;
   try {

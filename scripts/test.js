@@ -4,7 +4,7 @@
 // The exit code is Jest's, or 1 if a check failed. Arguments go to Jest (`npm test -- <path>`).
 // Started one after the other they cost ~2.5 s more wall time: the checks use ~4 s of CPU on two
 // cores, and Jest leaves a core idle now and then (a worker waiting on a child process or a file).
-// Plain JavaScript (no tsx).
+// Plain JavaScript (no TypeScript hook).
 const { spawn } = require("node:child_process");
 const { readdirSync, rmSync } = require("node:fs");
 const { tmpdir } = require("node:os");

@@ -2,7 +2,7 @@
 const { existsSync, readdirSync, readFileSync } = require("node:fs");
 const { dirname, join } = require("node:path");
 
-// Node's own strict parser (this script runs without tsx, so not scripts/lib/args.ts).
+// Node's own strict parser (this script runs without the TypeScript hook, so not scripts/lib/args.ts).
 let quiet = false;
 try {
   quiet = !!require("node:util").parseArgs({ options: { quiet: { type: "boolean" } }, strict: true }).values.quiet;

@@ -8,22 +8,19 @@
  */
 import { execFile } from "node:child_process";
 import { readdirSync } from "node:fs";
-import { TSX_FLAGS } from "../scripts/lib/tsx";
+import { TS_FLAGS } from "../scripts/lib/ts-flags";
 import { ROOT } from "./helpers/synth";
 import { tempDir } from "./helpers/temp";
-import { linkTsxCache } from "./helpers/temp-root";
 
 jest.setTimeout(120_000);
 
 const run = (...args: string[]) => {
-  // The script's temporary folder goes here, where the test can look for it; child processes
-  // find tsx's compiled files through the link instead of compiling every file again.
+  // The script's temporary folder goes here, where the test can look for it.
   const tmp = tempDir("ingest-local-run-");
-  linkTsxCache(tmp);
   return new Promise<{ status: number; stdout: string; stderr: string; left: string[] }>((resolve) => {
     execFile(
       process.execPath,
-      [...TSX_FLAGS, "scripts/ingest-local.ts", ...args],
+      [...TS_FLAGS, "scripts/ingest-local.ts", ...args],
       {
         cwd: ROOT,
         encoding: "utf8",
@@ -35,8 +32,8 @@ const run = (...args: string[]) => {
           status: error ? Number(error.code ?? 1) : 0,
           stdout,
           stderr,
-          // What it left in its temporary folder (tsx's cache link aside).
-          left: readdirSync(tmp).filter((n) => !n.startsWith("tsx-")),
+          // What it left in its temporary folder.
+          left: readdirSync(tmp),
         }),
     );
   });

@@ -1,13 +1,13 @@
 /** `npm run reconcile:local` end to end, as a data engineer runs it from a fresh clone. */
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { TSX_FLAGS } from "../scripts/lib/tsx";
+import { TS_FLAGS } from "../scripts/lib/ts-flags";
 import { ROOT } from "./helpers/synth";
 
 jest.setTimeout(120_000);
 
 const run = (...args: string[]) =>
-  promisify(execFile)(process.execPath, [...TSX_FLAGS, "scripts/reconcile-local.ts", ...args], {
+  promisify(execFile)(process.execPath, [...TS_FLAGS, "scripts/reconcile-local.ts", ...args], {
     cwd: ROOT,
     env: { ...process.env, POWERTOOLS_LOG_LEVEL: "SILENT", NODE_NO_WARNINGS: "1" },
   }).then(

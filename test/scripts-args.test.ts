@@ -3,24 +3,24 @@
  * silently running with defaults, and answer --help. Every script in scripts/ is covered (the list
  * is read from the folder), each in a real process of its own with its real exit code.
  *
- * They run exactly as `npm run` runs them (package.json's node flags: tsx through its CommonJS hook,
- * scripts/lib/tsx.ts), plus one preloaded probe. A test checks that every npm script starts its
- * .ts file with those flags, and another that no code an npm script can load has a dynamic
- * `import()` left, which that hook cannot resolve to a .ts file.
+ * They run exactly as `npm run` runs them (package.json's node flags: the repository's TypeScript
+ * hook, scripts/lib/ts-flags.ts), plus one preloaded probe. A test checks that every npm script
+ * starts its .ts file with those flags.
  *
  * Each process also reports (on a pipe, test/helpers/loaded-packages.cjs) the packages it loaded:
- * a refused command line must not have loaded any package beyond tsx itself, so a typo costs
- * about 0.2 s instead of the 1-2 s of loading cdktf, the AWS SDK, DuckDB or zod first.
+ * a refused command line must not have loaded any package (esbuild at most, to compile a file the
+ * hook's cache does not hold yet), so a typo costs about 0.1 s instead of the 1-2 s of loading
+ * cdktf, the AWS SDK, DuckDB or zod first.
  */
 import { spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
-import { TSX_FLAGS } from "../scripts/lib/tsx";
+import { join, resolve } from "node:path";
+import { TS_FLAGS } from "../scripts/lib/ts-flags";
 import { ROOT } from "./helpers/synth";
 
 const PROBE = join(__dirname, "helpers", "loaded-packages.cjs");
-/** What tsx itself loads (its CommonJS hook and esbuild's JavaScript API). */
-const LOADER_PACKAGES = ["esbuild", "tsx"];
+/** What the TypeScript hook may load: esbuild, for a file its cache does not hold yet. */
+const LOADER_PACKAGES = ["esbuild"];
 
 /** Not run here, with the reason. */
 const NOT_RUN: Record<string, string> = {
@@ -43,9 +43,9 @@ for (const line of Object.values(npmScripts)) {
   if (m) NPM_FLAGS.set(m[2], m[1].trim().split(/\s+/).filter(Boolean));
 }
 
-/** `node` arguments for `script`: npm's flags (tsx's for a .ts file npm does not run), the probe. */
+/** `node` arguments for `script`: npm's flags (the hook's for a .ts file npm does not run), the probe. */
 function command(script: string, args: string[]): string[] {
-  const flags = NPM_FLAGS.get(script) ?? (script.endsWith(".ts") ? [...TSX_FLAGS] : []);
+  const flags = NPM_FLAGS.get(script) ?? (script.endsWith(".ts") ? [...TS_FLAGS] : []);
   return [...flags, "--require", PROBE, script, ...args];
 }
 
@@ -135,51 +135,20 @@ it("covers every script in scripts/ (a new script is refused-tested without edit
   for (const name of Object.keys(NOT_RUN)) expect(readdirSync(join(ROOT, "scripts"))).toContain(name);
 });
 
-it("every npm script that runs a .ts file loads it with scripts/lib/tsx.ts's flags", () => {
+it("every npm script that runs a .ts file loads it with scripts/lib/ts-flags.ts's flags", () => {
+  // package.json and cdktf.json name the hook relative to the repository (npm runs scripts there).
+  const resolved = (flags: string[]) => flags.map((f) => (f.startsWith("./") ? resolve(ROOT, f) : f));
   const ts = [...NPM_FLAGS].filter(([file]) => file.endsWith(".ts"));
   expect(ts.length).toBeGreaterThanOrEqual(10);
   for (const [file, flags] of ts) {
-    expect({ file, tsx: flags.slice(-TSX_FLAGS.length) }).toEqual({ file, tsx: TSX_FLAGS });
+    expect({ file, hook: resolved(flags.slice(-TS_FLAGS.length)) }).toEqual({ file, hook: TS_FLAGS });
   }
   // main.ts too (npm run synth, and cdktf.json's app for `npx cdktf synth`).
   const synth = /^node ((?:\S+ )*?)main\.ts$/.exec(npmScripts.synth)?.[1].trim().split(/\s+/);
-  expect(synth).toEqual(TSX_FLAGS);
+  expect(resolved(synth ?? [])).toEqual(TS_FLAGS);
   const cdktfJson = JSON.parse(readFileSync(join(ROOT, "cdktf.json"), "utf8")) as { app: string };
-  expect(cdktfJson.app).toBe(`node ${TSX_FLAGS.join(" ")} main.ts`);
-});
-
-it("no code an npm script can load has a dynamic import() or import.meta (tsx's CommonJS hook cannot run them)", () => {
-  // What esbuild (tsx's compiler) makes of each file as CommonJS: types are gone, a runtime
-  // import() stays in the code, and import.meta (empty in CommonJS) comes with a warning.
-  const { transformSync } = require("esbuild") as typeof import("esbuild");
-  const dirs = ["config", "functions", "lib", "modules", "policy", "scripts", "stacks", "test/fixtures"];
-  const files = [
-    "main.ts",
-    ...dirs.flatMap((dir) =>
-      (readdirSync(join(ROOT, dir), { recursive: true }) as string[])
-        .filter((f) => /\.ts$/.test(f) && !/\.(test|d)\.ts$/.test(f))
-        .map((f) => join(dir, f)),
-    ),
-  ];
-  expect(files.length).toBeGreaterThan(100);
-  const found = files.flatMap((f) => {
-    const { code, warnings } = transformSync(readFileSync(join(ROOT, f), "utf8"), {
-      loader: "ts",
-      format: "cjs",
-    });
-    return [
-      ...(/\bimport\s*\(/.test(code) ? [`${f}: import()`] : []),
-      ...warnings.map((w) => `${f}: ${w.text}`),
-    ];
-  });
-  expect(found).toEqual([]);
-  // The check itself: both are found.
-  const probe = transformSync("export const m = import.meta.url; export const x = () => import('./x');", {
-    loader: "ts",
-    format: "cjs",
-  });
-  expect(/\bimport\s*\(/.test(probe.code)).toBe(true);
-  expect(probe.warnings.map((w) => w.text).join()).toContain("import.meta");
+  const app = /^node ((?:\S+ )*?)main\.ts$/.exec(cdktfJson.app)?.[1].trim().split(/\s+/);
+  expect(resolved(app ?? [])).toEqual(TS_FLAGS);
 });
 
 it.each(SCRIPTS)(
@@ -189,7 +158,7 @@ it.each(SCRIPTS)(
     expect({ code: r.code, stdout: r.stdout }).toEqual({ code: 2, stdout: "" });
     expect(r.stderr).toMatch(/unknown option '--definitely-not-a-flag'/i);
     expect(r.stderr).toMatch(/^usage: /m);
-    // Checked before anything heavy is loaded: no package but tsx's own.
+    // Checked before anything heavy is loaded: no package (esbuild at most).
     expect(r.packages?.filter((p) => !LOADER_PACKAGES.includes(p))).toEqual([]);
   },
 );

@@ -39,7 +39,7 @@ import {
   terraformAsync,
   terraformBinary,
 } from "../scripts/lib/terraform";
-import { TSX_FLAGS } from "../scripts/lib/tsx";
+import { TS_FLAGS } from "../scripts/lib/ts-flags";
 import { formatLargest, synthWithSources } from "../scripts/limits-report";
 import { ROOT, type Synth, sharedSynth, stackJson } from "./helpers/synth";
 
@@ -91,7 +91,7 @@ beforeAll(async () => {
     new Promise((resolve) => {
       execFile(
         process.execPath,
-        [...TSX_FLAGS, "scripts/preview.ts", "--work-dir", previewWork],
+        [...TS_FLAGS, "scripts/preview.ts", "--work-dir", previewWork],
         { cwd: ROOT, env, signal, maxBuffer: 64 * 1024 * 1024 },
         (error, stdout, stderr) =>
           resolve({

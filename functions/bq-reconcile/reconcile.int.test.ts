@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { GetObjectCommand } from "@aws-sdk/client-s3";
-import { TSX_FLAGS } from "../../scripts/lib/tsx";
+import { TS_FLAGS } from "../../scripts/lib/ts-flags";
 import { type LineChild, startLineChild } from "../../test/helpers/line-child";
 import { type LocalAws, startLocalAws } from "../../test/helpers/local-aws";
 import { bundleFunction } from "../build";
@@ -33,12 +33,12 @@ const ROOT = join(__dirname, "..", "..");
 /**
  * Runs the real handler in a child (as in Lambda; see dev/run-handler.ts): one warm process for
  * the whole file, every run with its own handler, auth client and DuckDB counter. TypeScript is
- * loaded as CommonJS, as every npm script loads it (scripts/lib/tsx.ts) and as the Lambda runs its
+ * loaded as CommonJS, as every npm script loads it (scripts/lib/ts-flags.ts) and as the Lambda runs its
  * esbuild CommonJS bundle; the Google libraries' own dynamic imports are Node's.
  */
 let child: LineChild | undefined;
 async function runChild(setup: ChildSetup, event: Record<string, string>): Promise<any> {
-  child ??= startLineChild([...TSX_FLAGS, "functions/bq-reconcile/dev/run-handler.ts", "--serve"], {
+  child ??= startLineChild([...TS_FLAGS, "functions/bq-reconcile/dev/run-handler.ts", "--serve"], {
     cwd: ROOT,
     env: { ...process.env, POWERTOOLS_LOG_LEVEL: "SILENT" },
   });

@@ -15,7 +15,7 @@ import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { loadCurateConfig } from "../../config/curate";
 import { main } from "../../scripts/curate-local";
 import { startServers } from "../../scripts/lib/local-servers";
-import { TSX_FLAGS } from "../../scripts/lib/tsx";
+import { TS_FLAGS } from "../../scripts/lib/ts-flags";
 import { ROOT } from "../../test/helpers/synth";
 import { DynamoDbSettingsStore } from "../saas-ingest/adapters/dynamodb-settings";
 import { runIngestion } from "../saas-ingest/core/run";
@@ -257,7 +257,7 @@ describe("npm run curate:local", () => {
     first = promisify(execFile)(
       process.execPath,
       [
-        ...TSX_FLAGS,
+        ...TS_FLAGS,
         "scripts/curate-local.ts",
         "daily_revenue",
         "--date",

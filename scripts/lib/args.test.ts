@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { resolve } from "node:path";
 import { cliArgs, HelpRequested, parseCli, UsageError, usageLine } from "./args";
-import { TSX_FLAGS } from "./tsx";
+import { TS_FLAGS } from "./ts-flags";
 
 const cli = {
   command: "npm run demo --",
@@ -90,12 +90,12 @@ describe("cliArgs in a script", () => {
     summary: "Demo.",
     flags: { n: { type: "number", description: "n", default: 1 } },
   } as const;
-  // A real process for what ends one (exit 2 and exit 0 after printing), with tsx as npm runs it.
+  // A real process for what ends one (exit 2 and exit 0 after printing), with the TypeScript hook as npm runs it.
   const run = (args: string[]) =>
     spawnSync(
       process.execPath,
       [
-        ...TSX_FLAGS,
+        ...TS_FLAGS,
         "-e",
         `const { cliArgs } = require("./scripts/lib/args"); const { values } = cliArgs(${JSON.stringify(demo)}, process.argv.slice(1)); console.log(JSON.stringify(values));`,
         "--",

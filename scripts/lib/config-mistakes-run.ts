@@ -1,5 +1,5 @@
 /**
- * Runs the real app entry (`node --require tsx/cjs main.ts`) with configuration mistakes injected
+ * Runs the real app entry (`node --require ./scripts/lib/ts-hook.cjs main.ts`) with configuration mistakes injected
  * (test/fixtures/inject-config-mistakes.ts) and measures it: exit code, output, wall and CPU time.
  * Shared by config/edge.test.ts and `npm run bench:config`.
  */
@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { TSX_FLAGS } from "./tsx";
+import { TS_FLAGS } from "./ts-flags";
 
 const ROOT = resolve(__dirname, "..", "..");
 
@@ -31,7 +31,7 @@ export function runWithMistakes(mistakes: string): MistakeRun {
       [
         "--require",
         join(ROOT, "scripts/lib/rusage.cjs"),
-        ...TSX_FLAGS,
+        ...TS_FLAGS,
         "--require",
         join(ROOT, "test/fixtures/inject-config-mistakes.ts"),
         join(ROOT, "main.ts"),

@@ -2,8 +2,8 @@
 // `startServers` is what scripts/local-aws.ts, ingest:local, curate:local and reconcile:local use.
 // Run directly (`node scripts/lib/local-servers.js [--bucket NAME ...] [--dir DIR]`) it prints the
 // endpoints as one JSON line and runs until stdin closes or it is killed: the child process the
-// tests start once per file. Plain JavaScript so that child needs no TypeScript loader (tsx costs
-// ~0.45 s of CPU per process); `npm run`-facing flags and help live in scripts/local-aws.ts.
+// tests start once per file. Plain JavaScript so that child needs no TypeScript loader; `npm
+// run`-facing flags and help live in scripts/local-aws.ts.
 const { mkdtempSync } = require("node:fs");
 const { tmpdir } = require("node:os");
 const { join } = require("node:path");

@@ -7,7 +7,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { TSX_FLAGS } from "../../scripts/lib/tsx";
+import { TS_FLAGS } from "../../scripts/lib/ts-flags";
 import { RUN_ROOT_ENV, SHARED_DIR } from "./temp-root";
 
 export const ROOT = resolve(__dirname, "..", "..");
@@ -18,7 +18,7 @@ export interface Synth {
 }
 
 function runSynth(outdir: string): Synth {
-  const r = spawnSync(process.execPath, [...TSX_FLAGS, "main.ts"], {
+  const r = spawnSync(process.execPath, [...TS_FLAGS, "main.ts"], {
     cwd: ROOT,
     encoding: "utf8",
     env: { ...process.env, STACK_ENV: "", STATE: "", CDKTF_OUTDIR: outdir },

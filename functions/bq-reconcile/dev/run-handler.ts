@@ -4,8 +4,8 @@
  * because the Google client libraries load parts of themselves with dynamic `import()`, which
  * Jest's VM cannot run; here they run as in Lambda.
  *
- *   node --require tsx/cjs functions/bq-reconcile/dev/run-handler.ts '<json: { setup, event }>'   one run
- *   node --require tsx/cjs functions/bq-reconcile/dev/run-handler.ts --serve                     one run per stdin line
+ *   node --require ./scripts/lib/ts-hook.cjs functions/bq-reconcile/dev/run-handler.ts '<json: { setup, event }>'   one run
+ *   node --require ./scripts/lib/ts-hook.cjs functions/bq-reconcile/dev/run-handler.ts --serve                     one run per stdin line
  *
  * `--serve` keeps one process (a warm Lambda) for many runs: a test pays for loading the Google
  * and DuckDB libraries once, not once per run. Every run still builds its handler, auth client

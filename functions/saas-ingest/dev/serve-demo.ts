@@ -7,7 +7,7 @@ import { cliArgs } from "../../../scripts/lib/args";
 import { DemoSaasServer } from "./demo-saas-server";
 
 const { values } = cliArgs({
-  command: "node --require tsx/cjs functions/saas-ingest/dev/serve-demo.ts",
+  command: "node --require ./scripts/lib/ts-hook.cjs functions/saas-ingest/dev/serve-demo.ts",
   summary: "Serves the demo SaaS API on loopback and prints its URL as one JSON line.",
   flags: {
     total: { type: "number", description: "records in the data set", default: 1000, min: 0, integer: true },
