@@ -11,9 +11,11 @@
  * esbuild again on every run.
  *
  * - Compiled files are cached in `.cache/ts/` (git-ignored): one entry per source file, holding the
- *   key of what it was compiled from (./ts-transform.cjs's cacheKey), replaced when that changes,
- *   written before the file runs (atomically: a temporary file renamed). The cache is optional: an
- *   unwritable folder only costs the compile. `DP_TS_CACHE_DIR` moves it.
+ *   key of what it was compiled from (./ts-transform.cjs's cacheKey) and the length of the code,
+ *   replaced when either does not match (a changed file, a truncated or foreign entry), written
+ *   before the file runs (a temporary file of its own, renamed into place). The cache is
+ *   optional: an unwritable folder only costs the compile. `DP_TS_CACHE_DIR` moves it; whoever can
+ *   write to that folder decides what code runs, so never point it at a shared folder.
  * - Stack traces point at the TypeScript line (inline source maps, Node's source-map support), for
  *   our files only: a package under node_modules is compiled with source maps off, or Node would
  *   decode the inline map of every cdktf and provider file it loads (about 6 % of a synth).
@@ -23,40 +25,50 @@
  * Plain JavaScript, installs once per process.
  */
 const Module = require("node:module");
-const { createHash } = require("node:crypto");
-const { mkdirSync, readFileSync, renameSync, writeFileSync } = require("node:fs");
-const { join, sep } = require("node:path");
+const { createHash, randomBytes } = require("node:crypto");
+const { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } = require("node:fs");
+const { join, resolve, sep } = require("node:path");
+const { threadId } = require("node:worker_threads");
 const { cacheKey, transform } = require("./ts-transform.cjs");
 
 const INSTALLED = Symbol.for("data-platform-kit.ts-hook");
-const CACHE_DIR = process.env.DP_TS_CACHE_DIR || join(__dirname, "..", "..", ".cache", "ts");
+const CACHE_DIR = resolve(process.env.DP_TS_CACHE_DIR || join(__dirname, "..", "..", ".cache", "ts"));
+/** The entries' format: a change here makes every older entry a miss. */
+const FORMAT = "ts-hook/1";
 const NODE_MODULES = `${sep}node_modules${sep}`;
 
 /**
- * The compiled code of `filename` (its source given), from the cache when it was compiled from
- * the same key, else compiled now and stored.
+ * The compiled code of `filename` (its source given): from the cache when its entry has this
+ * format, this key and all of its code, else compiled now and stored.
  * @param {string} source
  * @param {string} filename
  * @returns {string}
  */
 function compile(source, filename) {
   const key = cacheKey(source, filename, "inline");
-  const header = `//${key}\n`;
   const entry = join(CACHE_DIR, `${createHash("sha256").update(filename).digest("hex").slice(0, 40)}.js`);
   try {
     const cached = readFileSync(entry, "utf8");
-    if (cached.startsWith(header)) return cached.slice(header.length);
+    const newline = cached.indexOf("\n");
+    const [format, entryKey, length] = cached.slice(2, newline).split(" ");
+    const code = cached.slice(newline + 1);
+    if (format === FORMAT && entryKey === key && Number(length) === code.length) return code;
   } catch {
     // Not cached yet.
   }
   const { code } = transform(source, filename, "inline");
+  const temporary = `${entry}.${process.pid}-${threadId}-${randomBytes(4).toString("hex")}.tmp`;
   try {
     mkdirSync(CACHE_DIR, { recursive: true });
-    const temporary = `${entry}.${process.pid}.tmp`;
-    writeFileSync(temporary, header + code);
+    writeFileSync(temporary, `//${FORMAT} ${key} ${code.length}\n${code}`);
     renameSync(temporary, entry);
   } catch {
     // A cache that cannot be written only costs the next process this compile.
+    try {
+      rmSync(temporary, { force: true });
+    } catch {
+      // Its folder does not exist either.
+    }
   }
   return code;
 }
@@ -73,12 +85,13 @@ function install() {
   if (typeof process.setSourceMapsEnabled !== "function") return;
   process.setSourceMapsEnabled(true);
   const compileModule = Module.prototype._compile;
-  Module.prototype._compile = function compileWithOwnSourceMaps(content, filename) {
+  // Every argument Node passes goes on (Node 20.19+ adds the module's format).
+  Module.prototype._compile = function compileWithOwnSourceMaps(content, filename, ...rest) {
     if (!filename.includes(NODE_MODULES) || !process.sourceMapsEnabled)
-      return compileModule.call(this, content, filename);
+      return compileModule.call(this, content, filename, ...rest);
     process.setSourceMapsEnabled(false);
     try {
-      return compileModule.call(this, content, filename);
+      return compileModule.call(this, content, filename, ...rest);
     } finally {
       process.setSourceMapsEnabled(true);
     }

@@ -7,8 +7,9 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { ROOT } from "../../test/helpers/synth";
 import { tempDir } from "../../test/helpers/temp";
-import { TS_FLAGS } from "./ts-flags";
+import { TS_FLAGS, TS_HOOK } from "./ts-flags";
 
 let dir: string;
 let cache: string;
@@ -77,9 +78,14 @@ it("keeps what it compiled even when the process exits at once, and replaces an 
   const stored = readFileSync(join(ownCache, entry), "utf8");
   expect(stored).toContain('console.log("refused")');
 
-  // Same source: served from the cache (a marked entry proves it was read, not recompiled).
-  writeFileSync(join(ownCache, entry), stored.replace('"refused"', '"from cache"'));
-  expect(node([join(own, "quick.ts")], ownCache).stdout).toBe("from cache\n");
+  // Same source: served from the cache (an entry changed in place, same length, proves it was
+  // read, not recompiled).
+  writeFileSync(join(ownCache, entry), stored.replace('"refused"', '"cached!"'));
+  expect(node([join(own, "quick.ts")], ownCache).stdout).toBe("cached!\n");
+
+  // A truncated entry (a crash or a full disk after the rename) is compiled again, not run short.
+  writeFileSync(join(ownCache, entry), stored.slice(0, stored.indexOf("process.exit")));
+  expect(node([join(own, "quick.ts")], ownCache).status).toBe(2);
 
   // Changed source: compiled again, the same one entry replaced.
   writeFileSync(join(own, "quick.ts"), 'console.log("changed");\n');
@@ -87,9 +93,47 @@ it("keeps what it compiled even when the process exits at once, and replaces an 
   expect({ status: changed.status, stdout: changed.stdout }).toEqual({ status: 0, stdout: "changed\n" });
   expect(entries(ownCache)).toEqual([entry]);
 
-  // An entry of another key (a damaged or foreign file) is not trusted.
+  // An entry of another key or format (a damaged or foreign file) is not trusted.
   writeFileSync(join(ownCache, entry), "//not-the-key\nconsole.log('stale');\n");
   expect(node([join(own, "quick.ts")], ownCache).stdout).toBe("changed\n");
+  // No temporary file is left behind.
+  expect(readdirSync(ownCache)).toEqual([entry]);
+});
+
+it("keeps its cache in the repository's .cache/ts by default: a second refusal of a real script compiles nothing", () => {
+  const run = () =>
+    execFileSync(
+      process.execPath,
+      [
+        ...TS_FLAGS,
+        "-e",
+        `const { CACHE_DIR } = require(${JSON.stringify(TS_HOOK)});
+         process.on("exit", () => console.log(JSON.stringify({ CACHE_DIR, esbuild: Object.keys(require.cache).some((f) => f.includes("/node_modules/esbuild/")) })));
+         process.argv.splice(1, Infinity, "scripts/docs-diff.ts", "--definitely-not-a-flag");
+         require("./scripts/docs-diff.ts");`,
+      ],
+      {
+        cwd: ROOT,
+        encoding: "utf8",
+        env: { ...process.env, DP_TS_CACHE_DIR: "" },
+        stdio: ["ignore", "pipe", "ignore"],
+      },
+    );
+  const last = (out: string) => JSON.parse(out.trim().split("\n").pop()!);
+  let first: string;
+  try {
+    first = run();
+  } catch (e) {
+    first = String((e as { stdout: string }).stdout);
+  }
+  expect(last(first).CACHE_DIR).toBe(join(ROOT, ".cache", "ts"));
+  let second: string;
+  try {
+    second = run();
+  } catch (e) {
+    second = String((e as { stdout: string }).stdout);
+  }
+  expect(last(second)).toEqual({ CACHE_DIR: join(ROOT, ".cache", "ts"), esbuild: false });
 });
 
 it("runs without a cache when its folder cannot be written", () => {
@@ -104,27 +148,31 @@ it("runs without a cache when its folder cannot be written", () => {
   });
 });
 
-it("compiles packages under node_modules with source maps off (Node would decode each package's inline map) and our files with them on", () => {
-  // Module#_compile as the loader calls it, for a file of a package and one of ours; each reports
-  // whether source maps were on while it compiled. Also after a package file that throws.
-  const probe = `
-    const Module = require("node:module");
-    const { join } = require("node:path");
-    const compileAs = (filename, source) => {
-      const m = new Module(filename);
-      m.filename = filename;
-      m._compile(source, filename);
-      return m.exports;
-    };
-    const PROBE = "module.exports = process.sourceMapsEnabled;";
-    const result = {
-      package: compileAs(join("/repo", "node_modules", "cdktf", "lib", "index.js"), PROBE),
-      ours: compileAs(join("/repo", "stacks", "aws-stack.js"), PROBE),
-    };
-    try { compileAs(join("/repo", "node_modules", "x", "index.js"), "throw new Error('boom')"); } catch {}
-    result.afterThrow = process.sourceMapsEnabled;
-    console.log(JSON.stringify(result));
-  `;
-  const out = execFileSync(process.execPath, [...TS_FLAGS, "-e", probe], { encoding: "utf8", cwd: dir });
-  expect(JSON.parse(out)).toEqual({ package: false, ours: true, afterThrow: true });
+it("compiles packages under node_modules with source maps off (Node would decode each package's inline map), ours with them on, through Node's own loader", () => {
+  const probeDir = join(dir, "probe");
+  const pkg = join(probeDir, "node_modules", "pkg");
+  mkdirSync(pkg, { recursive: true });
+  // Each file reports, while its top level runs, whether source maps are on.
+  writeFileSync(join(pkg, "package.json"), '{ "name": "pkg", "main": "index.js" }');
+  writeFileSync(join(pkg, "index.js"), "module.exports = process.sourceMapsEnabled;");
+  // A package of ES modules: Node passes the file's format to Module#_compile, and a file without
+  // import or export runs as a module only if the hook passes it on (\`this\` undefined, strict).
+  const esm = join(probeDir, "node_modules", "esm-only");
+  mkdirSync(esm, { recursive: true });
+  writeFileSync(join(esm, "package.json"), '{ "name": "esm-only", "type": "module", "main": "index.js" }');
+  writeFileSync(join(esm, "index.js"), "globalThis.esmThis = String(this);");
+  writeFileSync(
+    join(probeDir, "ours.ts"),
+    [
+      "const during: boolean = process.sourceMapsEnabled;",
+      'const inPackage: boolean = require("pkg");',
+      'require("esm-only");',
+      'const esmThis: string = (globalThis as { esmThis?: string }).esmThis ?? "not run";',
+      "console.log(JSON.stringify({ during, inPackage, after: process.sourceMapsEnabled, esmThis }));",
+      "",
+    ].join("\n"),
+  );
+  const r = node([join(probeDir, "ours.ts")]);
+  expect(r.stderr).toBe("");
+  expect(JSON.parse(r.stdout)).toEqual({ during: true, inPackage: false, after: true, esmThis: "undefined" });
 });

@@ -35,7 +35,7 @@ const SELF = readFileSync(__filename, "utf8");
  */
 function options(filename, sourcemap) {
   return {
-    loader: filename.endsWith(".tsx") ? "tsx" : "ts",
+    loader: "ts",
     format: "cjs",
     target,
     platform: "node",
