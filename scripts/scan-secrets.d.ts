@@ -1,9 +1,10 @@
 export function repositoryFiles(root: string): string[];
+/** `cache`: a file of clean verdicts; `scanned`: how many files secretlint saw. */
 export function scan(
   root: string,
   files: string[],
-  opts?: { format?: string },
-): { status: number; output: string; files: number };
+  opts?: { format?: string; cache?: string },
+): { status: number; output: string; files: number; scanned: number };
 export function scanAll(
-  jobs: { root: string; files: string[]; format?: string }[],
-): { status: number; output: string; files: number }[];
+  jobs: { root: string; files: string[]; format?: string; cache?: string }[],
+): { status: number; output: string; files: number; scanned: number }[];

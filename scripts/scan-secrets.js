@@ -2,12 +2,17 @@
 // over every file git knows in the repository: tracked files plus new files not ignored by
 // `.gitignore`, so a key is caught before its first commit. Secrets are masked in the output; on
 // GitHub Actions findings are printed as annotations. Exits 1 when anything is found.
+// A file secretlint found clean is not sent to it again until the file, its path or the rules
+// change (`.cache/secretlint.json`, this repository only, never on CI; `--no-cache` skips it).
 // Plain JavaScript, like the other CI scripts.
 const { execFileSync, spawnSync } = require("node:child_process");
-const { existsSync, readFileSync, statSync } = require("node:fs");
-const { join, resolve } = require("node:path");
+const { createHash, randomBytes } = require("node:crypto");
+const { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } = require("node:fs");
+const { dirname, join, resolve } = require("node:path");
 
 const ROOT = resolve(__dirname, "..");
+/** The clean verdicts of scans of this repository (see cleanCache). */
+const CACHE = join(ROOT, ".cache", "secretlint.json");
 
 /** Files git tracks in `root`, plus untracked files it does not ignore (paths relative to root). */
 function repositoryFiles(root) {
@@ -25,31 +30,91 @@ function repositoryFiles(root) {
 
 /**
  * Runs secretlint over `files` (relative to `root`), plus our own checks; `format` defaults as in
- * scanAll (github on GitHub Actions, else stylish).
- * @returns {{ status: number, output: string, files: number }}
+ * scanAll (github on GitHub Actions, else stylish); `cache` as in scanAll.
+ * @returns {{ status: number, output: string, files: number, scanned: number }}
  */
-function scan(root, files, { format } = {}) {
-  return scanAll([{ root, files, format }])[0];
+function scan(root, files, { format, cache } = {}) {
+  return scanAll([{ root, files, format, cache }])[0];
+}
+
+/**
+ * Clean verdicts: a file secretlint passed, remembered by a key over everything that decides its
+ * verdict (the installed packages through package-lock.json, .secretlintrc.json, the root's
+ * .secretlintignore, this script and its runner, the file's path and content). A changed file,
+ * rule or package is scanned again; a file with a finding is never remembered.
+ */
+function cleanCache(root, files) {
+  const rules = createHash("sha256");
+  for (const f of [join(ROOT, "package-lock.json"), join(ROOT, ".secretlintrc.json"), join(__dirname, "lib", "secretlint.mjs"), __filename, join(root, ".secretlintignore")]) {
+    rules.update(existsSync(f) ? readFileSync(f) : "").update("\0");
+  }
+  const base = rules.digest("hex");
+  const keys = new Map(
+    files.map((f) => {
+      const h = createHash("sha256").update(`${base}\0${f}\0`);
+      try {
+        h.update(readFileSync(join(root, f)));
+      } catch {
+        h.update(randomBytes(16)); // unreadable now: never matches, secretlint reports it
+      }
+      return [f, h.digest("hex")];
+    }),
+  );
+  return keys;
+}
+
+/** The keys stored in `file` (none when it is missing or not ours). */
+function readClean(file) {
+  try {
+    const data = JSON.parse(readFileSync(file, "utf8"));
+    return new Set(data.version === 1 && Array.isArray(data.clean) ? data.clean : []);
+  } catch {
+    return new Set();
+  }
+}
+
+/** Stores `keys` in `file` atomically; a cache that cannot be written only costs the next scan. */
+function writeClean(file, keys) {
+  const temporary = `${file}.${process.pid}-${randomBytes(4).toString("hex")}.tmp`;
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(temporary, JSON.stringify({ version: 1, clean: [...keys].sort() }));
+    renameSync(temporary, file);
+  } catch {
+    try {
+      rmSync(temporary, { force: true });
+    } catch {
+      // Its folder does not exist either.
+    }
+  }
 }
 
 /**
  * Several scans (each a root and its files) in one secretlint process: what `scan` does for each,
- * for one load of secretlint instead of one per scan.
- * @param {{ root: string, files: string[], format?: string }[]} jobs
- * @returns {{ status: number, output: string, files: number }[]}
+ * for one load of secretlint instead of one per scan. With `cache` (a file), secretlint only sees
+ * the files not found clean before with the same key (cleanCache); our own checks see every file.
+ * `scanned` is how many files secretlint saw.
+ * @param {{ root: string, files: string[], format?: string, cache?: string }[]} jobs
+ * @returns {{ status: number, output: string, files: number, scanned: number }[]}
  */
 function scanAll(jobs) {
   const rc = join(ROOT, ".secretlintrc.json");
   const defaultFormat = process.env.GITHUB_ACTIONS === "true" ? "github" : "stylish";
+  const planned = jobs.map((job) => {
+    if (!job.cache) return { job, files: job.files };
+    const keys = cleanCache(job.root, job.files);
+    const clean = readClean(job.cache);
+    return { job, keys, clean, files: job.files.filter((f) => !clean.has(keys.get(f))) };
+  });
   // secretlint refuses an empty file list ("Not found target files"): nothing to scan is a pass.
-  const toRun = jobs.filter((j) => j.files.length > 0);
+  const toRun = planned.filter((p) => p.files.length > 0);
   let results = [];
   if (toRun.length > 0) {
     // secretlint's CLI, minus its quadratic profiler (scripts/lib/secretlint.mjs says why).
     const r = spawnSync(process.execPath, [join(__dirname, "lib", "secretlint.mjs")], {
       cwd: ROOT,
       input: JSON.stringify(
-        toRun.map((j) => ({ cwd: j.root, files: j.files, format: j.format ?? defaultFormat, secretlintrc: rc })),
+        toRun.map((p) => ({ cwd: p.job.root, files: p.files, format: p.job.format ?? defaultFormat, secretlintrc: rc })),
       ),
       encoding: "utf8",
       maxBuffer: 256 * 1024 * 1024,
@@ -62,18 +127,26 @@ function scanAll(jobs) {
       results = JSON.parse(r.stdout);
     }
   }
-  return jobs.map((job) => {
-    const i = toRun.indexOf(job);
+  return planned.map((p) => {
+    const { job } = p;
+    const i = toRun.indexOf(p);
     const r = i >= 0 ? results[i] : { exitStatus: 0, stdout: "", stderr: "" };
     // secretlint exits 1 on findings, 2 on its own errors (bad config, unreadable file).
     let status = r.exitStatus ?? 2;
     let output = r.stdout + r.stderr;
+    if (job.cache) {
+      // Every current file is clean when secretlint passed them all; after a finding, only those
+      // clean before (which files it flagged is in its output, not in its status). Files gone
+      // from the repository drop out.
+      const now = job.files.map((f) => p.keys.get(f));
+      writeClean(job.cache, new Set(status === 0 ? now : now.filter((k) => p.clean.has(k))));
+    }
     const extra = extraFindings(job.root, job.files);
     if (extra.length > 0) {
       status = Math.max(status, 1);
       output += `${extra.join("\n")}\n`;
     }
-    return { status, output, files: job.files.length };
+    return { status, output, files: job.files.length, scanned: p.files.length };
   });
 }
 
@@ -148,11 +221,11 @@ module.exports = { repositoryFiles, scan, scanAll };
 
 if (require.main === module) {
   // Node's own strict parser (this script runs without the TypeScript hook, so not scripts/lib/args.ts).
-  const usage = "usage: npm run lint:secrets -- [--root <dir>] [<file>...]";
+  const usage = "usage: npm run lint:secrets -- [--root <dir>] [--no-cache] [<file>...]";
   let parsed;
   try {
     parsed = require("node:util").parseArgs({
-      options: { root: { type: "string" }, help: { type: "boolean", short: "h" } },
+      options: { root: { type: "string" }, "no-cache": { type: "boolean" }, help: { type: "boolean", short: "h" } },
       allowPositionals: true,
       strict: true,
     });
@@ -164,6 +237,7 @@ if (require.main === module) {
     process.stdout.write(
       `Scans the repository's files (tracked and new, not ignored) for secrets with secretlint.\n\n${usage}\n\n` +
         "  --root <dir>  the repository to scan (default: this one)\n" +
+        "  --no-cache    scan every file with secretlint, also those found clean before (always on CI)\n" +
         "  <file>...     only these files (relative to the root)\n" +
         "  -h, --help    print this help\n",
     );
@@ -175,7 +249,10 @@ if (require.main === module) {
     process.exit(2);
   }
   const files = parsed.positionals.length > 0 ? parsed.positionals : repositoryFiles(root);
-  const r = scan(root, files);
+  // The clean verdicts are kept for this repository only (another root's .cache may not be
+  // ignored by its git), and never on CI, whose scan is the one that gates a merge.
+  const cached = root === ROOT && !parsed.values["no-cache"] && !process.env.CI;
+  const r = scan(root, files, { cache: cached ? CACHE : undefined });
   if (r.status !== 0) {
     process.stderr.write(r.output);
     process.stderr.write(
@@ -186,5 +263,8 @@ if (require.main === module) {
     );
     process.exit(r.status);
   }
-  console.log(`no secrets found in ${r.files} files`);
+  const unchanged = r.files - r.scanned;
+  console.log(
+    `no secrets found in ${r.files} files${unchanged > 0 ? ` (${unchanged} unchanged since they were found clean)` : ""}`,
+  );
 }

@@ -37,7 +37,12 @@ function newRepo(): string {
   writeFileSync(join(dir, ".gitignore"), ".env\n");
   return dir;
 }
-const job = (dir: string) => ({ root: dir, files: repositoryFiles(dir), format: "compact" });
+const job = (dir: string, cache?: string) => ({
+  root: dir,
+  files: repositoryFiles(dir),
+  format: "compact",
+  cache,
+});
 /** Output lines naming `file` (compact format: one line per finding, starting with the path). */
 const findingsOf = (r: Scan, dir: string, file: string) =>
   r.output.split("\n").filter((l) => l.startsWith(`${join(dir, file)}:`));
@@ -93,6 +98,10 @@ let dir: string;
 let all: Scan;
 let cleanDir: string;
 let clean: { dir: string; scan: Scan };
+/** Clean verdicts (outside the repositories, which would scan them): of cleanDir and twinDir. */
+let caches: string;
+let twinDir: string;
+let twin: Scan;
 let slackToken: string;
 
 beforeAll(() => {
@@ -100,6 +109,10 @@ beforeAll(() => {
   cleanDir = newRepo();
   writeFileSync(join(cleanDir, "README.md"), placeholderReadme());
   writeFileSync(join(cleanDir, "config.ts"), cleanConfig);
+  twinDir = newRepo();
+  writeFileSync(join(twinDir, "README.md"), placeholderReadme());
+  writeFileSync(join(twinDir, "config.ts"), cleanConfig);
+  caches = mkdtempSync(join(tmpdir(), "dp-secrets-cache-"));
 
   dir = newRepo();
   const plant = (name: string, content: string) => writeFileSync(join(dir, name), content);
@@ -139,17 +152,22 @@ beforeAll(() => {
   plant("tracked.ts", "export {};\n");
   execFileSync("git", ["add", "tracked.ts"], { cwd: dir });
   plant(".env", `AWS_SECRET_ACCESS_KEY=${awsSecret()}\n`);
-  const [cleanScan, allScan] = scanAll([job(cleanDir), job(dir)]);
+  const [cleanScan, allScan, twinScan] = scanAll([
+    job(cleanDir, join(caches, "clean.json")),
+    job(dir),
+    job(twinDir, join(caches, "twin.json")),
+  ]);
   clean = { dir: cleanDir, scan: cleanScan };
   all = allScan;
+  twin = twinScan;
 });
 afterAll(() => {
-  for (const d of [dir, cleanDir]) if (d) rmSync(d, { recursive: true, force: true });
+  for (const d of [dir, cleanDir, twinDir, caches]) if (d) rmSync(d, { recursive: true, force: true });
 });
 
 describe("secret scanning", () => {
   it("passes a repository without secrets, placeholders that only look like keys included", () => {
-    expect(clean.scan).toEqual({ status: 0, output: expect.any(String), files: 3 });
+    expect(clean.scan).toEqual({ status: 0, output: expect.any(String), files: 3, scanned: 3 });
     // The same files next to planted secrets: still no finding of their own.
     expect(findingsOf(all, dir, "README.md")).toEqual([]);
     expect(findingsOf(all, dir, "config.ts")).toEqual([]);
@@ -212,5 +230,30 @@ describe("secret scanning", () => {
     expect(repositoryFiles(dir)).not.toContain(".env");
     expect(findingsOf(all, dir, ".env")).toEqual([]);
     expect(repositoryFiles(clean.dir).sort()).toEqual([".gitignore", "README.md", "config.ts"]);
+  });
+
+  it("sends secretlint only files not found clean before with the same content, path and rules; never remembers a finding", () => {
+    const cache = join(caches, "clean.json");
+    const remembered = () => (JSON.parse(readFileSync(cache, "utf8")) as { clean: string[] }).clean.length;
+    expect({ twin: twin.scanned, remembered: remembered() }).toEqual({ twin: 3, remembered: 3 });
+    // Nothing changed: no file goes to secretlint (no process is started), still a pass.
+    expect(scanAll([job(cleanDir, cache)])[0]).toMatchObject({ status: 0, files: 3, scanned: 0 });
+
+    // A new file with a secret is scanned, alone, and caught; a changed .secretlintignore (the
+    // rules) sends every file of its repository again. One secretlint process for both.
+    const secret = awsSecret();
+    writeFileSync(join(cleanDir, "deploy.sh"), `export AWS_SECRET_ACCESS_KEY=${secret}\n`);
+    writeFileSync(join(twinDir, ".secretlintignore"), "generated/**\n");
+    const [found, rescanned] = scanAll([job(cleanDir, cache), job(twinDir, join(caches, "twin.json"))]);
+    expect({ status: found.status, files: found.files, scanned: found.scanned }).toEqual({
+      status: 1,
+      files: 4,
+      scanned: 1,
+    });
+    expect(findingsOf(found, cleanDir, "deploy.sh")).not.toEqual([]);
+    expect(found.output).not.toContain(secret);
+    expect({ status: rescanned.status, scanned: rescanned.scanned }).toEqual({ status: 0, scanned: 4 });
+    // The file with the finding is not remembered; the three clean ones still are.
+    expect(remembered()).toBe(3);
   });
 });
