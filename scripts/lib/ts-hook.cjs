@@ -10,10 +10,10 @@
  * process that exits at once (a refused command line) never stored what it compiled and paid for
  * esbuild again on every run.
  *
- * - Compiled files are cached in `.cache/ts/` (git-ignored): one entry per source file, holding the
- *   key of what it was compiled from (./ts-transform.cjs's cacheKey) and the length of the code,
- *   replaced when either does not match (a changed file, a truncated or foreign entry), written
- *   before the file runs (a temporary file of its own, renamed into place). The cache is
+ * - Compiled files are cached in `.cache/ts/` (git-ignored; ./ts-transform.cjs's compileCached): one
+ *   entry per source file, holding the key of what it was compiled from and the length of the
+ *   code, replaced when either does not match (a changed file, a truncated or foreign entry),
+ *   written before the file runs (a temporary file of its own, renamed into place). The cache is
  *   optional: an unwritable folder only costs the compile. `DP_TS_CACHE_DIR` moves it; whoever can
  *   write to that folder decides what code runs, so never point it at a shared folder.
  * - Stack traces point at the TypeScript line (inline source maps, Node's source-map support), for
@@ -25,60 +25,20 @@
  * Plain JavaScript, installs once per process.
  */
 const Module = require("node:module");
-const { createHash, randomBytes } = require("node:crypto");
-const { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } = require("node:fs");
+const { readFileSync } = require("node:fs");
 const { join, resolve, sep } = require("node:path");
-const { threadId } = require("node:worker_threads");
-const { cacheKey, transform } = require("./ts-transform.cjs");
+const { compileCached } = require("./ts-transform.cjs");
 
 const INSTALLED = Symbol.for("data-platform-kit.ts-hook");
 const CACHE_DIR = resolve(process.env.DP_TS_CACHE_DIR || join(__dirname, "..", "..", ".cache", "ts"));
-/** The entries' format: a change here makes every older entry a miss. */
-const FORMAT = "ts-hook/1";
 const NODE_MODULES = `${sep}node_modules${sep}`;
-
-/**
- * The compiled code of `filename` (its source given): from the cache when its entry has this
- * format, this key and all of its code, else compiled now and stored.
- * @param {string} source
- * @param {string} filename
- * @returns {string}
- */
-function compile(source, filename) {
-  const key = cacheKey(source, filename, "inline");
-  const entry = join(CACHE_DIR, `${createHash("sha256").update(filename).digest("hex").slice(0, 40)}.js`);
-  try {
-    const cached = readFileSync(entry, "utf8");
-    const newline = cached.indexOf("\n");
-    const [format, entryKey, length] = cached.slice(2, newline).split(" ");
-    const code = cached.slice(newline + 1);
-    if (format === FORMAT && entryKey === key && Number(length) === code.length) return code;
-  } catch {
-    // Not cached yet.
-  }
-  const { code } = transform(source, filename, "inline");
-  const temporary = `${entry}.${process.pid}-${threadId}-${randomBytes(4).toString("hex")}.tmp`;
-  try {
-    mkdirSync(CACHE_DIR, { recursive: true });
-    writeFileSync(temporary, `//${FORMAT} ${key} ${code.length}\n${code}`);
-    renameSync(temporary, entry);
-  } catch {
-    // A cache that cannot be written only costs the next process this compile.
-    try {
-      rmSync(temporary, { force: true });
-    } catch {
-      // Its folder does not exist either.
-    }
-  }
-  return code;
-}
 
 function install() {
   if (Module.prototype[INSTALLED]) return;
   Module.prototype[INSTALLED] = true;
 
   Module._extensions[".ts"] = function loadTypeScript(module, filename) {
-    module._compile(compile(readFileSync(filename, "utf8"), filename), filename);
+    module._compile(compileCached(readFileSync(filename, "utf8"), filename, CACHE_DIR), filename);
   };
 
   // Source maps on, except while a package's file compiles (and runs its top level).
@@ -100,4 +60,4 @@ function install() {
 
 install();
 
-module.exports = { compile, CACHE_DIR };
+module.exports = { CACHE_DIR };

@@ -1,16 +1,18 @@
 /**
  * The one TypeScript -> CommonJS transform of this repository: esbuild strips the types of one file
  * at a time (the project compiles with `isolatedModules`, so a per-file transform is exact). Used
- * by the TypeScript hook every script and `npm run synth` run under (./ts-hook.cjs) and by Jest's
- * transform (test/helpers/esbuild-transform.js), so tests run the JavaScript the app runs.
+ * by the TypeScript hook every script and `npm run synth` run under (./ts-hook.cjs, through
+ * compileCached, its on-disk cache) and by Jest's transform (test/helpers/esbuild-transform.js),
+ * so tests run the JavaScript the app runs.
  * Type errors are the typecheck's job (`npm run typecheck`), not the loader's.
  *
  * Plain JavaScript: it is what makes TypeScript loadable. esbuild is loaded on the first file
  * that needs compiling, not before (a cache hit needs none of it).
  */
-const { createHash } = require("node:crypto");
-const { readFileSync } = require("node:fs");
+const { createHash, randomBytes } = require("node:crypto");
+const { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } = require("node:fs");
 const { join } = require("node:path");
+const { threadId } = require("node:worker_threads");
 
 const ROOT = join(__dirname, "..", "..");
 
@@ -78,4 +80,44 @@ function transform(source, filename, sourcemap) {
   return { code, map };
 }
 
-module.exports = { cacheKey, transform, ESBUILD_VERSION };
+/** The format of compileCached's entries: a change here makes every older entry a miss. */
+const FORMAT = "ts-hook/1";
+
+/**
+ * The compiled code of `filename` (its source given): from the cache when its entry has this
+ * format, this key and all of its code, else compiled now and stored.
+ * @param {string} source
+ * @param {string} filename
+ * @param {string} cacheDir
+ * @returns {string}
+ */
+function compileCached(source, filename, cacheDir) {
+  const key = cacheKey(source, filename, "inline");
+  const entry = join(cacheDir, `${createHash("sha256").update(filename).digest("hex").slice(0, 40)}.js`);
+  try {
+    const cached = readFileSync(entry, "utf8");
+    const newline = cached.indexOf("\n");
+    const [format, entryKey, length] = cached.slice(2, newline).split(" ");
+    const code = cached.slice(newline + 1);
+    if (format === FORMAT && entryKey === key && Number(length) === code.length) return code;
+  } catch {
+    // Not cached yet.
+  }
+  const { code } = transform(source, filename, "inline");
+  const temporary = `${entry}.${process.pid}-${threadId}-${randomBytes(4).toString("hex")}.tmp`;
+  try {
+    mkdirSync(cacheDir, { recursive: true });
+    writeFileSync(temporary, `//${FORMAT} ${key} ${code.length}\n${code}`);
+    renameSync(temporary, entry);
+  } catch {
+    // A cache that cannot be written only costs the next process this compile.
+    try {
+      rmSync(temporary, { force: true });
+    } catch {
+      // Its folder does not exist either.
+    }
+  }
+  return code;
+}
+
+module.exports = { cacheKey, compileCached, transform, ESBUILD_VERSION };
