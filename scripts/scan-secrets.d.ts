@@ -8,3 +8,17 @@ export function scan(
 export function scanAll(
   jobs: { root: string; files: string[]; format?: string; cache?: string }[],
 ): { status: number; output: string; files: number; scanned: number }[];
+export function nextClean(
+  files: string[],
+  before: Map<string, string>,
+  scanned: Set<string>,
+  after: Map<string, string>,
+  clean: Set<string>,
+  status: number,
+): Set<string>;
+export function cacheFileFor(o: {
+  root: string;
+  noCache?: boolean;
+  named: number;
+  env?: NodeJS.ProcessEnv;
+}): string | undefined;

@@ -39,13 +39,22 @@ function scan(root, files, { format, cache } = {}) {
 
 /**
  * Clean verdicts: a file secretlint passed, remembered by a key over everything that decides its
- * verdict (the installed packages through package-lock.json, .secretlintrc.json, the root's
- * .secretlintignore, this script and its runner, the file's path and content). A changed file,
- * rule or package is scanned again; a file with a finding is never remembered.
+ * verdict (secretlint and its preset as installed and as locked, Node's version,
+ * .secretlintrc.json, the root's .secretlintignore, this script and its runner, the file's path
+ * and content). A changed file, rule or package is scanned again; a file with a finding is never
+ * remembered (see nextClean).
  */
 function cleanCache(root, files) {
-  const rules = createHash("sha256");
-  for (const f of [join(ROOT, "package-lock.json"), join(ROOT, ".secretlintrc.json"), join(__dirname, "lib", "secretlint.mjs"), __filename, join(root, ".secretlintignore")]) {
+  const rules = createHash("sha256").update(`${process.version}\0`);
+  for (const f of [
+    join(ROOT, "package-lock.json"),
+    join(ROOT, "node_modules", "secretlint", "package.json"),
+    join(ROOT, "node_modules", "@secretlint", "secretlint-rule-preset-recommend", "package.json"),
+    join(ROOT, ".secretlintrc.json"),
+    join(__dirname, "lib", "secretlint.mjs"),
+    __filename,
+    join(root, ".secretlintignore"),
+  ]) {
     rules.update(existsSync(f) ? readFileSync(f) : "").update("\0");
   }
   const base = rules.digest("hex");
@@ -61,6 +70,42 @@ function cleanCache(root, files) {
     }),
   );
   return keys;
+}
+
+/**
+ * The clean keys to keep after a scan. `files`: the scan's files; `before`: their keys when the
+ * scan started; `scanned`: those sent to secretlint, whose keys are read again after it (`after`);
+ * `clean`: the keys remembered before; `status`: secretlint's. Kept: files remembered before whose
+ * key still holds, and, only when secretlint passed, files it read whose key did not change while
+ * it ran (a file deleted or rewritten in that window is not what secretlint read: secretlint
+ * passes over a missing file). Files gone from the scan drop out.
+ * @param {string[]} files
+ * @param {Map<string, string>} before
+ * @param {Set<string>} scanned
+ * @param {Map<string, string>} after
+ * @param {Set<string>} clean
+ * @param {number} status
+ */
+function nextClean(files, before, scanned, after, clean, status) {
+  const keep = new Set();
+  for (const f of files) {
+    const key = before.get(f);
+    if (!scanned.has(f)) {
+      if (clean.has(key)) keep.add(key);
+    } else if (status === 0 && after.get(f) === key) keep.add(key);
+  }
+  return keep;
+}
+
+/**
+ * Where `npm run lint:secrets` keeps its clean verdicts, or undefined for none: this repository
+ * only (another root's .cache may not be ignored by its git), full scans only (a scan of named
+ * files would drop the others' verdicts), never with --no-cache, never on CI (`CI` set, as
+ * GitHub Actions does), whose scan is the one that gates a merge.
+ * @param {{ root: string, noCache?: boolean, named: number, env?: NodeJS.ProcessEnv }} o
+ */
+function cacheFileFor({ root, noCache = false, named, env = process.env }) {
+  return root === ROOT && !noCache && named === 0 && !env.CI ? CACHE : undefined;
 }
 
 /** The keys stored in `file` (none when it is missing or not ours). */
@@ -135,11 +180,10 @@ function scanAll(jobs) {
     let status = r.exitStatus ?? 2;
     let output = r.stdout + r.stderr;
     if (job.cache) {
-      // Every current file is clean when secretlint passed them all; after a finding, only those
-      // clean before (which files it flagged is in its output, not in its status). Files gone
-      // from the repository drop out.
-      const now = job.files.map((f) => p.keys.get(f));
-      writeClean(job.cache, new Set(status === 0 ? now : now.filter((k) => p.clean.has(k))));
+      // Which files secretlint flagged is in its output, not in its status: after a finding only
+      // the files clean before are kept.
+      const scanned = new Set(p.files);
+      writeClean(job.cache, nextClean(job.files, p.keys, scanned, cleanCache(job.root, p.files), p.clean, status));
     }
     const extra = extraFindings(job.root, job.files);
     if (extra.length > 0) {
@@ -217,7 +261,7 @@ function extraFindings(root, files) {
   return out;
 }
 
-module.exports = { repositoryFiles, scan, scanAll };
+module.exports = { cacheFileFor, nextClean, repositoryFiles, scan, scanAll };
 
 if (require.main === module) {
   // Node's own strict parser (this script runs without the TypeScript hook, so not scripts/lib/args.ts).
@@ -249,10 +293,8 @@ if (require.main === module) {
     process.exit(2);
   }
   const files = parsed.positionals.length > 0 ? parsed.positionals : repositoryFiles(root);
-  // The clean verdicts are kept for this repository only (another root's .cache may not be
-  // ignored by its git), and never on CI, whose scan is the one that gates a merge.
-  const cached = root === ROOT && !parsed.values["no-cache"] && !process.env.CI;
-  const r = scan(root, files, { cache: cached ? CACHE : undefined });
+  const cache = cacheFileFor({ root, noCache: parsed.values["no-cache"], named: parsed.positionals.length });
+  const r = scan(root, files, { cache });
   if (r.status !== 0) {
     process.stderr.write(r.output);
     process.stderr.write(

@@ -6,10 +6,10 @@
  */
 import { execFileSync } from "node:child_process";
 import { generateKeyPairSync, type KeyObject, randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { repositoryFiles, scanAll } from "../scripts/scan-secrets.js";
+import { cacheFileFor, nextClean, repositoryFiles, scanAll } from "../scripts/scan-secrets.js";
 
 // One RSA key, generated once, written in each encoding a file needs: a 2048-bit generation costs
 // ~0.2 s of CPU and the scanner reads each file on its own, so four keys proved nothing one does not.
@@ -239,21 +239,52 @@ describe("secret scanning", () => {
     // Nothing changed: no file goes to secretlint (no process is started), still a pass.
     expect(scanAll([job(cleanDir, cache)])[0]).toMatchObject({ status: 0, files: 3, scanned: 0 });
 
-    // A new file with a secret is scanned, alone, and caught; a changed .secretlintignore (the
-    // rules) sends every file of its repository again. One secretlint process for both.
+    // Scanned again, alone: a new file (with a secret: caught, masked), a clean file whose content
+    // changed, and a clean file under a new name. A changed .secretlintignore (the rules) sends
+    // every file of its repository again. One secretlint process for both repositories.
     const secret = awsSecret();
     writeFileSync(join(cleanDir, "deploy.sh"), `export AWS_SECRET_ACCESS_KEY=${secret}\n`);
+    writeFileSync(join(cleanDir, "config.ts"), `${cleanConfig}export const retries = 3;\n`);
+    renameSync(join(cleanDir, "README.md"), join(cleanDir, "README2.md"));
     writeFileSync(join(twinDir, ".secretlintignore"), "generated/**\n");
     const [found, rescanned] = scanAll([job(cleanDir, cache), job(twinDir, join(caches, "twin.json"))]);
     expect({ status: found.status, files: found.files, scanned: found.scanned }).toEqual({
       status: 1,
       files: 4,
-      scanned: 1,
+      scanned: 3,
     });
     expect(findingsOf(found, cleanDir, "deploy.sh")).not.toEqual([]);
     expect(found.output).not.toContain(secret);
     expect({ status: rescanned.status, scanned: rescanned.scanned }).toEqual({ status: 0, scanned: 4 });
-    // The file with the finding is not remembered; the three clean ones still are.
-    expect(remembered()).toBe(3);
+    // After a finding only the file clean before and unchanged (.gitignore) is remembered.
+    expect(remembered()).toBe(1);
+  });
+
+  it("remembers a scanned file only when secretlint passed and the file did not change while it ran", () => {
+    const files = ["same.ts", "rewritten.ts", "deleted.ts", "cached.ts", "stale.ts"];
+    const before = new Map(files.map((f) => [f, `key-${f}`]));
+    const scanned = new Set(["same.ts", "rewritten.ts", "deleted.ts"]);
+    // Read again after secretlint: one rewritten, one deleted (an unreadable file gets a key
+    // that matches nothing: secretlint passes over a missing file without a word).
+    const after = new Map([
+      ["same.ts", "key-same.ts"],
+      ["rewritten.ts", "key-rewritten-later"],
+      ["deleted.ts", "key-random"],
+    ]);
+    const clean = new Set(["key-cached.ts", "key-of-a-removed-file"]);
+    expect([...nextClean(files, before, scanned, after, clean, 0)].sort()).toEqual([
+      "key-cached.ts",
+      "key-same.ts",
+    ]);
+    expect([...nextClean(files, before, scanned, after, clean, 1)]).toEqual(["key-cached.ts"]);
+  });
+
+  it("keeps clean verdicts for full scans of this repository only, never on CI or with --no-cache", () => {
+    const root = join(__dirname, "..");
+    expect(cacheFileFor({ root, named: 0, env: {} })).toBe(join(root, ".cache", "secretlint.json"));
+    expect(cacheFileFor({ root, named: 0, env: { CI: "true" } })).toBeUndefined();
+    expect(cacheFileFor({ root, noCache: true, named: 0, env: {} })).toBeUndefined();
+    expect(cacheFileFor({ root, named: 2, env: {} })).toBeUndefined();
+    expect(cacheFileFor({ root: cleanDir, named: 0, env: {} })).toBeUndefined();
   });
 });
