@@ -307,6 +307,6 @@ if (require.main === module) {
   }
   const unchanged = r.files - r.scanned;
   console.log(
-    `no secrets found in ${r.files} files${unchanged > 0 ? ` (${unchanged} unchanged since they were found clean)` : ""}`,
+    `no secrets found in ${r.files} file${r.files === 1 ? "" : "s"}${unchanged > 0 ? ` (${unchanged} unchanged since they were found clean)` : ""}`,
   );
 }
