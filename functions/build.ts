@@ -13,10 +13,11 @@
  * Outputs are written to temporary names and renamed into place (manifest last), so parallel
  * synths (Jest workers) never read a half-written bundle; they would write identical bytes.
  */
-import { createHash, randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join, relative, resolve, sep } from "node:path";
 import type { BuildOptions } from "esbuild";
+import { writeAtomic } from "../scripts/lib/write-atomic.cjs";
 import { zipDeterministic } from "./zip";
 
 export const FUNCTIONS_DIR = __dirname;
@@ -215,14 +216,4 @@ function bundleOf(
     sourceCodeHash: digest.toString("base64"),
     cached,
   };
-}
-
-function writeAtomic(file: string, data: Buffer) {
-  const tmp = `${file}.${process.pid}-${randomBytes(4).toString("hex")}.tmp`;
-  try {
-    writeFileSync(tmp, data);
-    renameSync(tmp, file);
-  } finally {
-    rmSync(tmp, { force: true });
-  }
 }

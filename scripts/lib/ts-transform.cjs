@@ -9,10 +9,10 @@
  * Plain JavaScript: it is what makes TypeScript loadable. esbuild is loaded on the first file
  * that needs compiling, not before (a cache hit needs none of it).
  */
-const { createHash, randomBytes } = require("node:crypto");
-const { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } = require("node:fs");
+const { createHash } = require("node:crypto");
+const { mkdirSync, readFileSync } = require("node:fs");
 const { join } = require("node:path");
-const { threadId } = require("node:worker_threads");
+const { writeAtomic } = require("./write-atomic.cjs");
 
 const ROOT = join(__dirname, "..", "..");
 
@@ -104,18 +104,11 @@ function compileCached(source, filename, cacheDir) {
     // Not cached yet.
   }
   const { code } = transform(source, filename, "inline");
-  const temporary = `${entry}.${process.pid}-${threadId}-${randomBytes(4).toString("hex")}.tmp`;
   try {
     mkdirSync(cacheDir, { recursive: true });
-    writeFileSync(temporary, `//${FORMAT} ${key} ${code.length}\n${code}`);
-    renameSync(temporary, entry);
+    writeAtomic(entry, `//${FORMAT} ${key} ${code.length}\n${code}`);
   } catch {
     // A cache that cannot be written only costs the next process this compile.
-    try {
-      rmSync(temporary, { force: true });
-    } catch {
-      // Its folder does not exist either.
-    }
   }
   return code;
 }

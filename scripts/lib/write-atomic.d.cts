@@ -1,0 +1,2 @@
+/** Types of ./write-atomic.cjs. */
+export function writeAtomic(file: string, data: string | Buffer): void;
