@@ -11,7 +11,6 @@ export function scanAll(
 export function nextClean(
   files: string[],
   before: Map<string, string>,
-  scanned: Set<string>,
   after: Map<string, string>,
   clean: Set<string>,
   status: number,

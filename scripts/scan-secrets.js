@@ -7,11 +7,12 @@
 // Plain JavaScript, like the other CI scripts.
 const { execFileSync, spawnSync } = require("node:child_process");
 const { createHash, randomBytes } = require("node:crypto");
-const { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } = require("node:fs");
+const { existsSync, mkdirSync, readFileSync, statSync } = require("node:fs");
 const { dirname, join, resolve } = require("node:path");
+const { writeAtomic } = require("./lib/write-atomic.cjs");
 
 const ROOT = resolve(__dirname, "..");
-/** The clean verdicts of scans of this repository (see cleanCache). */
+/** The clean verdicts of scans of this repository (see rulesKey). */
 const CACHE = join(ROOT, ".cache", "secretlint.json");
 
 /** Files git tracks in `root`, plus untracked files it does not ignore (paths relative to root). */
@@ -39,12 +40,12 @@ function scan(root, files, { format, cache } = {}) {
 
 /**
  * Clean verdicts: a file secretlint passed, remembered by a key over everything that decides its
- * verdict (secretlint and its preset as installed and as locked, Node's version,
- * .secretlintrc.json, the root's .secretlintignore, this script and its runner, the file's path
- * and content). A changed file, rule or package is scanned again; a file with a finding is never
- * remembered (see nextClean).
+ * verdict: what rulesKey covers (secretlint and its preset as installed and as locked, Node's
+ * version, .secretlintrc.json, the root's .secretlintignore, this script and its runner), the
+ * file's path and content (fileKeys). A changed file, rule or package is scanned again; a file
+ * with a finding is never remembered (see nextClean).
  */
-function cleanCache(root, files) {
+function rulesKey(root) {
   const rules = createHash("sha256").update(`${process.version}\0`);
   for (const f of [
     join(ROOT, "package-lock.json"),
@@ -57,10 +58,14 @@ function cleanCache(root, files) {
   ]) {
     rules.update(existsSync(f) ? readFileSync(f) : "").update("\0");
   }
-  const base = rules.digest("hex");
-  const keys = new Map(
+  return rules.digest("hex");
+}
+
+/** Each file's key under `rules` (rulesKey): file -> key. */
+function fileKeys(rules, root, files) {
+  return new Map(
     files.map((f) => {
-      const h = createHash("sha256").update(`${base}\0${f}\0`);
+      const h = createHash("sha256").update(`${rules}\0${f}\0`);
       try {
         h.update(readFileSync(join(root, f)));
       } catch {
@@ -69,28 +74,26 @@ function cleanCache(root, files) {
       return [f, h.digest("hex")];
     }),
   );
-  return keys;
 }
 
 /**
  * The clean keys to keep after a scan. `files`: the scan's files; `before`: their keys when the
- * scan started; `scanned`: those sent to secretlint, whose keys are read again after it (`after`);
- * `clean`: the keys remembered before; `status`: secretlint's. Kept: files remembered before whose
- * key still holds, and, only when secretlint passed, files it read whose key did not change while
- * it ran (a file deleted or rewritten in that window is not what secretlint read: secretlint
- * passes over a missing file). Files gone from the scan drop out.
+ * scan started; `after`: the keys of the files sent to secretlint, read again after it; `clean`:
+ * the keys remembered before; `status`: secretlint's. Kept: files remembered before whose key
+ * still holds, and, only when secretlint passed, files it read whose key did not change while it
+ * ran (a file deleted or rewritten in that window is not what secretlint read: secretlint passes
+ * over a missing file). Files gone from the scan drop out.
  * @param {string[]} files
  * @param {Map<string, string>} before
- * @param {Set<string>} scanned
  * @param {Map<string, string>} after
  * @param {Set<string>} clean
  * @param {number} status
  */
-function nextClean(files, before, scanned, after, clean, status) {
+function nextClean(files, before, after, clean, status) {
   const keep = new Set();
   for (const f of files) {
     const key = before.get(f);
-    if (!scanned.has(f)) {
+    if (!after.has(f)) {
       if (clean.has(key)) keep.add(key);
     } else if (status === 0 && after.get(f) === key) keep.add(key);
   }
@@ -120,24 +123,18 @@ function readClean(file) {
 
 /** Stores `keys` in `file` atomically; a cache that cannot be written only costs the next scan. */
 function writeClean(file, keys) {
-  const temporary = `${file}.${process.pid}-${randomBytes(4).toString("hex")}.tmp`;
   try {
     mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(temporary, JSON.stringify({ version: 1, clean: [...keys].sort() }));
-    renameSync(temporary, file);
+    writeAtomic(file, JSON.stringify({ version: 1, clean: [...keys].sort() }));
   } catch {
-    try {
-      rmSync(temporary, { force: true });
-    } catch {
-      // Its folder does not exist either.
-    }
+    // Scanned again next time.
   }
 }
 
 /**
  * Several scans (each a root and its files) in one secretlint process: what `scan` does for each,
  * for one load of secretlint instead of one per scan. With `cache` (a file), secretlint only sees
- * the files not found clean before with the same key (cleanCache); our own checks see every file.
+ * the files not found clean before with the same key (rulesKey, fileKeys); our own checks see every file.
  * `scanned` is how many files secretlint saw.
  * @param {{ root: string, files: string[], format?: string, cache?: string }[]} jobs
  * @returns {{ status: number, output: string, files: number, scanned: number }[]}
@@ -147,9 +144,10 @@ function scanAll(jobs) {
   const defaultFormat = process.env.GITHUB_ACTIONS === "true" ? "github" : "stylish";
   const planned = jobs.map((job) => {
     if (!job.cache) return { job, files: job.files };
-    const keys = cleanCache(job.root, job.files);
+    const rules = rulesKey(job.root);
+    const keys = fileKeys(rules, job.root, job.files);
     const clean = readClean(job.cache);
-    return { job, keys, clean, files: job.files.filter((f) => !clean.has(keys.get(f))) };
+    return { job, rules, keys, clean, files: job.files.filter((f) => !clean.has(keys.get(f))) };
   });
   // secretlint refuses an empty file list ("Not found target files"): nothing to scan is a pass.
   const toRun = planned.filter((p) => p.files.length > 0);
@@ -182,8 +180,8 @@ function scanAll(jobs) {
     if (job.cache) {
       // Which files secretlint flagged is in its output, not in its status: after a finding only
       // the files clean before are kept.
-      const scanned = new Set(p.files);
-      writeClean(job.cache, nextClean(job.files, p.keys, scanned, cleanCache(job.root, p.files), p.clean, status));
+      const after = fileKeys(p.rules, job.root, p.files);
+      writeClean(job.cache, nextClean(job.files, p.keys, after, p.clean, status));
     }
     const extra = extraFindings(job.root, job.files);
     if (extra.length > 0) {
